@@ -1,0 +1,94 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Every target of this package is compiled in Swift 6 mode (strict concurrency) and treats
+// warnings as errors, so "no warnings" is enforced by the build rather than by review.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "dns01-webhook",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dns01-webhook", targets: ["dns01-webhook"]),
+        .library(name: "DNS01", targets: ["DNS01"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: Plugin SDK and shared pieces
+        .target(
+            name: "DNS01",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ConfigLoading",
+            dependencies: ["DNS01", "Yams"],
+            swiftSettings: strict
+        ),
+        .target(name: "DNSWire", swiftSettings: strict),
+        .target(
+            name: "DNSClient",
+            dependencies: [
+                "DNSWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Provider plugins (one folder each)
+        .target(
+            name: "MemoryProvider",
+            dependencies: ["DNS01"],
+            path: "Sources/Providers/Memory",
+            swiftSettings: strict
+        ),
+
+        // MARK: The standalone solver test and the CLI
+        .target(
+            name: "SolverCheck",
+            dependencies: ["DNS01", "DNSClient"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BuiltinProviders",
+            dependencies: ["DNS01", "MemoryProvider"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "dns01-webhook",
+            dependencies: [
+                "DNS01", "ConfigLoading", "SolverCheck", "BuiltinProviders",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "DNS01Tests", dependencies: ["DNS01", "MemoryProvider"], swiftSettings: strict),
+        .testTarget(name: "ConfigLoadingTests", dependencies: ["ConfigLoading", "DNS01"], swiftSettings: strict),
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["DNS01"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,11 @@
+import DNS01
+import MemoryProvider
+
+extension ProviderRegistry {
+    /// Every provider plugin shipped in the binary. Adding a provider is one line here.
+    public static func builtIn() -> ProviderRegistry {
+        var registry = ProviderRegistry()
+        registry.register(MemoryProviderPlugin())
+        return registry
+    }
+}

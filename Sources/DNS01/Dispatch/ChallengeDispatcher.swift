@@ -1,0 +1,117 @@
+import Logging
+
+/// Turns a challenge and a solver name into a provider call. The server and the CLI both end
+/// here, so a challenge behaves the same whichever way it arrived.
+///
+/// Solver names (DESIGN.md §4):
+/// - `dispatch` takes the Issuer's config as one wrapped provider or a routing table; with no
+///   config it uses the operator's default table;
+/// - every plugin name (`route53`, `alidns`, …) takes that plugin's block bare or wrapped; with
+///   no config it uses the default table's entries for that plugin, or an empty block.
+public struct ChallengeDispatcher: Sendable {
+    public static let dispatchSolverName = "dispatch"
+
+    public let registry: ProviderRegistry
+    public let defaultTable: RoutingTable?
+    private let defaultTablesByPlugin: [String: RoutingTable]
+    private let secrets: any SecretSource
+    private let logger: Logger
+    private let environment: [String: String]
+
+    /// Validates `defaultConfig` (the operator's `--config`) now, so a bad config stops start-up
+    /// instead of failing the first challenge.
+    public init(
+        registry: ProviderRegistry,
+        defaultConfig: ConfigValue?,
+        secrets: any SecretSource,
+        logger: Logger,
+        environment: [String: String]
+    ) throws(DNS01Error) {
+        self.registry = registry
+        self.secrets = secrets
+        self.logger = logger
+        self.environment = environment
+        if let defaultConfig {
+            let table = try RoutingTable.decode(defaultConfig, registry: registry, origin: .operatorConfig)
+            self.defaultTable = table
+            var byPlugin: [String: RoutingTable] = [:]
+            for name in registry.pluginNames {
+                byPlugin[name] = table.restricted(to: name)
+            }
+            self.defaultTablesByPlugin = byPlugin
+        } else {
+            self.defaultTable = nil
+            self.defaultTablesByPlugin = [:]
+        }
+    }
+
+    /// Every solver name served: `dispatch` and each plugin.
+    public var solverNames: [String] { [Self.dispatchSolverName] + registry.pluginNames }
+
+    public func serves(_ solver: String) -> Bool {
+        solver == Self.dispatchSolverName || registry.contains(solver)
+    }
+
+    /// Chooses the provider entry for `challenge` under `solver`.
+    public func route(_ challenge: Challenge, solver: String) throws(DNS01Error) -> Route {
+        guard serves(solver) else {
+            throw DNS01Error(.unknownSolver, "solver \"\(solver)\" is not served; served solvers: \(solverNames.joined(separator: ", "))")
+        }
+        return try table(for: challenge.config, solver: solver).route(for: challenge.dnsName)
+    }
+
+    /// Builds the provider for `challenge`: routes it, then lets the plugin resolve credentials.
+    public func provider(for challenge: Challenge, solver: String) async throws -> (provider: any DNSProvider, route: Route) {
+        try challenge.validate()
+        let route = try route(challenge, solver: solver)
+        let context = ProviderContext(
+            namespace: challenge.resourceNamespace,
+            secrets: secrets,
+            allowAmbientCredentials: challenge.allowAmbientCredentials,
+            origin: route.origin,
+            logger: logger,
+            environment: environment
+        )
+        return (try await route.binding.makeProvider(context: context), route)
+    }
+
+    /// Runs the challenge's action and returns the route it took.
+    @discardableResult
+    public func perform(_ challenge: Challenge, solver: String) async throws -> Route {
+        let (provider, route) = try await provider(for: challenge, solver: solver)
+        switch challenge.action {
+        case .present: try await provider.present(challenge)
+        case .cleanUp: try await provider.cleanUp(challenge)
+        }
+        return route
+    }
+
+    private func table(for config: ConfigValue?, solver: String) throws(DNS01Error) -> RoutingTable {
+        if solver == Self.dispatchSolverName {
+            if let config, config != .null, config != .object([:]) {
+                return try RoutingTable.decode(config, registry: registry, origin: .issuerConfig)
+            }
+            guard let defaultTable else {
+                throw DNS01Error(.invalidConfiguration, "solver \"dispatch\" got no config and the server has no default config (--config)")
+            }
+            return defaultTable
+        }
+        if let config, config != .null {
+            // A plugin solver accepts its block bare or wrapped in its own name.
+            let block: ConfigValue
+            let path: ConfigPath
+            if case .object(let fields) = config, fields.count == 1, let inner = fields[solver], case .object = inner {
+                block = inner
+                path = ConfigPath.root.appending(solver)
+            } else {
+                block = config
+                path = .root
+            }
+            let binding = try registry.bind(solver, block: block, at: path, origin: .issuerConfig)
+            return try RoutingTable.single(binding, origin: .issuerConfig)
+        }
+        if let table = defaultTablesByPlugin[solver] { return table }
+        let binding = try registry.bind(solver, block: .object([:]), at: .root, origin: .operatorConfig)
+        return try RoutingTable.single(binding, origin: .operatorConfig)
+    }
+}

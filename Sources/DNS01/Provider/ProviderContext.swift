@@ -1,0 +1,48 @@
+import Logging
+
+/// Where a config came from, which decides what it may ask for: an operator's own config
+/// (`serve --config`, the CLI's `--config`) is trusted; an Issuer's config arrives in a
+/// `ChallengePayload` from any namespace and must not be able to run programs or reach
+/// arbitrary hosts from the webhook's pod.
+public enum ConfigOrigin: String, Sendable, Hashable {
+    case operatorConfig = "operator"
+    case issuerConfig = "issuer"
+}
+
+/// What a plugin gets to build a provider for one challenge.
+public struct ProviderContext: Sendable {
+    /// The challenge's `resourceNamespace`; Secret references resolve here and nowhere else.
+    public var namespace: String
+    public var secrets: any SecretSource
+    public var allowAmbientCredentials: Bool
+    public var origin: ConfigOrigin
+    public var logger: Logger
+    /// The process environment (injectable so ambient-credential chains can be tested).
+    public var environment: [String: String]
+
+    public init(
+        namespace: String,
+        secrets: any SecretSource,
+        allowAmbientCredentials: Bool,
+        origin: ConfigOrigin,
+        logger: Logger,
+        environment: [String: String]
+    ) {
+        self.namespace = namespace
+        self.secrets = secrets
+        self.allowAmbientCredentials = allowAmbientCredentials
+        self.origin = origin
+        self.logger = logger
+        self.environment = environment
+    }
+
+    /// Reads a referenced Secret value in the challenge's namespace; an empty value is an error
+    /// that names the reference (never the value).
+    public func secret(_ reference: SecretReference) async throws -> SecretValue {
+        let value = try await secrets.secretValue(reference, namespace: namespace)
+        guard !value.isEmpty else {
+            throw DNS01Error(.secretNotFound, "secret \(namespace)/\(reference.name) key \"\(reference.key)\" is empty")
+        }
+        return value
+    }
+}

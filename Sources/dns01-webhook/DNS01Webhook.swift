@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct DNS01Webhook: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dns01-webhook",
+        abstract: "A cert-manager DNS-01 webhook solver with DNS provider plugins.",
+        version: BuildInfo.version,
+        subcommands: [Present.self, CleanUp.self, Check.self, VersionCommand.self]
+    )
+}

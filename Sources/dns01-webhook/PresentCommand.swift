@@ -1,0 +1,71 @@
+import ArgumentParser
+import DNS01
+import Foundation
+
+/// The options `present` and `cleanup` share.
+struct RecordOptions: ParsableArguments {
+    @Option(help: "The record name, e.g. _acme-challenge.www.example.com.")
+    var fqdn: String
+
+    @Option(help: "The TXT value (cert-manager's challenge key).")
+    var key: String
+
+    @Option(help: "The zone hint (cert-manager's resolvedZone).")
+    var zone: String?
+
+    @Option(help: "The domain the provider is selected by (default: the fqdn without _acme-challenge.).")
+    var domain: String?
+
+    func challenge(action: Challenge.Action, providers: ProviderOptions) throws -> Challenge {
+        let fqdn = try parseDomain(fqdn, flag: "--fqdn")
+        let domain: DomainName
+        if let text = self.domain {
+            domain = try parseDomain(text, flag: "--domain")
+        } else if fqdn.name.hasPrefix("_acme-challenge."), let parent = fqdn.parent {
+            domain = parent
+        } else {
+            domain = fqdn
+        }
+        return Challenge(
+            action: action,
+            dnsName: domain,
+            resolvedFQDN: fqdn,
+            resolvedZone: try zone.map { try parseDomain($0, flag: "--zone") },
+            key: key,
+            resourceNamespace: providers.namespace,
+            allowAmbientCredentials: providers.allowAmbientCredentials
+        )
+    }
+}
+
+struct Present: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Add one TXT value (cert-manager's Present) and exit.")
+
+    @OptionGroup var providers: ProviderOptions
+    @OptionGroup var record: RecordOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let logger = providers.makeLogger()
+            let challenge = try record.challenge(action: .present, providers: providers)
+            let route = try await providers.makeDispatcher(logger: logger).perform(challenge, solver: providers.solver)
+            writeLine("presented \(challenge.resolvedFQDN.fqdn) via \(route)")
+        }
+    }
+}
+
+struct CleanUp: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cleanup", abstract: "Remove one TXT value (cert-manager's CleanUp) and exit.")
+
+    @OptionGroup var providers: ProviderOptions
+    @OptionGroup var record: RecordOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let logger = providers.makeLogger()
+            let challenge = try record.challenge(action: .cleanUp, providers: providers)
+            let route = try await providers.makeDispatcher(logger: logger).perform(challenge, solver: providers.solver)
+            writeLine("cleaned up \(challenge.resolvedFQDN.fqdn) via \(route)")
+        }
+    }
+}
