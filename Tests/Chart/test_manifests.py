@@ -122,7 +122,6 @@ def test_args_wire_the_server_flags(any_rendering: Rendered) -> None:
         "--bind-address": v["bindAddress"],
         "--tls-cert-file": "/tls/tls.crt",
         "--tls-private-key-file": "/tls/tls.key",
-        "--config": "/config/config.yaml",
         "--log-format": v["logFormat"],
         "--log-level": v["logLevel"],
         "--request-timeout": v["requestTimeout"],
@@ -203,22 +202,37 @@ def test_termination_grace_exceeds_shutdown_grace(any_rendering: Rendered) -> No
 
 # ---- the default routing table ----------------------------------------------------------
 
+CONFIG_PATH = "/config/config.yaml"
+
+
+def config_map_behind(r: Rendered, path: str) -> tuple[dict, str]:
+    """The ConfigMap mounted where `path` lives, and the key `path` names in it."""
+    mount_dir, file_name = posixpath.split(path)
+    mount = next(m for m in r.container["volumeMounts"] if m["mountPath"] == mount_dir)
+    assert mount.get("readOnly") is True and "subPath" not in mount
+    volume = next(v for v in r.pod_spec["volumes"] if v["name"] == mount["name"])
+    return r.one("ConfigMap", volume["configMap"]["name"]), file_name
+
+
 def test_config_map_holds_the_config_value_and_is_passed_as_config(any_rendering: Rendered) -> None:
     r = any_rendering
-    (config_path,) = flag(r.container["args"], "--config")
-    mount_dir, file_name = posixpath.split(config_path)
-    mount = next(m for m in r.container["volumeMounts"] if m["mountPath"] == mount_dir)
-    volume = next(v for v in r.pod_spec["volumes"] if v["name"] == mount["name"])
-    cm = r.one("ConfigMap", volume["configMap"]["name"])
+    cm, key = config_map_behind(r, CONFIG_PATH)
     assert cm["metadata"]["namespace"] == NAMESPACE
-    assert yaml.safe_load(cm["data"][file_name]) == r.values["config"]
+    assert yaml.safe_load(cm["data"][key]) == r.values["config"]
+    if r.values["config"]:
+        assert flag(r.container["args"], "--config") == [CONFIG_PATH]
+    else:
+        # No default table: the server would reject an empty document, so no flag.
+        assert flag(r.container["args"], "--config") == []
 
 
-def test_config_routing_table_round_trips() -> None:
+def test_routing_table_is_passed_as_config() -> None:
     values = VALUE_SETS["workloadIdentity"]
     r = render(values)
-    cm = r.of_kind("ConfigMap")[0]
-    assert yaml.safe_load(cm["data"]["config.yaml"]) == values["config"]
+    (path,) = flag(r.container["args"], "--config")
+    cm, key = config_map_behind(r, path)
+    assert yaml.safe_load(cm["data"][key]) == values["config"]
+    assert yaml.safe_load(cm["data"][key])["providers"][1]["alidns"]["regionId"] == "cn-hangzhou"
 
 
 def test_pods_roll_when_config_changes() -> None:
