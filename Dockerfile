@@ -1,0 +1,56 @@
+# syntax=docker/dockerfile:1
+#
+# dns01-webhook container image.
+#
+#   docker build -t dns01-webhook:dev .
+#
+# Stage 1 builds a release binary with the Swift standard library (and Foundation) linked
+# statically; stage 2 is a distroless runtime with glibc, libstdc++, CA certificates and a
+# non-root user, nothing else (no shell, no package manager).
+#
+# The two stages must share a glibc: the builder is Debian 12 (bookworm), and so is
+# distroless cc-debian12. Change them together.
+
+ARG SWIFT_IMAGE=swift:6.2-bookworm
+ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian12:nonroot
+
+# ---------------------------------------------------------------------------------------
+FROM ${SWIFT_IMAGE} AS build
+WORKDIR /src
+
+# Resolve dependencies in their own layer so that source edits don't refetch them.
+# Package.resolved is optional (the glob matches nothing when it is absent).
+COPY Package.swift Package.resolve[d] ./
+RUN if [ -f Package.resolved ]; then \
+        swift package resolve --force-resolved-versions; \
+    else \
+        swift package resolve; \
+    fi
+
+COPY . .
+RUN swift build -c release --static-swift-stdlib --product dns01-webhook
+
+# Stage the binary plus any resource bundles SwiftPM produced next to it.
+RUN set -eu; \
+    bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"; \
+    mkdir -p /staging; \
+    cp "$bin/dns01-webhook" /staging/; \
+    find -L "$bin" -maxdepth 1 -name '*.resources' -exec cp -R {} /staging/ \; ; \
+    /staging/dns01-webhook --help > /dev/null
+
+# ---------------------------------------------------------------------------------------
+FROM ${RUNTIME_IMAGE}
+
+LABEL org.opencontainers.image.title="dns01-webhook" \
+      org.opencontainers.image.description="cert-manager DNS-01 webhook solver for Route53 and Alibaba Cloud DNS"
+
+COPY --from=build --chown=0:0 /staging/ /usr/local/bin/
+
+# distroless "nonroot": uid/gid 65532. Numeric, so Kubernetes' runAsNonRoot can verify it.
+USER 65532:65532
+
+# HTTPS only (the aggregated API); the chart sets --secure-port, 8443 by default.
+EXPOSE 8443
+
+ENTRYPOINT ["/usr/local/bin/dns01-webhook"]
+CMD ["serve"]

@@ -1,0 +1,104 @@
+"""The Dockerfile cannot be built here (no Docker engine), so its contract is read: a
+Swift build stage producing the static release binary, a slim non-root runtime, and the
+entrypoint the chart relies on."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from chart_render import REPO, render, VALUE_SETS
+
+DOCKERFILE = REPO / "Dockerfile"
+
+
+def instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) with line continuations joined and comments dropped."""
+    text = DOCKERFILE.read_text()
+    text = re.sub(r"\\\n", " ", text)
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word, _, rest = line.partition(" ")
+        out.append((word.upper(), rest.strip()))
+    return out
+
+
+def stages() -> list[list[tuple[str, str]]]:
+    result: list[list[tuple[str, str]]] = []
+    for ins in instructions():
+        if ins[0] == "FROM":
+            result.append([])
+        if result:
+            result[-1].append(ins)
+    return result
+
+
+def arg_defaults() -> dict[str, str]:
+    out = {}
+    for word, rest in instructions():
+        if word == "ARG" and "=" in rest:
+            k, v = rest.split("=", 1)
+            out[k] = v
+    return out
+
+
+def resolve(image: str) -> str:
+    return re.sub(r"\$\{(\w+)\}", lambda m: arg_defaults()[m.group(1)], image)
+
+
+def test_multi_stage_swift_build() -> None:
+    s = stages()
+    assert len(s) >= 2
+    build_image = resolve(s[0][0][1].split()[0])
+    assert re.fullmatch(r"swift:6\.\d+(\.\d+)?(-[a-z0-9]+)?", build_image), build_image
+    runs = " ".join(rest for word, rest in s[0] if word == "RUN")
+    assert "swift build -c release --static-swift-stdlib --product dns01-webhook" in runs
+
+
+def test_build_image_matches_the_package_tools_version() -> None:
+    tools = re.search(r"swift-tools-version:\s*(\d+\.\d+)", (REPO / "Package.swift").read_text())
+    assert tools, "Package.swift has no tools version"
+    build_image = resolve(stages()[0][0][1].split()[0])
+    assert build_image.startswith(f"swift:{tools.group(1)}"), (build_image, tools.group(1))
+
+
+def test_runtime_glibc_matches_the_builder() -> None:
+    build_image = resolve(stages()[0][0][1].split()[0])
+    runtime_image = resolve(stages()[-1][0][1].split()[0])
+    # Debian 12 both sides (a newer builder glibc would not load on the runtime's).
+    assert build_image.endswith("-bookworm")
+    assert "debian12" in runtime_image or "bookworm" in runtime_image
+
+
+def test_runtime_is_non_root_with_the_binary_as_entrypoint() -> None:
+    final = stages()[-1]
+    runtime_image = resolve(final[0][1].split()[0])
+    assert "swift" not in runtime_image, "the toolchain must not ship"
+    users = [rest for word, rest in final if word == "USER"]
+    assert users and users[-1].split(":")[0] == "65532"
+    entry = [json.loads(rest) for word, rest in final if word == "ENTRYPOINT"]
+    assert entry[-1] == ["/usr/local/bin/dns01-webhook"]
+    cmd = [json.loads(rest) for word, rest in final if word == "CMD"]
+    assert cmd[-1] == ["serve"]
+    copies = [rest for word, rest in final if word == "COPY"]
+    assert any("/usr/local/bin/" in c and "--from=build" in c for c in copies)
+
+
+def test_chart_runs_as_the_image_user() -> None:
+    r = render(VALUE_SETS["default"])
+    user = [rest for word, rest in stages()[-1] if word == "USER"][-1]
+    uid, gid = (int(x) for x in user.split(":"))
+    assert r.pod_spec["securityContext"]["runAsUser"] == uid
+    assert r.pod_spec["securityContext"]["runAsGroup"] == gid
+    assert "command" not in r.container, "the chart relies on the image's ENTRYPOINT"
+
+
+def test_dockerignore_keeps_the_build_context_small() -> None:
+    ignored = (REPO / ".dockerignore").read_text().split()
+    for entry in (".git", ".build"):
+        assert entry in ignored
+    # SwiftPM needs every target folder, tests included, to load the manifest.
+    assert "Tests" not in ignored and "Sources" not in ignored
