@@ -19,10 +19,93 @@ What makes it worth testing against:
 * Faults (throttling, 5xx, arbitrary error codes, delays) can be injected at
   run time through an admin endpoint that is not part of the AliDNS API.
 
-Run ``python3 alidns_emulator.py --help`` for the command line; the module
-docstring of each part below documents the behaviour a client can rely on.
+Command line::
+
+    python3 alidns_emulator.py --port 0 [--config F] [--state-file F] [--min-ttl N] [--verbose]
+
 On start the server prints one JSON line (``{"port": N, "host": "127.0.0.1"}``)
-to stdout and flushes it; it exits cleanly on SIGTERM or SIGINT.
+to stdout and flushes it; nothing else goes to stdout.  It exits with status 0
+on SIGTERM or SIGINT.  Per-request logging goes to stderr only with --verbose.
+
+Config (``--config``; without it: one account ``testid``/``testsecret`` owning
+example.com, cn.example.com and xn--bcher-kva.example)::
+
+    {"accounts": [{"accessKeyId": "...", "accessKeySecret": "...",
+                   "domains": ["example.com", "cn.example.com", "xn--bcher-kva.example"],
+                   "securityToken": "optional: this key is an STS key needing this token",
+                   "expiration": "optional yyyy-MM-ddTHH:mm:ssZ for such a key"}],
+     "oidc": {"roleArn": "acs:ram::1:role/r", "oidcProviderArn": "acs:ram::1:oidc-provider/p",
+              "token": "the expected OIDC token", "tokens": ["more accepted tokens"],
+              "expiredTokens": ["tokens answered with ...OIDCToken.Expired"],
+              "account": "AccessKeyId whose domains STS keys may use (default: first)",
+              "maxDurationSeconds": 3600, "durationOverrideSeconds": null},
+     "minTTL": 600, "recordQuota": 90, "timestampWindowSeconds": 900,
+     "records": [{"domain": "example.com", "rr": "www", "type": "A", "value": "192.0.2.1"}]}
+
+Admin endpoints (JSON in and out; not part of the AliDNS API, not signed):
+
+* ``GET  /__admin/state[?log=0]`` domains, records, faults, clock, issued STS
+  keys (ids only) and the request log (action, status, outcome code, fault,
+  non-secret parameters, which names came in the form body).
+* ``POST /__admin/faults`` replace the fault plan, e.g. ``{"throttle": 2,
+  "error5xx": 1, "errors": [{"status": 403, "code": "Forbidden.RAM"}],
+  "delayMs": 200, "delayCount": 1, "actions": ["AddDomainRecord"]}``; the next
+  matching calls that pass authentication get, in order, the throttles
+  (``throttleStatus``/``throttleCode``, default 400 ``Throttling.User``), then
+  the 5xx (``error5xxStatus``/``error5xxCode``, default 503
+  ``ServiceUnavailable``), then ``errors``; ``delayMs`` delays matching calls
+  (``delayCount`` of them, or all).  ``GET /__admin/faults`` shows what is left.
+* ``POST /__admin/seed`` ``{"domain": "example.com", "count": 600, "rr":
+  "_acme-challenge-{i}", "value": "v{i}"}`` or ``{"records": [...]}``: add
+  records without the duplicate/quota checks.
+* ``POST /__admin/reset`` records (back to config seeds), nonces, STS keys,
+  faults, clock and request log.
+* ``POST /__admin/clock`` ``{"now": "2016-02-23T12:46:24Z"}`` freezes the
+  server clock, ``{"offsetSeconds": N}`` shifts it, ``{}`` restores it.
+* ``POST /__admin/sts/expire`` expires every issued STS key now.
+
+Errors (JSON ``{"RequestId", "HostId", "Code", "Message", "Recommend"}``, or
+``<Error>`` XML when Format is XML or absent), checked in this order:
+
+=====  ==============================================  ==========================================
+HTTP   Code                                            When
+=====  ==============================================  ==========================================
+404    InvalidAction.NotFound                          path is not "/"
+405    UnsupportedHTTPMethod                           not GET/POST
+400    InvalidParameter                                a name twice (query+body), bad UTF-8
+400    MissingParameter                                no Action
+400    IncompleteSignature                             no Signature; SignatureMethod not
+                                                       HMAC-SHA1; SignatureVersion not 1.0
+400    MissingParameter                                no AccessKeyId / SignatureMethod /
+                                                       SignatureVersion / SignatureNonce / Timestamp
+404    InvalidAccessKeyId.NotFound                     unknown AccessKeyId
+400    InvalidTimeStamp.Format                         Timestamp not yyyy-MM-ddTHH:mm:ss[.fff]Z
+400    InvalidTimeStamp.Expired                        Timestamp more than 900 s from server time
+400    InvalidSecurityToken.MismatchWithAccessKey      STS key without / with a wrong
+                                                       SecurityToken; token with a permanent key
+400    InvalidSecurityToken.Expired                    STS key past its Expiration
+400    SignatureDoesNotMatch                           Message ends "server string to sign is:<sts>"
+400    SignatureNonceUsed                              (AccessKeyId, nonce) seen in the last 30 min
+400    MissingParameter / InvalidVersion               no Version / wrong Version for the action
+404    InvalidAction.NotFound                          unknown Action (after authentication)
+...    injected faults                                 see /__admin/faults
+400    MissingParameter / InvalidParameter             action parameters (PageSize > 500 for
+                                                       records, > 100 for domains, bad RR/Type...)
+400    IncorrectDomainUser                             DomainName not in the caller's account
+400    QuotaExceeded.TTL                               TTL < minTTL or > 86400
+400    DomainRecordDuplicate                           same RR + Type + Value + Line exists
+400    DomainRecordConflict                            CNAME next to other types on RR + Line
+400    QuotaExceeded.Record                            90 records with one RR + Type + Line
+400    DomainRecordNotBelongToUser                     DeleteDomainRecord of an unknown or
+                                                       foreign RecordId
+404    EntityNotExist.Role / EntityNotExist.OIDCProvider   STS: RoleArn / OIDCProviderArn unknown
+400    AuthenticationFail.OIDCToken.Invalid / .Expired     STS: token not accepted
+500    InternalError                                   an emulator bug (never expected)
+=====  ==============================================  ==========================================
+
+AssumeRoleWithOIDC is anonymous: AccessKeyId/Signature are not required and
+ignored if present; SignatureNonce is not required (the official credentials
+library does not send one); a Timestamp, if sent, must be in the window.
 
 Only the Python standard library is used, so the emulator starts anywhere a
 Python 3.9+ interpreter exists.
@@ -543,7 +626,9 @@ class Emulator:
             if "RecordId" in result:
                 entry["recordId"] = result["RecordId"]
             body_out = self._render(fmt, action + "Response", payload)
-        except ApiError as err:
+        except Exception as caught:  # every request gets an AliDNS-shaped answer, even on an emulator bug
+            err = caught if isinstance(caught, ApiError) else ApiError(
+                500, "InternalError", f"Emulator failure: {type(caught).__name__}: {caught}")
             status = err.status
             entry.update({"status": err.status, "outcome": err.code})
             host_id = STS_HOST_ID if action in STS_ACTIONS else DNS_HOST_ID
