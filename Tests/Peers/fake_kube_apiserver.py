@@ -16,8 +16,12 @@ CLI
   ``https://127.0.0.1:<port>`` (CA = cluster CA; user = ``webhook-client``
   cert by default, ``alice`` cert, or ``token`` = the state's first token).
 * On start it prints ONE line and flushes:
-  ``{"port": N, "url": "https://127.0.0.1:N", "kubeconfig": PATH-or-null}``.
-  It exits 0 on SIGTERM/SIGINT.  It does not read stdin.
+  ``{"port": N, "url": "https://127.0.0.1:N", "kubeconfig": PATH-or-null,
+  "adminURL": "http://127.0.0.1:M"}`` -- M is a plain-HTTP port serving only the
+  ``/__admin/*`` endpoints (same handlers as on the HTTPS port).
+  It exits 0 on SIGTERM/SIGINT, and on EOF of stdin when stdin is a pipe or
+  socket (so it dies with a test that held the pipe; ``--no-stdin-watch``
+  disables that; /dev/null or a terminal is never watched).
 
 TLS and authentication (like a real apiserver)
 ---------------------------------------------
@@ -40,8 +44,8 @@ attributes: secrets ``get`` (``""``, ``secrets``, ns, name), TokenRequest
 ``create`` on ``serviceaccounts/token`` (ns, name), TokenReview ``create`` on
 ``tokenreviews`` in ``authentication.k8s.io``, SAR ``create`` on
 ``subjectaccessreviews`` in ``authorization.k8s.io`` (cluster scope), ConfigMap
-``get``/``list`` on ``configmaps`` in ``kube-system`` (a list with
-``fieldSelector=metadata.name=N`` is checked with resource name N).  A denied call gets
+``get``/``list``/``watch`` on ``configmaps`` in ``kube-system`` (a list or watch
+with ``fieldSelector=metadata.name=N`` is checked with resource name N).  A denied call gets
 403 with the real message, e.g.
 ``secrets "x" is forbidden: User "system:serviceaccount:ns:sa" cannot get resource
 "secrets" in API group "" in the namespace "ns"``, or for cluster-scoped
@@ -86,7 +90,19 @@ API served
   ``requestheader-extra-headers-prefix`` (``["X-Remote-Extra-"]``); a test may add
   ``requestheader-uid-headers`` or drop keys.  ``metadata.resourceVersion`` is a
   decimal string that grows every time the state changes the ConfigMap; the list
-  has ``metadata.resourceVersion`` too.  No watch (``watch=true`` -> 405).
+  has ``metadata.resourceVersion`` too.  ``state.configmapPresent: false``
+  makes the ConfigMap disappear (GET -> 404 ``configmaps "..." not found``,
+  empty list).
+* Watch: ``GET /api/v1/namespaces/kube-system/configmaps?watch=true``
+  (optionally ``fieldSelector=metadata.name=extension-apiserver-authentication``,
+  ``resourceVersion=N``, ``timeoutSeconds=T``, default 1800): 200, chunked,
+  one ``{"type": "ADDED"|"MODIFIED"|"DELETED", "object": <ConfigMap>}`` JSON
+  line per chunk.  Without ``resourceVersion`` (or ``0``) the current object
+  comes first as ADDED; with ``resourceVersion=N`` only later changes are sent
+  (MODIFIED at once if the current version differs from N).  Every state
+  update that touches ``configmap``/``configmapPresent`` sends MODIFIED (or
+  DELETED / ADDED); the stream ends cleanly after ``timeoutSeconds`` or on
+  shutdown.  ``?watch=true`` on the item URL -> 405.
 * Anything else -> 404 ``the server could not find the requested resource``;
   a wrong method on a known path -> 405; a body that is not JSON -> 400.
   Request bodies may be chunked.  Every error is a ``v1 Status``
@@ -110,6 +126,7 @@ State (``--state`` file and ``POST /__admin/state``)
                 "nonResourceURLs": ["/apis", "/apis/*"],        # makes it a non-resource rule
                 "reason": "text for status.reason"}],
      "configmap": {"requestheader-allowed-names": "[\\"front-proxy-client\\"]", ...} | null,
+     "configmapPresent": true,
      "faults": [{"method": "POST", "path": "/apis/authentication.k8s.io/v1/tokenreviews",
                  "status": 503, "delay": 0.5, "times": 1, "message": "..."}]}
 
@@ -120,7 +137,7 @@ ConfigMap's ``data`` is the default above (CAs from ``--pki``) updated with
 without ``status`` it only delays; ``times`` (default unlimited) counts down;
 ``path`` ending in ``*`` is a prefix.
 
-Admin endpoints (same HTTPS port, no authentication, never logged)
+Admin endpoints (HTTPS port and the plain ``adminURL`` port; no authentication; never logged)
 ------------------------------------------------------------------
 * ``POST /__admin/state``: shallow merge -- each top-level key given replaces
   that key (``{"secrets": {}}`` drops all secrets).  Answers ``{"ok": true,
@@ -149,10 +166,12 @@ import datetime
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets as pysecrets
 import signal
 import ssl
+import stat
 import sys
 import threading
 import time
@@ -217,7 +236,7 @@ class State:
     """All mutable server state, guarded by one lock."""
 
     def __init__(self, initial: dict, pki: Path | None):
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()  # also signals state changes to watchers
         self.data: dict = {}
         self.cm_version = 1
         self.version_counter = 1
@@ -244,9 +263,10 @@ class State:
             raise ApiError(400, "BadRequest", "state must be a JSON object")
         with self.lock:
             for key, value in patch.items():
-                if key == "configmap":
+                if key in ("configmap", "configmapPresent"):
                     self.cm_version = self._bump()
                 self.data[key] = copy.deepcopy(value)
+            self.lock.notify_all()
             return str(self.cm_version)
 
     def _bump(self) -> int:
@@ -256,6 +276,10 @@ class State:
     def get(self, key, default=None):
         with self.lock:
             return copy.deepcopy(self.data.get(key, default))
+
+    def configmap_present(self) -> bool:
+        with self.lock:
+            return self.data.get("configmapPresent", True) is not False
 
     def configmap(self) -> dict:
         with self.lock:
@@ -530,6 +554,8 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.read_body()
         if path.startswith("/__admin/"):
             return self.admin(method, path, raw)
+        if getattr(self.server, "admin_only", False):
+            return self.send_json(404, status_body(404, "NotFound", "the admin port serves /__admin/* only", {}))
         entry = {"time": time.time(), "method": method, "path": path, "query": split.query, "user": None,
                  "groups": [], "auth": "none", "status": 0, "body": None,
                  "userAgent": self.headers.get("User-Agent", "")}
@@ -553,7 +579,11 @@ class Handler(BaseHTTPRequestHandler):
                     c = int(fault["status"])
                     raise ApiError(c, fault.get("reason", "InternalError" if c >= 500 else "BadRequest"),
                                    fault.get("message", f"injected fault {c}"))
+            self.streamed = False
+            self.log_entry = entry
             code, out = self.route(method, path, query, body, who)
+            if self.streamed:  # already answered and logged
+                return
         except ApiError as err:
             code, out = err.code, err.body
         except Exception as exc:  # noqa: BLE001 - a test server must answer, not die
@@ -581,10 +611,11 @@ class Handler(BaseHTTPRequestHandler):
         if m:
             self.only(method, "GET")
             if query.get("watch", ["false"])[0] in ("true", "1"):
-                raise ApiError(405, "MethodNotAllowed", "watch is not supported by the fake apiserver")
+                raise ApiError(405, "MethodNotAllowed", "watch a single object through the list URL with "
+                               "fieldSelector=metadata.name=<name>", {})
             ns, name = m.groups()
             self.authorize(who, "get", "", "configmaps", ns=ns, name=name)
-            if (ns, name) != (CM_NS, CM_NAME):
+            if (ns, name) != (CM_NS, CM_NAME) or not self.state.configmap_present():
                 raise ApiError(404, "NotFound", f'configmaps "{name}" not found', {"name": name, "kind": "configmaps"})
             return 200, self.state.configmap()
         m = CM_LIST_RE.match(path)
@@ -592,20 +623,66 @@ class Handler(BaseHTTPRequestHandler):
             self.only(method, "GET")
             ns = m.group(1)
             watch = query.get("watch", ["false"])[0] in ("true", "1")
-            if watch:
-                raise ApiError(405, "MethodNotAllowed", "watch is not supported by the fake apiserver")
             selector = query.get("fieldSelector", [""])[0]
             wanted = dict(p.split("=", 1) for p in selector.split(",") if "=" in p)
             # Like RBAC with field-selector authorization: a list narrowed to one name
             # is checked against that resource name.
-            self.authorize(who, "list", "", "configmaps", ns=ns, name=wanted.get("metadata.name", ""))
+            self.authorize(who, "watch" if watch else "list", "", "configmaps", ns=ns,
+                           name=wanted.get("metadata.name", ""))
+            relevant = ns == CM_NS and wanted.get("metadata.name", CM_NAME) == CM_NAME
+            if watch:
+                return self.watch_configmap(relevant, query)
             cm = self.state.configmap()
-            items = [cm] if ns == CM_NS else []
-            if wanted.get("metadata.name", CM_NAME) != CM_NAME:
-                items = []
+            items = [cm] if relevant and self.state.configmap_present() else []
             return 200, {"kind": "ConfigMapList", "apiVersion": "v1",
                          "metadata": {"resourceVersion": cm["metadata"]["resourceVersion"]}, "items": items}
         raise ApiError(404, "NotFound", "the server could not find the requested resource", {})
+
+    def watch_configmap(self, relevant: bool, query) -> tuple[int, None]:
+        """Stream watch events (one JSON object per chunk) until timeoutSeconds or shutdown."""
+        timeout = float(query.get("timeoutSeconds", ["1800"])[0])
+        since = query.get("resourceVersion", [""])[0]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.streamed = True
+        self.log_entry["status"] = 200
+        self.state.record(self.log_entry)
+
+        def emit(event_type: str, obj: dict) -> None:
+            raw = json.dumps({"type": event_type, "object": obj}).encode() + b"\n"
+            self.wfile.write(f"{len(raw):x}\r\n".encode() + raw + b"\r\n")
+            self.wfile.flush()
+
+        deadline = time.monotonic() + timeout
+        seen_version = None
+        seen_present = False
+        if since and since != "0" and relevant:
+            seen_version, seen_present = since, True  # only changes after `since`
+        try:
+            while not self.server.stopping.is_set():  # type: ignore[attr-defined]
+                if relevant:
+                    present = self.state.configmap_present()
+                    cm = self.state.configmap()
+                    version = cm["metadata"]["resourceVersion"]
+                    if present and not seen_present:
+                        emit("ADDED", cm)
+                    elif present and version != seen_version:
+                        emit("MODIFIED", cm)
+                    elif not present and seen_present:
+                        emit("DELETED", cm)
+                    seen_version, seen_present = version, present
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                with self.state.lock:
+                    self.state.lock.wait(min(remaining, 0.5))
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+        return 200, None
 
     @staticmethod
     def only(method, allowed):
@@ -734,6 +811,18 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(err.code, err.body)
 
 
+class AdminServer(ThreadingHTTPServer):
+    """Plain-HTTP twin of the admin endpoints, so tests need no TLS client for them."""
+
+    daemon_threads = True
+    admin_only = True
+
+    def __init__(self, addr, handler, state: State):
+        self.state = state
+        self.stopping = threading.Event()
+        super().__init__(addr, handler)
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -741,6 +830,7 @@ class Server(ThreadingHTTPServer):
     def __init__(self, addr, handler, context: ssl.SSLContext, state: State):
         self.context = context
         self.state = state
+        self.stopping = threading.Event()
         super().__init__(addr, handler)
 
     def finish_request(self, request, client_address):
@@ -787,6 +877,7 @@ def main(argv) -> int:
     p.add_argument("--client-ca")
     p.add_argument("--kubeconfig-out")
     p.add_argument("--kubeconfig-user", choices=["webhook", "alice", "token"], default="webhook")
+    p.add_argument("--no-stdin-watch", action="store_true")
     a = p.parse_args(argv)
     pki = Path(a.pki) if a.pki else None
     cert = a.cert or (str(pki / "apiserver.crt") if pki else None)
@@ -818,14 +909,28 @@ def main(argv) -> int:
                                                   client_cert=str((pki / f"{stem}.crt").resolve()),
                                                   client_key=str((pki / f"{stem}.key").resolve()))
 
+    admin = AdminServer(("127.0.0.1", 0), Handler, state)
+    threading.Thread(target=admin.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+
     def stop(*_):
+        server.stopping.set()
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(json.dumps({"port": port, "url": f"https://127.0.0.1:{port}", "kubeconfig": kubeconfig}), flush=True)
+    mode = os.fstat(0).st_mode if not sys.stdin.closed else 0
+    if not a.no_stdin_watch and (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        def watch_stdin():
+            while os.read(0, 4096):
+                pass
+            stop()
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    print(json.dumps({"port": port, "url": f"https://127.0.0.1:{port}", "kubeconfig": kubeconfig,
+                      "adminURL": f"http://127.0.0.1:{admin.server_address[1]}"}), flush=True)
     server.serve_forever(poll_interval=0.2)
     server.server_close()
+    admin.shutdown()
+    admin.server_close()
     return 0
 
 

@@ -421,7 +421,55 @@ def test_sigterm_exits_zero(pki, tmp_path):
     proc = subprocess.Popen([sys.executable, str(FAKE), "--pki", pki["dir"]], stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, text=True)
     info = json.loads(proc.stdout.readline())
-    assert set(info) == {"port", "url", "kubeconfig"}
+    assert set(info) == {"port", "url", "kubeconfig", "adminURL"}
     time.sleep(0.2)
     proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+
+
+def test_configmap_watch_streams_added_modified_deleted(api, webhook, pki):
+    admin = api["url"] + "/__admin/state"
+    selector = "metadata.name=extension-apiserver-authentication"
+    r = webhook.s.get(api["url"] + "/api/v1/namespaces/kube-system/configmaps", stream=True, timeout=10,
+                      params={"watch": "true", "fieldSelector": selector, "timeoutSeconds": "3"})
+    assert r.status_code == 200 and r.headers.get("Transfer-Encoding") == "chunked"
+    lines = r.iter_lines()
+    first = json.loads(next(lines))
+    assert first["type"] == "ADDED" and first["object"]["metadata"]["name"] == "extension-apiserver-authentication"
+    start_rv = first["object"]["metadata"]["resourceVersion"]
+    requests.post(admin, verify=pki["clusterCACert"], timeout=10,
+                  json={"configmap": {"requestheader-allowed-names": '["changed"]'}})
+    second = json.loads(next(lines))
+    assert second["type"] == "MODIFIED"
+    assert second["object"]["data"]["requestheader-allowed-names"] == '["changed"]'
+    assert int(second["object"]["metadata"]["resourceVersion"]) > int(start_rv)
+    requests.post(admin, verify=pki["clusterCACert"], timeout=10, json={"configmapPresent": False})
+    assert json.loads(next(lines))["type"] == "DELETED"
+    assert_status(webhook.get(CM_PATH), 404, "NotFound", 'configmaps "extension-apiserver-authentication" not found')
+    requests.post(admin, verify=pki["clusterCACert"], timeout=10, json={"configmapPresent": True, "configmap": None})
+    assert json.loads(next(lines))["type"] == "ADDED"
+    t0 = time.monotonic()
+    assert list(lines) == []  # the server closes the stream at timeoutSeconds
+    assert time.monotonic() - t0 < 4
+    # resuming from the current resourceVersion sends nothing until a change
+    rv = webhook.get(CM_PATH).json()["metadata"]["resourceVersion"]
+    r = webhook.s.get(api["url"] + "/api/v1/namespaces/kube-system/configmaps", stream=True, timeout=10,
+                      params={"watch": "1", "fieldSelector": selector, "resourceVersion": rv, "timeoutSeconds": "1"})
+    assert list(r.iter_lines()) == []
+    assert_status(Client(api, cert="bob").get("/api/v1/namespaces/kube-system/configmaps",
+                                              params={"watch": "true"}), 403, "Forbidden")
+
+
+def test_plain_http_admin_port_and_stdin_eof(pki):
+    proc = subprocess.Popen([sys.executable, str(FAKE), "--pki", pki["dir"]], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    info = json.loads(proc.stdout.readline())
+    s = requests.Session()
+    s.trust_env = False
+    assert s.post(info["adminURL"] + "/__admin/state", json={"secrets": {"a/b": {"stringData": {"k": "v"}}}},
+                  timeout=10).json()["ok"] is True
+    assert "a/b" in s.get(info["adminURL"] + "/__admin/state", timeout=10).json()["secrets"]
+    assert s.get(info["adminURL"] + "/api/v1/namespaces/a/secrets/b", timeout=10).status_code == 404
+    assert proc.poll() is None
+    proc.stdin.close()
     assert proc.wait(timeout=10) == 0
