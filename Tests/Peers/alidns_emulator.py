@@ -1150,13 +1150,15 @@ def load_config(path: Optional[str]) -> Dict[str, Any]:
 def main(argv: Optional[Iterable[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="AliDNS 2015-01-09 + STS AssumeRoleWithOIDC emulator for tests.")
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: pick a free one)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--config", help="JSON config: accounts, domains, oidc, minTTL (default: built-in testid/testsecret)")
     parser.add_argument("--state-file", help="persist records to this JSON file (loaded on start if present)")
     parser.add_argument("--min-ttl", type=int, help="override the config's minTTL")
     parser.add_argument("--verbose", action="store_true", help="log each HTTP request to stderr")
     args = parser.parse_args(list(argv) if argv is not None else None)
 
+    if args.host != "localhost" and not args.host.startswith("127."):
+        parser.error("the emulator is a test peer: bind it to a loopback address only")
     config = load_config(args.config)
     if args.min_ttl is not None:
         config["minTTL"] = args.min_ttl

@@ -765,7 +765,9 @@ def test_assume_role_with_oidc_keys_work_only_with_their_token(server):
         assert (status, body["Code"]) == (400, "MissingParameter") and name in body["Message"]
     assert assume(server, OIDCToken="not.the.token")[1]["Code"] == "AuthenticationFail.OIDCToken.Invalid"
     assert assume(server, OIDCToken="expired.token.value")[1]["Code"] == "AuthenticationFail.OIDCToken.Expired"
-    assert assume(server, RoleArn=ROLE_ARN + "x")[:1] == (404,)
+    status, body = assume(server, RoleArn=ROLE_ARN + "x")
+    assert (status, body["Code"], body["HostId"]) == (404, "EntityNotExist.Role", "sts.aliyuncs.com")
+    assert assume(server, OIDCProviderArn=OIDC_PROVIDER_ARN + "x")[1]["Code"] == "EntityNotExist.OIDCProvider"
     assert assume(server, DurationSeconds="899")[1]["Code"] == "InvalidParameter"
 
     status, body = assume(server, DurationSeconds="900")
