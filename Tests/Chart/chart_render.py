@@ -84,6 +84,58 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
         },
     },
     "singleReplica": {"groupName": GROUP, "replicaCount": 1},
+    # Every optional knob at once, so each template branch is rendered and validated.
+    "everything": {
+        "groupName": "dns01.platform.example.net",
+        "fullnameOverride": "acme-dns",
+        "replicaCount": 3,
+        "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}},
+        "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
+        "topologySpread": {"enabled": True, "whenUnsatisfiable": "DoNotSchedule",
+                           "topologyKeys": ["kubernetes.io/hostname"]},
+        "topologySpreadConstraints": [{
+            "maxSkew": 2, "topologyKey": "topology.kubernetes.io/region",
+            "whenUnsatisfiable": "ScheduleAnyway",
+            "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "dns01-webhook"}},
+        }],
+        "image": {"repository": "registry.example.com/dns01-webhook",
+                  "digest": "sha256:" + "a" * 64, "pullPolicy": "Always"},
+        "imagePullSecrets": [{"name": "regcred"}],
+        "service": {"port": 8443, "annotations": {"example.com/owner": "platform"}},
+        "bindAddress": "::",
+        "logFormat": "text",
+        "logLevel": "debug",
+        "requestTimeout": "20s",
+        "shutdownGracePeriod": "15s",
+        "terminationGracePeriodSeconds": 25,
+        "extraArgs": ["--requestheader-allowed-names=front-proxy-client,aggregator"],
+        "extraEnv": [
+            {"name": "ALIBABA_CLOUD_ROLE_ARN", "value": "acs:ram::1234567890:role/dns01-webhook"},
+            {"name": "ALIBABA_CLOUD_OIDC_TOKEN_FILE", "value": "/var/run/secrets/rrsa/token"},
+        ],
+        "extraVolumes": [{"name": "rrsa-token", "projected": {"sources": [{"serviceAccountToken": {
+            "path": "token", "audience": "sts.aliyuncs.com", "expirationSeconds": 3600}}]}}],
+        "extraVolumeMounts": [{"name": "rrsa-token", "mountPath": "/var/run/secrets/rrsa", "readOnly": True}],
+        "podAnnotations": {"example.com/team": "platform"},
+        "podLabels": {"example.com/tier": "infra"},
+        "priorityClassName": "system-cluster-critical",
+        "nodeSelector": {"kubernetes.io/os": "linux"},
+        "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}],
+        "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchExpressions": [
+                {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64", "arm64"]}]}]}}},
+        "serviceAccount": {"name": "acme-dns-solver", "labels": {"example.com/team": "platform"}},
+        "secretAccess": {"enabled": False},
+        "route53": {"serviceAccountRef": {"enabled": True, "serviceAccountNames": ["route53-issuer"]}},
+        "pki": {"clusterDomain": "cluster.local", "privateKey": {"algorithm": "RSA", "size": 2048},
+                "caDuration": "87600h", "servingCertificateDuration": "2160h",
+                "servingCertificateRenewBefore": "360h"},
+        "apiService": {"groupPriorityMinimum": 2000, "versionPriority": 20},
+        "solvers": ["dispatch", "route53"],
+        "config": {"route53": {"region": "us-east-1"}},
+        "serviceMonitor": {"enabled": True, "interval": "30s", "scrapeTimeout": "5s",
+                           "tlsConfig": {"insecureSkipVerify": True}},
+    },
 }
 
 # Kinds backed by CRDs (cert-manager, Prometheus Operator): not in the Kubernetes schemas.

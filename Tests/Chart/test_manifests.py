@@ -9,6 +9,7 @@ import posixpath
 import pytest
 import yaml
 
+from chart_pss import restricted_violations
 from chart_render import GROUP, NAMESPACE, RELEASE, VALUE_SETS, Rendered, bindings_to, flag, rbac_rules, render
 
 SERVED_SOLVERS = ["dispatch", "route53", "alidns", "memory"]
@@ -365,15 +366,21 @@ def test_secret_access_can_be_disabled() -> None:
     assert "may read no Secrets" in r.notes
 
 
+def credential_scope(r: Rendered) -> set[str]:
+    """Where the values say credentials may be read: '*' or the namespaces."""
+    cfg = r.values["secretAccess"]
+    if cfg["clusterWide"]:
+        return {"*"}
+    return set(cfg["namespaces"] or [r.values["certManager"]["namespace"]])
+
+
 def test_no_secret_access_outside_configured_namespaces(any_rendering: Rendered) -> None:
     r = any_rendering
-    sa_cfg = r.values["secretAccess"]
     g = grants(r, "secrets", "get")
-    if sa_cfg["clusterWide"]:
-        assert set(g) == {"*"}
+    if not r.values["secretAccess"]["enabled"]:
+        assert g == {}
     else:
-        allowed = set(sa_cfg["namespaces"] or [r.values["certManager"]["namespace"]])
-        assert set(g) == allowed
+        assert set(g) == credential_scope(r)
 
 
 def test_service_account_tokens_only_when_enabled(any_rendering: Rendered) -> None:
@@ -385,7 +392,7 @@ def test_service_account_tokens_only_when_enabled(any_rendering: Rendered) -> No
         assert tokens == {} and any_token_rule == []
     else:
         assert tokens, "serviceAccountRef enabled but no serviceaccounts/token grant"
-        assert set(tokens) == set(grants(r, "secrets", "get")), "tokens follow the Secret scope"
+        assert set(tokens) == credential_scope(r), "tokens follow the Secret scope"
         for rules in tokens.values():
             for rule in rules:
                 assert rule["verbs"] == ["create"]
@@ -455,3 +462,59 @@ def test_notes_print_apiservice_solvers_and_a_cluster_issuer(any_rendering: Rend
     webhook = issuer["spec"]["acme"]["solvers"][0]["dns01"]["webhook"]
     assert webhook["groupName"] == group
     assert webhook["solverName"] in r.values["solvers"]
+
+
+# ---- every optional knob ---------------------------------------------------------------------
+
+def test_every_option_lands_where_it_should() -> None:
+    v = VALUE_SETS["everything"]
+    r = render(v)
+    c = r.container
+    spec = r.pod_spec
+    assert r.deployment["metadata"]["name"] == "acme-dns"
+    assert c["image"] == "registry.example.com/dns01-webhook@sha256:" + "a" * 64
+    assert c["imagePullPolicy"] == "Always"
+    assert flag(c["args"], "--bind-address") == ["::"]
+    assert flag(c["args"], "--log-format") == ["text"]
+    assert c["args"][-1] == v["extraArgs"][0]
+    assert {"name": "ALIBABA_CLOUD_OIDC_TOKEN_FILE", "value": "/var/run/secrets/rrsa/token"} in c["env"]
+    assert {"name": "rrsa-token", "mountPath": "/var/run/secrets/rrsa", "readOnly": True} in c["volumeMounts"]
+    assert any(vol["name"] == "rrsa-token" and "projected" in vol for vol in spec["volumes"])
+    assert spec["terminationGracePeriodSeconds"] == 25
+    assert spec["priorityClassName"] == "system-cluster-critical"
+    assert spec["nodeSelector"] == v["nodeSelector"]
+    assert spec["tolerations"] == v["tolerations"]
+    assert spec["affinity"] == v["affinity"]
+    assert spec["imagePullSecrets"] == [{"name": "regcred"}]
+    assert spec["serviceAccountName"] == "acme-dns-solver"
+    assert r.one("ServiceAccount")["metadata"]["name"] == "acme-dns-solver"
+    tmeta = r.deployment["spec"]["template"]["metadata"]
+    assert tmeta["labels"]["example.com/tier"] == "infra"
+    assert tmeta["annotations"]["example.com/team"] == "platform"
+    assert r.deployment["spec"]["strategy"] == v["updateStrategy"]
+    spread = spec["topologySpreadConstraints"]
+    assert [s["topologyKey"] for s in spread] == ["kubernetes.io/hostname", "topology.kubernetes.io/region"]
+    assert spread[0]["whenUnsatisfiable"] == "DoNotSchedule"
+    pdb = r.one("PodDisruptionBudget")
+    assert pdb["spec"] == {"maxUnavailable": 1, "selector": pdb["spec"]["selector"]}
+    api = r.one("APIService")
+    assert api["spec"]["service"]["port"] == 8443
+    assert api["spec"]["groupPriorityMinimum"] == 2000 and api["spec"]["versionPriority"] == 20
+    serving = next(x for x in r.of_kind("Certificate") if not x["spec"].get("isCA"))
+    assert serving["spec"]["privateKey"]["algorithm"] == "RSA" and serving["spec"]["privateKey"]["size"] == 2048
+    assert serving["spec"]["duration"] == "2160h" and serving["spec"]["renewBefore"] == "360h"
+    assert r.one("ServiceMonitor")["spec"]["endpoints"][0]["tlsConfig"] == {"insecureSkipVerify": True}
+    # Secrets off, tokens on: one Role holding only the token rule, limited to the named SA.
+    roles = [x for x in r.of_kind("Role") if x["metadata"]["name"].endswith(":credentials-reader")]
+    assert len(roles) == 1
+    assert roles[0]["rules"] == [{"apiGroups": [""], "resources": ["serviceaccounts/token"],
+                                  "verbs": ["create"], "resourceNames": ["route53-issuer"]}]
+    assert restricted_violations(spec) == []
+
+
+def test_service_monitor_binding_needs_a_namespace() -> None:
+    import helm_python as helm
+    with pytest.raises(helm.HelmRenderError) as err:
+        render({"groupName": GROUP, "serviceMonitor": {"enabled": True,
+                                                        "prometheusServiceAccount": {"name": "prometheus"}}})
+    assert "prometheusServiceAccount.namespace" in str(err.value)
