@@ -417,6 +417,22 @@ def test_kubectl_get_raw_secret_with_generated_kubeconfig(api):
     assert res.returncode != 0 and 'secrets "y" is forbidden' in res.stderr
 
 
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl not installed")
+def test_kubectl_with_token_kubeconfig_from_pki(api, tmp_path):
+    kc = tmp_path / "token.yaml"
+    res = subprocess.run([sys.executable, str(PKI), "kubeconfig", api["pki"]["dir"], "--server", api["url"],
+                          "--token", "webhook-token", "--out", str(kc)], capture_output=True, text=True,
+                         timeout=30, stdin=subprocess.DEVNULL)
+    assert res.returncode == 0, res.stderr
+    ok = subprocess.run(["kubectl", "--kubeconfig", str(kc), "get", "--raw", CM_PATH], capture_output=True,
+                        text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["metadata"]["name"] == "extension-apiserver-authentication"
+    bad = subprocess.run(["kubectl", "--kubeconfig", str(kc), "--token", "wrong", "get", "--raw", CM_PATH],
+                         capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert bad.returncode != 0 and "Unauthorized" in bad.stderr
+
+
 def test_sigterm_exits_zero(pki, tmp_path):
     proc = subprocess.Popen([sys.executable, str(FAKE), "--pki", pki["dir"]], stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, text=True)
