@@ -281,10 +281,13 @@ def test_custom_cert_manager_identity() -> None:
     assert "system:serviceaccount:security:cm-cert-manager" in r.notes
 
 
-def test_solvers_value_limits_what_cert_manager_may_call() -> None:
-    r = render({"groupName": GROUP, "solvers": ["dispatch", "route53"]})
+@pytest.mark.parametrize("solvers", [["dispatch", "route53"], ["route53", "alidns"], ["alidns"]])
+def test_solvers_value_limits_what_cert_manager_may_call(solvers: list[str]) -> None:
+    r = render({"groupName": GROUP, "solvers": solvers})
     (rule,) = [rule for _, rule in rbac_rules(r.docs) if GROUP in rule.get("apiGroups", [])]
-    assert rule["resources"] == ["dispatch", "route53"]
+    assert rule["resources"] == solvers
+    # The pasted ClusterIssuer uses a solver cert-manager is allowed to call.
+    test_notes_print_apiservice_solvers_and_a_cluster_issuer(r)
 
 
 def test_default_solvers_are_the_served_ones(default_rendering: Rendered) -> None:
