@@ -259,6 +259,10 @@ def test_moto_name_outside_zone_and_unknown_zone(endpoint):
         HostedZoneId=zid, ChangeBatch={"Changes": [txt_change("UPSERT", "X", name="_acme-challenge.other.org.")]}))
     assert (err["Error"]["Code"], err["Error"]["Message"]) == (
         "InvalidChangeBatch", "RRSet with DNS name _acme-challenge.other.org. is not permitted in zone example.com.")
+    err = client_error(lambda: c.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+        txt_change("UPSERT", "FIRST"), txt_change("UPSERT", "Y", name="_acme-challenge.other.org.")]}))
+    assert err["Error"]["Code"] == "InvalidChangeBatch"
+    assert txt_sets(c, zid) == [("_acme-challenge.example.com.", '"FIRST"', '"FIRST"')]  # not atomic
     err = client_error(lambda: c.change_resource_record_sets(
         HostedZoneId="ZNOPE", ChangeBatch={"Changes": [txt_change("UPSERT", "X")]}))
     assert err["ResponseMetadata"]["HTTPStatusCode"] == 404
