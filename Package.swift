@@ -52,6 +52,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "ProviderKit",
+            dependencies: [
+                "DNS01",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Provider plugins (one folder each)
         .target(
             name: "MemoryProvider",

@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import DNS01
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP request to a provider API, as plain values, so signers can sign it and tests can
+/// inspect it without a network.
+public struct APIRequest: Sendable, Hashable {
+    public var method: String
+    /// The full URL as it goes on the wire (scheme, host, percent-encoded path and query).
+    public var url: String
+    /// Header fields in order; names as given.
+    public var headers: [Header]
+    public var body: [UInt8]
+
+    public struct Header: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(method: String, url: String, headers: [Header] = [], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+public struct APIResponse: Sendable, Hashable {
+    public var status: Int
+    public var headers: [APIRequest.Header]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [APIRequest.Header] = [], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Sends `APIRequest`s. Providers take one of these so tests can put a model of the provider's
+/// API (or a recorder) in place of the network.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse
+}
+
+/// The real transport, on AsyncHTTPClient. The default client is the process-wide shared one,
+/// whose lifetime is the process's.
+public struct AsyncHTTPClientTransport: HTTPTransport {
+    private let client: HTTPClient
+    private let maximumResponseBytes: Int
+
+    public init(client: HTTPClient = .shared, maximumResponseBytes: Int = 8 << 20) {
+        self.client = client
+        self.maximumResponseBytes = maximumResponseBytes
+    }
+
+    public func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+        var outbound = HTTPClientRequest(url: request.url)
+        outbound.method = HTTPMethod(rawValue: request.method)
+        for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
+        if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
+            outbound.body = .bytes(ByteBuffer(bytes: request.body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outbound, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + Int64(timeout.components.attoseconds / 1_000_000_000)))
+        } catch {
+            throw TransportError(url: request.url, underlying: "\(error)")
+        }
+        let body = try await response.body.collect(upTo: maximumResponseBytes)
+        return APIResponse(
+            status: Int(response.status.code),
+            headers: response.headers.map { APIRequest.Header($0.name, $0.value) },
+            body: Array(buffer: body)
+        )
+    }
+}
+
+/// The request never got an HTTP answer (DNS, connect, TLS, timeout). Always retryable.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public let url: String
+    public let underlying: String
+
+    public init(url: String, underlying: String) {
+        self.url = url
+        self.underlying = underlying
+    }
+
+    public var description: String { "cannot reach \(APIRequest.hostOf(url)): \(underlying)" }
+}
+
+extension APIRequest {
+    /// `https://host:port/path?q` → `host:port`.
+    public static func hostOf(_ url: String) -> String {
+        var rest = Substring(url)
+        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") { rest = rest[rest.index(colon, offsetBy: 3)...] }
+        if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) { rest = rest[..<slash] }
+        return String(rest)
+    }
+
+    /// The host of the URL without the port.
+    public var host: String {
+        let authority = Self.hostOf(url)
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { return String(authority[...close]) }
+        return authority.split(separator: ":").first.map(String.init) ?? authority
+    }
+}
