@@ -92,13 +92,11 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // Shared by the test targets: starting peers (moto, the AliDNS emulator, Knot, the CLI).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "DNS01Tests", dependencies: ["DNS01", "MemoryProvider"], swiftSettings: strict),
         .testTarget(name: "ConfigLoadingTests", dependencies: ["ConfigLoading", "DNS01"], swiftSettings: strict),
-        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient"], swiftSettings: strict),
-        .testTarget(
-            name: "EndToEndTests",
-            dependencies: ["DNS01"],
-            swiftSettings: strict
-        ),
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )

@@ -6,12 +6,16 @@ import DNS01
 /// ```yaml
 /// memory: {}                       # every name
 /// memory: {zones: [example.com]}   # only names in these zones; others fail like a missing zone
+/// memory: {apiTokenSecretRef: {name: demo, key: token}}  # reads a Secret, as a real provider does
 /// ```
 public struct MemoryProviderPlugin: ProviderPlugin {
     public struct Configuration: Sendable, Hashable {
         public var zones: [DomainName]
         /// Simulated API latency per call (for demos and benchmarks of concurrency).
         public var latency: Duration
+        /// A Secret the provider must be able to read before it acts, exactly like a real
+        /// provider's credentials: it lets a demo or test prove Secret access (files, RBAC).
+        public var apiTokenSecretRef: SecretReference?
     }
 
     public let name = "memory"
@@ -32,12 +36,16 @@ public struct MemoryProviderPlugin: ProviderPlugin {
             }
         }
         let latency = try reader.optionalDuration("latency") ?? .zero
+        let token = try reader.optionalSecretReference("apiTokenSecretRef")
         try reader.finish()
-        return Configuration(zones: zones, latency: latency)
+        return Configuration(zones: zones, latency: latency, apiTokenSecretRef: token)
     }
 
     public func makeProvider(for configuration: Configuration, context: ProviderContext) async throws -> any DNSProvider {
-        MemoryProvider(store: store, configuration: configuration)
+        if let reference = configuration.apiTokenSecretRef {
+            _ = try await context.secret(reference)
+        }
+        return MemoryProvider(store: store, configuration: configuration)
     }
 }
 

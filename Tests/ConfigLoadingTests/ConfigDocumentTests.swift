@@ -1,0 +1,105 @@
+import ConfigLoading
+import DNS01
+import Testing
+
+@Suite("Config documents")
+struct ConfigDocumentTests {
+    @Test("YAML and JSON give the same value, with YAML core types")
+    func yamlAndJSON() throws {
+        let yaml = """
+            providers:
+              - selector: {dnsZones: [example.com]}
+                route53: {region: us-east-1, ttl: 10, private: false, note: ~, date: 2016-02-23}
+            """
+        let json = #"{"providers":[{"selector":{"dnsZones":["example.com"]},"route53":{"region":"us-east-1","ttl":10,"private":false,"note":null,"date":"2016-02-23"}}]}"#
+        let fromYAML = try ConfigDocument.parse(yaml, source: "a.yaml")
+        let fromJSON = try ConfigDocument.parse(json, source: "a.json")
+        #expect(fromYAML == fromJSON)
+        #expect(fromYAML["providers"] == .array([[
+            "selector": ["dnsZones": ["example.com"]],
+            "route53": ["region": "us-east-1", "ttl": 10, "private": false, "note": nil, "date": "2016-02-23"],
+        ]]))
+    }
+
+    @Test("malformed documents name the file", arguments: [
+        ("a: [1, 2", "bad.yaml is not valid YAML or JSON"),
+        ("", "bad.yaml is empty"),
+        ("a: 1\na: 2\n", "bad.yaml is not valid YAML or JSON: Parser: expected all keys to be unique"),
+    ])
+    func malformed(text: String, prefix: String) {
+        do {
+            _ = try ConfigDocument.parse(text, source: "bad.yaml")
+            Issue.record("expected an error")
+        } catch let error as DNS01Error {
+            #expect(error.message.hasPrefix(prefix), "\(error.message)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
+
+@Suite("Secret manifests")
+struct SecretManifestTests {
+    let manifests = """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: route53-credentials
+          namespace: cert-manager
+        type: Opaque
+        data:
+          access-key-id: QUtJQUVYQU1QTEU=
+          secret-access-key: c2VjcmV0Cg==
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: alidns-secrets}
+        data:
+          access-token: b2xk
+        stringData:
+          access-token: new
+          secret-key: plain
+        ---
+        apiVersion: v1
+        kind: List
+        items:
+          - apiVersion: v1
+            kind: Secret
+            metadata: {name: listed, namespace: other}
+            data: {k: dg==}
+        """
+
+    @Test("reads data (base64), stringData (wins per key), several documents and lists")
+    func reads() async throws {
+        let source = try SecretManifestSource(text: manifests, source: "secrets.yaml", defaultNamespace: "default")
+        #expect(try await source.secretValue(namespace: "cert-manager", name: "route53-credentials", key: "access-key-id").text == "AKIAEXAMPLE")
+        // The trailing newline that `echo | base64` adds is trimmed.
+        #expect(try await source.secretValue(namespace: "cert-manager", name: "route53-credentials", key: "secret-access-key").text == "secret")
+        #expect(try await source.secretValue(namespace: "default", name: "alidns-secrets", key: "access-token").text == "new")
+        #expect(try await source.secretValue(namespace: "default", name: "alidns-secrets", key: "secret-key").text == "plain")
+        #expect(try await source.secretValue(namespace: "other", name: "listed", key: "k").text == "v")
+    }
+
+    @Test("a secret is found in its own namespace only, and errors name namespace, secret and key")
+    func missing() async throws {
+        let source = try SecretManifestSource(text: manifests, source: "secrets.yaml", defaultNamespace: "default")
+        await #expect(throws: DNS01Error(.secretNotFound, "secret \"route53-credentials\" not found in namespace \"default\" (read from secrets.yaml)")) {
+            try await source.secretValue(namespace: "default", name: "route53-credentials", key: "access-key-id")
+        }
+        await #expect(throws: DNS01Error(.secretNotFound, "secret cert-manager/route53-credentials has no key \"token\" (it has: access-key-id, secret-access-key)")) {
+            try await source.secretValue(namespace: "cert-manager", name: "route53-credentials", key: "token")
+        }
+    }
+
+    @Test("invalid manifests are rejected with their position, never their values", arguments: [
+        ("kind: ConfigMap\nmetadata: {name: x}\n", "secrets.yaml document 1 has kind \"ConfigMap\"; only Secret manifests are read"),
+        ("kind: Secret\nmetadata: {}\n", "secrets.yaml document 1: Secret has no metadata.name"),
+        ("kind: Secret\nmetadata: {name: x}\ndata: {k: \"not base64!\"}\n", "secrets.yaml document 1: Secret default/x data key \"k\" is not valid base64"),
+        ("kind: Secret\nmetadata: {name: x}\n---\nkind: Secret\nmetadata: {name: x}\n", "secrets.yaml: Secret default/x appears twice"),
+    ])
+    func invalid(text: String, message: String) {
+        #expect(throws: DNS01Error(.invalidConfiguration, message)) {
+            try SecretManifestSource(text: text, source: "secrets.yaml", defaultNamespace: "default")
+        }
+    }
+}

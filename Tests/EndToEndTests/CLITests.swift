@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The built `dns01-webhook` binary, run as a user would run it.
+@Suite("dns01-webhook CLI", .serialized)
+struct CLITests {
+    let directory: String
+    let config: String
+    let secrets: String
+
+    init() throws {
+        directory = try makeTemporaryDirectory("cli")
+        config = "\(directory)/config.yaml"
+        secrets = "\(directory)/secrets.yaml"
+        try """
+            providers:
+              - selector: {dnsZones: [example.com]}
+                memory:
+                  apiTokenSecretRef: {name: memory-token, key: token}
+              - selector: {dnsNames: [locked.example.org]}
+                memory:
+                  apiTokenSecretRef: {name: missing-secret, key: token}
+              - memory: {zones: [fallback.test]}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: memory-token, namespace: cert-manager}
+            data: {token: c2VjcmV0LXRva2Vu}
+            """.write(toFile: secrets, atomically: true, encoding: .utf8)
+    }
+
+    func run(_ arguments: [String]) throws -> CommandResult {
+        try runCommand(webhookBinary, arguments)
+    }
+
+    @Test("check passes Basic and Extended against the memory provider, with config and secrets files")
+    func checkPasses() throws {
+        let result = try run(["check", "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
+                              "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "5"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let steps = lines.filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
+        #expect(steps.count == 13)
+        #expect(steps.allSatisfy { $0.hasPrefix("PASS") })
+        #expect(lines.contains { $0.contains("providers[0].memory (dnsZones example.com") })
+        #expect(lines.contains { $0.hasPrefix("PASS  extended: key B gone, key A kept") })
+        #expect(lines.last == "check passed")
+        #expect(!result.stdout.contains("secret-token"))
+    }
+
+    @Test("check fails, exit 1, when the Secret is in another namespace, and says which")
+    func checkFailsOnSecretNamespace() throws {
+        let result = try run(["check", "--config", config, "--secrets", secrets, "--namespace", "default",
+                              "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "1"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAIL  basic: present key A"))
+        #expect(result.stdout.contains("secret \"memory-token\" not found in namespace \"default\""))
+        #expect(result.stdout.hasSuffix("check FAILED\n"))
+    }
+
+    @Test("check fails when the provider refuses the zone, and leaves nothing behind")
+    func checkFailsOnZone() throws {
+        let result = try run(["check", "--config", config, "--domain", "www.elsewhere.net", "--basic-only",
+                              "--poll-interval", "0.05", "--timeout", "1"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("not found in the memory provider (zones: fallback.test)"))
+    }
+
+    @Test("present and cleanup do one step each and exit 0")
+    func presentAndCleanUp() throws {
+        for command in ["present", "cleanup"] {
+            let result = try run([command, "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
+                                  "--fqdn", "_acme-challenge.www.example.com.", "--key", "k1"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("_acme-challenge.www.example.com. via providers[0].memory"))
+        }
+    }
+
+    @Test("errors are one line on stderr with a non-zero exit", arguments: [
+        (["present", "--config", "/nonexistent.yaml", "--fqdn", "_acme-challenge.a.org", "--key", "k"],
+         "error: cannot read /nonexistent.yaml: no such file or not readable"),
+        (["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.locked.example.org", "--key", "k", "--secrets", "SECRETS"],
+         "error: secret \"missing-secret\" not found in namespace \"default\" (read from SECRETS)"),
+        (["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.a.org", "--key", "k", "--solver", "nope"],
+         "error: solver \"nope\" is not served; served solvers: dispatch, memory"),
+        (["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"],
+         "error: cannot read secret default/memory-token: no --secrets file was given"),
+    ])
+    func oneLineErrors(arguments: [String], expected: String) throws {
+        let arguments = arguments.map { $0 == "CONFIG" ? config : $0 == "SECRETS" ? secrets : $0 }
+        let result = try run(arguments)
+        #expect(result.status == 1)
+        #expect(result.stderr == expected.replacingOccurrences(of: "SECRETS", with: secrets) + "\n")
+    }
+
+    @Test("a config with a misspelt field fails before any step, naming the path")
+    func badConfig() throws {
+        let bad = "\(directory)/bad.yaml"
+        try "providers:\n  - memory: {zone: [a.org]}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let result = try run(["check", "--config", bad, "--domain", "a.org"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: providers[0].memory has an unknown field \"zone\" (did you mean \"zones\"?)\n")
+    }
+
+    @Test("version prints the version")
+    func version() throws {
+        let result = try run(["version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("dns01-webhook 0."))
+    }
+}
