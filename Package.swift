@@ -91,6 +91,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "dns01-bench",
+            dependencies: ["DNS01", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+
         // MARK: Tests
         // Shared by the test targets: starting peers (moto, the AliDNS emulator, Knot, the CLI).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

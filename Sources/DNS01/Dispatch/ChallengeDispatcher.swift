@@ -17,6 +17,7 @@ public struct ChallengeDispatcher: Sendable {
     private let secrets: any SecretSource
     private let logger: Logger
     private let environment: [String: String]
+    private let serviceAccountTokens: (any ServiceAccountTokenSource)?
 
     /// Validates `defaultConfig` (the operator's `--config`) now, so a bad config stops start-up
     /// instead of failing the first challenge.
@@ -25,9 +26,11 @@ public struct ChallengeDispatcher: Sendable {
         defaultConfig: ConfigValue?,
         secrets: any SecretSource,
         logger: Logger,
-        environment: [String: String]
+        environment: [String: String],
+        serviceAccountTokens: (any ServiceAccountTokenSource)? = nil
     ) throws(DNS01Error) {
         self.registry = registry
+        self.serviceAccountTokens = serviceAccountTokens
         self.secrets = secrets
         self.logger = logger
         self.environment = environment
@@ -70,7 +73,8 @@ public struct ChallengeDispatcher: Sendable {
             allowAmbientCredentials: challenge.allowAmbientCredentials,
             origin: route.origin,
             logger: logger,
-            environment: environment
+            environment: environment,
+            serviceAccountTokens: serviceAccountTokens
         )
         return (try await route.binding.makeProvider(context: context), route)
     }

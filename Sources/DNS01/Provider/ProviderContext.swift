@@ -19,6 +19,8 @@ public struct ProviderContext: Sendable {
     public var logger: Logger
     /// The process environment (injectable so ambient-credential chains can be tested).
     public var environment: [String: String]
+    /// Service-account tokens from the cluster, when there is one.
+    public var serviceAccountTokens: (any ServiceAccountTokenSource)?
 
     public init(
         namespace: String,
@@ -26,7 +28,8 @@ public struct ProviderContext: Sendable {
         allowAmbientCredentials: Bool,
         origin: ConfigOrigin,
         logger: Logger,
-        environment: [String: String]
+        environment: [String: String],
+        serviceAccountTokens: (any ServiceAccountTokenSource)? = nil
     ) {
         self.namespace = namespace
         self.secrets = secrets
@@ -34,6 +37,7 @@ public struct ProviderContext: Sendable {
         self.origin = origin
         self.logger = logger
         self.environment = environment
+        self.serviceAccountTokens = serviceAccountTokens
     }
 
     /// Reads a referenced Secret value in the challenge's namespace; an empty value is an error
