@@ -35,6 +35,7 @@ RUN set -eu; \
     bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"; \
     mkdir -p /staging; \
     cp "$bin/dns01-webhook" /staging/; \
+    strip --strip-unneeded /staging/dns01-webhook; \
     find -L "$bin" -maxdepth 1 -name '*.resources' -exec cp -R {} /staging/ \; ; \
     /staging/dns01-webhook --help > /dev/null
 

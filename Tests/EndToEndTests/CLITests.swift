@@ -68,6 +68,20 @@ struct CLITests {
         #expect(result.stdout.contains("not found in the memory provider (zones: fallback.test)"))
     }
 
+    @Test("with --nameserver, visibility must also hold in DNS: records only in memory fail the check")
+    func checkConsultsDNS() throws {
+        let knot = try KnotServer(zones: ["example.com": "www IN A 127.0.0.1"])
+        defer { knot.stop() }
+        let result = try run(["check", "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
+                              "--domain", "www.example.com", "--nameserver", knot.address,
+                              "--poll-interval", "0.1", "--timeout", "0.5"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAIL  basic: key A visible"))
+        #expect(result.stdout.contains("provider has A; DNS says NXDOMAIN"))
+        // The key it presented is cleaned up even though the check failed.
+        #expect(result.stdout.contains("PASS  clean up after failure"))
+    }
+
     @Test("present and cleanup do one step each and exit 0")
     func presentAndCleanUp() throws {
         for command in ["present", "cleanup"] {
