@@ -29,7 +29,8 @@ public struct DomainName: Hashable, Sendable, Comparable, CustomStringConvertibl
         self.name = name
     }
 
-    private init(normalised: String) { self.name = normalised }
+    /// Wraps text that is already canonical (taken from another `DomainName`).
+    init(normalised: String) { self.name = normalised }
 
     /// The root name `.`.
     public static let root = DomainName(normalised: "")

@@ -48,7 +48,8 @@ public struct ProviderSelector<Value: Sendable>: Sendable {
 
     public let rules: [Rule]
     private var exactNames: [String: Int] = [:]
-    private var zones: [String: Int] = [:]
+    // Keyed by Substring so a lookup can probe suffixes of the query without allocating.
+    private var zones: [Substring: Int] = [:]
     private var fallback: Int?
 
     public init(rules: [Rule]) throws(DNS01Error) {
@@ -67,10 +68,10 @@ public struct ProviderSelector<Value: Sendable>: Sendable {
                 exactNames[name.name] = index
             }
             for zone in rule.dnsZones {
-                if let earlier = zones[zone.name], earlier != index {
+                if let earlier = zones[Substring(zone.name)], earlier != index {
                     throw DNS01Error(.invalidConfiguration, "dnsZones \"\(zone.name)\" is listed by both \(rules[earlier].label) and \(rule.label); a zone may select one entry only")
                 }
-                zones[zone.name] = index
+                zones[Substring(zone.name)] = index
             }
         }
     }
@@ -83,9 +84,8 @@ public struct ProviderSelector<Value: Sendable>: Sendable {
             let name = domain.strippingWildcard.name
             var start = name.startIndex
             while start < name.endIndex {
-                let suffix = String(name[start...])
-                if let index = zones[suffix] {
-                    return match(index, .dnsZone(DomainName.unchecked(suffix)))
+                if let index = zones[name[start...]] {
+                    return match(index, .dnsZone(DomainName(normalised: String(name[start...]))))
                 }
                 guard let dot = name[start...].firstIndex(of: ".") else { break }
                 start = name.index(after: dot)
@@ -97,13 +97,5 @@ public struct ProviderSelector<Value: Sendable>: Sendable {
 
     private func match(_ index: Int, _ reason: Reason) -> Match {
         Match(ruleIndex: index, label: rules[index].label, value: rules[index].value, reason: reason)
-    }
-}
-
-extension DomainName {
-    /// Wraps text that is already canonical (taken from another `DomainName`).
-    static func unchecked(_ canonical: String) -> DomainName {
-        // Canonical text always re-parses; the fallback keeps this total without a crash path.
-        (try? DomainName(canonical)) ?? .root
     }
 }
