@@ -79,6 +79,13 @@ struct DispatcherTests {
         }
     }
 
+    @Test("an empty default config means no default table")
+    func emptyDefault() throws {
+        let dispatcher = try dispatcher(default: [:])
+        #expect(dispatcher.defaultTable == nil)
+        #expect(throws: DNS01Error.self) { try dispatcher.route(challenge(.present, domain: "a.org", key: "k"), solver: "dispatch") }
+    }
+
     @Test("a bad default config stops start-up")
     func badDefault() {
         #expect(throws: DNS01Error.self) { try dispatcher(default: ["memory": ["nope": 1]]) }

@@ -20,7 +20,7 @@ public struct ChallengeDispatcher: Sendable {
     private let serviceAccountTokens: (any ServiceAccountTokenSource)?
 
     /// Validates `defaultConfig` (the operator's `--config`) now, so a bad config stops start-up
-    /// instead of failing the first challenge.
+    /// instead of failing the first challenge. `nil`, `null` and `{}` mean no default table.
     public init(
         registry: ProviderRegistry,
         defaultConfig: ConfigValue?,
@@ -34,7 +34,8 @@ public struct ChallengeDispatcher: Sendable {
         self.secrets = secrets
         self.logger = logger
         self.environment = environment
-        if let defaultConfig {
+        // `{}` means "no default table": every Issuer brings its own config.
+        if let defaultConfig, defaultConfig != .null, defaultConfig != .object([:]) {
             let table = try RoutingTable.decode(defaultConfig, registry: registry, origin: .operatorConfig)
             self.defaultTable = table
             var byPlugin: [String: RoutingTable] = [:]
