@@ -45,12 +45,7 @@ struct Present: AsyncParsableCommand {
     @OptionGroup var record: RecordOptions
 
     func run() async throws {
-        try await runReportingErrors {
-            let logger = providers.makeLogger()
-            let challenge = try record.challenge(action: .present, providers: providers)
-            let route = try await providers.makeDispatcher(logger: logger).perform(challenge, solver: providers.solver)
-            writeLine("presented \(challenge.resolvedFQDN.fqdn) via \(route)")
-        }
+        try await record.perform(.present, providers: providers, done: "presented")
     }
 }
 
@@ -61,11 +56,18 @@ struct CleanUp: AsyncParsableCommand {
     @OptionGroup var record: RecordOptions
 
     func run() async throws {
+        try await record.perform(.cleanUp, providers: providers, done: "cleaned up")
+    }
+}
+
+extension RecordOptions {
+    /// Runs one challenge step through the dispatcher and prints where it went.
+    func perform(_ action: Challenge.Action, providers: ProviderOptions, done: String) async throws {
         try await runReportingErrors {
             let logger = providers.makeLogger()
-            let challenge = try record.challenge(action: .cleanUp, providers: providers)
+            let challenge = try challenge(action: action, providers: providers)
             let route = try await providers.makeDispatcher(logger: logger).perform(challenge, solver: providers.solver)
-            writeLine("cleaned up \(challenge.resolvedFQDN.fqdn) via \(route)")
+            writeLine("\(done) \(challenge.resolvedFQDN.fqdn) via \(route)")
         }
     }
 }
