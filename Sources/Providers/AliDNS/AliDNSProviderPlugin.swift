@@ -14,7 +14,7 @@ public struct AliDNSProviderPlugin: ProviderPlugin {
     private let retryPolicy: RetryPolicy
     private let rpcEnvironment: RPCEnvironment
     private let domainLists = ExpiringCache<String, AccountDomainList>()
-    private let stsCredentials = ExpiringCache<RRSACredentialSource.Settings, AliCredentials>()
+    private let stsCredentials = ExpiringCache<RRSACredentialSource.Settings, RRSACredentialSource.Issued>()
 
     /// - Parameters:
     ///   - transport: where requests go (the shared AsyncHTTPClient by default).
@@ -37,7 +37,8 @@ public struct AliDNSProviderPlugin: ProviderPlugin {
     public func makeProvider(for configuration: AliDNSConfiguration, context: ProviderContext) async throws -> any DNSProvider {
         let resolver = AliCredentialResolver(
             stsCredentials: stsCredentials,
-            sts: STSClient(makeRPC: { endpoint in rpc(endpoint, version: STSClient.apiVersion, context) }, epochSeconds: rpcEnvironment.epochSeconds)
+            sts: STSClient(makeRPC: { endpoint in rpc(endpoint, version: STSClient.apiVersion, context) }),
+            epochSeconds: rpcEnvironment.epochSeconds
         )
         let credentials = try await resolver.resolve(configuration, context: context)
         let client = AliDNSClient(rpc: rpc(configuration.endpoint, version: AliDNSClient.apiVersion, context), credentials: credentials)

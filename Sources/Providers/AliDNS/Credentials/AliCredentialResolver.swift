@@ -9,8 +9,9 @@ import ProviderKit
 struct AliCredentialResolver: Sendable {
     static let defaultRoleSessionName = "dns01-webhook"
 
-    let stsCredentials: ExpiringCache<RRSACredentialSource.Settings, AliCredentials>
+    let stsCredentials: ExpiringCache<RRSACredentialSource.Settings, RRSACredentialSource.Issued>
     let sts: STSClient
+    let epochSeconds: @Sendable () -> Int64
 
     func resolve(_ configuration: AliDNSConfiguration, context: ProviderContext) async throws -> any AliCredentialSource {
         if let idRef = configuration.accessKeyIdRef, let secretRef = configuration.accessKeySecretRef {
@@ -30,7 +31,7 @@ struct AliCredentialResolver: Sendable {
             return StaticCredentialSource(keys: keys, origin: "the ALIBABA_CLOUD_ACCESS_KEY_ID environment variables")
         }
         if let settings = try Self.rrsaSettings(environment, stsEndpoint: configuration.stsEndpoint) {
-            return RRSACredentialSource(settings: settings, cache: stsCredentials, sts: sts)
+            return RRSACredentialSource(settings: settings, cache: stsCredentials, sts: sts, epochSeconds: epochSeconds)
         }
         throw DNS01Error(.credentialsUnavailable, "no AliDNS credentials: set accessTokenSecretRef and secretKeySecretRef, or give the webhook's pod ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or RRSA (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE)")
     }

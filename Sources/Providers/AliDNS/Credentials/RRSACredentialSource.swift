@@ -15,19 +15,29 @@ struct RRSACredentialSource: AliCredentialSource {
         var stsEndpoint: AliDNSEndpoint
     }
 
+    /// Keys from one exchange and the wall-clock second from which they should be replaced.
+    struct Issued: Sendable {
+        var credentials: AliCredentials
+        var refreshAt: Int64
+    }
+
     let settings: Settings
-    let cache: ExpiringCache<Settings, AliCredentials>
+    let cache: ExpiringCache<Settings, Issued>
     let sts: STSClient
+    let epochSeconds: @Sendable () -> Int64
 
     var origin: String { "RRSA role \(settings.roleArn)" }
     var identity: String { "rrsa:\(settings.roleArn)|\(settings.oidcProviderArn)|\(settings.stsEndpoint)" }
 
     func credentials() async throws -> AliCredentials {
-        try await cache.value(for: settings) { [sts, settings] in
-            let token = try Self.readToken(settings.tokenFile)
-            let issued = try await sts.assumeRoleWithOIDC(settings: settings, oidcToken: token)
-            return (issued.credentials, validFor: Self.refreshAfter(remaining: issued.remaining))
+        // The cache entry's own lifetime runs on the monotonic clock; the wall-clock check
+        // below also catches a suspended pod or a clock step, and makes refresh testable.
+        var issued = try await load()
+        if epochSeconds() >= issued.refreshAt {
+            cache.invalidate(settings)
+            issued = try await load()
         }
+        return issued.credentials
     }
 
     func invalidate() -> Bool {
@@ -35,12 +45,23 @@ struct RRSACredentialSource: AliCredentialSource {
         return true
     }
 
-    /// How long to use keys that stay valid for `remaining`: until five minutes before they
-    /// expire, or half their remaining life when that is shorter (so short sessions still refresh
-    /// ahead of time rather than at the last second).
-    static func refreshAfter(remaining: Duration) -> Duration {
-        guard remaining > .zero else { return .zero }
-        return remaining - min(.seconds(300), remaining / 2)
+    private func load() async throws -> Issued {
+        try await cache.value(for: settings) { [sts, settings, epochSeconds] in
+            let token = try Self.readToken(settings.tokenFile)
+            let now = epochSeconds()
+            let exchanged = try await sts.assumeRoleWithOIDC(settings: settings, oidcToken: token)
+            let remaining = exchanged.expiresAt - now
+            let refreshAt = now + Self.refreshAfter(remainingSeconds: remaining)
+            return (Issued(credentials: exchanged.credentials, refreshAt: refreshAt), validFor: .seconds(max(refreshAt - now, 0)))
+        }
+    }
+
+    /// How long to use keys that stay valid for `remainingSeconds`: until five minutes before
+    /// they expire, or for half their remaining life when that is shorter, so short sessions
+    /// are also replaced ahead of time rather than at the last second.
+    static func refreshAfter(remainingSeconds: Int64) -> Int64 {
+        guard remainingSeconds > 0 else { return 0 }
+        return remainingSeconds - min(300, remainingSeconds / 2)
     }
 
     static func readToken(_ path: String) throws -> String {

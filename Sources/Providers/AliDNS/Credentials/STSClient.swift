@@ -7,14 +7,14 @@ struct STSClient: Sendable {
     static let durationSeconds = 3600
 
     let makeRPC: @Sendable (AliDNSEndpoint) -> RPCClient
-    let epochSeconds: @Sendable () -> Int64
 
-    struct Issued: Sendable {
+    struct Exchanged: Sendable {
         var credentials: AliCredentials
-        var remaining: Duration
+        /// `Expiration`, in seconds since the epoch.
+        var expiresAt: Int64
     }
 
-    func assumeRoleWithOIDC(settings: RRSACredentialSource.Settings, oidcToken: String) async throws -> Issued {
+    func assumeRoleWithOIDC(settings: RRSACredentialSource.Settings, oidcToken: String) async throws -> Exchanged {
         let rpc = makeRPC(settings.stsEndpoint)
         let response: AssumeRoleWithOIDCResponse
         do {
@@ -32,13 +32,13 @@ struct STSClient: Sendable {
         guard let expiry = RPCTimestamp.epochSeconds(from: issued.expiration) else {
             throw DNS01Error(.credentialsUnavailable, "RRSA: STS at \(settings.stsEndpoint) answered an Expiration that is not yyyy-MM-ddTHH:mm:ssZ")
         }
-        return Issued(
+        return Exchanged(
             credentials: AliCredentials(
                 accessKeyId: issued.accessKeyId,
                 accessKeySecret: SecretValue(issued.accessKeySecret),
                 securityToken: SecretValue(issued.securityToken)
             ),
-            remaining: .seconds(expiry - epochSeconds())
+            expiresAt: expiry
         )
     }
 }
