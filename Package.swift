@@ -103,7 +103,7 @@ let package = Package(
 
         .executableTarget(
             name: "dns01-bench",
-            dependencies: ["DNS01", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["DNS01", "AliDNSProvider", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 

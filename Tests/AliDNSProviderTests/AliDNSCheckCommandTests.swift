@@ -5,34 +5,34 @@ import TestSupport
 /// The built `dns01-webhook check` against the emulator, as an operator would run it.
 @Suite("dns01-webhook check with alidns")
 struct AliDNSCheckCommandTests {
-    func write(_ text: String, to path: String) throws {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    }
-
-    @Test("check passes Basic and Extended against the emulator and leaves no record behind")
-    func checkPasses() async throws {
-        let emulator = try AliDNSEmulator()
+    /// Writes `alidns.yaml` (the emulator's endpoint, AccessKey from Secret `alidns-secrets`)
+    /// and `secrets.yaml` (that Secret in namespace `default`), and runs `check` with them.
+    func check(_ emulator: AliDNSEmulator, secretData: String, extraArguments: [String]) throws -> CommandResult {
         let directory = try makeTemporaryDirectory("alidns-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try write("""
+        try """
             alidns:
               regionId: cn-hangzhou
               endpoint: \(emulator.endpoint)
               accessTokenSecretRef: {name: alidns-secrets, key: access-token}
               secretKeySecretRef: {name: alidns-secrets, key: secret-key}
-            """, to: "\(directory)/alidns.yaml")
-        try write("""
+            """.write(toFile: "\(directory)/alidns.yaml", atomically: true, encoding: .utf8)
+        try """
             apiVersion: v1
             kind: Secret
             metadata: {name: alidns-secrets, namespace: default}
             type: Opaque
-            data:
-              access-token: dGVzdGlk
-              secret-key: dGVzdHNlY3JldAo=
-            """, to: "\(directory)/secrets.yaml")
+            \(secretData)
+            """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
+        return try runCommand(webhookBinary, ["check", "--config", "\(directory)/alidns.yaml", "--secrets", "\(directory)/secrets.yaml",
+                                              "--domain", "www.example.com", "--poll-interval", "0.05"] + extraArguments)
+    }
 
-        let result = try runCommand(webhookBinary, ["check", "--config", "\(directory)/alidns.yaml", "--secrets", "\(directory)/secrets.yaml",
-                                                    "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "10"])
+    @Test("check passes Basic and Extended against the emulator and leaves no record behind")
+    func checkPasses() async throws {
+        let emulator = try AliDNSEmulator()
+        // base64 of "testid" and of "testsecret\n" (the newline `echo | base64` leaves is trimmed).
+        let result = try check(emulator, secretData: "data: {access-token: dGVzdGlk, secret-key: dGVzdHNlY3JldAo=}", extraArguments: ["--timeout", "10"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13, "\(result.stdout)")
@@ -44,26 +44,10 @@ struct AliDNSCheckCommandTests {
         #expect(actions.allSatisfy { $0.hasSuffix(" OK") })
     }
 
-    @Test("check fails with the signature message when the Secret holds a wrong AccessKey secret")
+    @Test("check under the plugin's own solver name fails with the signature message when the Secret holds a wrong AccessKey secret")
     func checkFailsOnWrongSecret() async throws {
         let emulator = try AliDNSEmulator()
-        let directory = try makeTemporaryDirectory("alidns-check")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        // Served under the plugin's own solver name, as `solverName: alidns` would be.
-        try write("""
-            alidns:
-              endpoint: \(emulator.endpoint)
-              accessTokenSecretRef: {name: alidns-secrets, key: access-token}
-              secretKeySecretRef: {name: alidns-secrets, key: secret-key}
-            """, to: "\(directory)/alidns.yaml")
-        try write("""
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: alidns-secrets, namespace: default}
-            stringData: {access-token: testid, secret-key: wrong}
-            """, to: "\(directory)/secrets.yaml")
-        let result = try runCommand(webhookBinary, ["check", "--solver", "alidns", "--config", "\(directory)/alidns.yaml", "--secrets", "\(directory)/secrets.yaml",
-                                                    "--domain", "www.example.com", "--basic-only", "--poll-interval", "0.05", "--timeout", "2"])
+        let result = try check(emulator, secretData: "stringData: {access-token: testid, secret-key: wrong}", extraArguments: ["--solver", "alidns", "--basic-only", "--timeout", "2"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: present key A"), "\(result.stdout)")
         #expect(result.stdout.contains("AliDNS rejected the request signature (SignatureDoesNotMatch): the AccessKey secret from secret default/alidns-secrets does not belong to its AccessKey ID"), "\(result.stdout)")

@@ -1,4 +1,4 @@
-import AliDNSProvider
+@testable import AliDNSProvider
 import DNS01
 import Foundation
 import Synchronization
@@ -209,5 +209,15 @@ struct AliDNSCredentialTests {
         let malloryText = await message { _ = try await mallory.txtValues(at: DomainName("_acme-challenge.example.com"), zone: nil) }
         #expect(malloryText?.contains("SignatureDoesNotMatch") == true)
         #expect(try await emulator.txt() == ["example.com _acme-challenge a", "example.net _acme-challenge b"])
+    }
+}
+
+@Suite("RRSA refresh schedule")
+struct RRSARefreshScheduleTests {
+    @Test("one-hour keys are used for 55 minutes; short ones for half their life; expired ones not at all", arguments: [
+        (Int64(3600), Int64(3300)), (Int64(900), Int64(600)), (Int64(400), Int64(200)), (Int64(1), Int64(1)), (Int64(0), Int64(0)), (Int64(-5), Int64(0)),
+    ])
+    func refreshAfter(remaining: Int64, useFor: Int64) {
+        #expect(RRSACredentialSource.refreshAfter(remainingSeconds: remaining) == useFor)
     }
 }

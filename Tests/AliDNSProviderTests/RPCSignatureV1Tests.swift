@@ -81,3 +81,20 @@ struct RPCSignatureV1Tests {
         #expect(RPCTimestamp.epochSeconds(from: text) == nil)
     }
 }
+
+@Suite("RFC 3986 byte encoder")
+struct PercentEncodingBytesTests {
+    @Test("encodes every byte, and multi-byte text, exactly as PercentEncoding.rfc3986 does")
+    func agreesWithStringEncoder() {
+        for byte in UInt8.min...UInt8.max where byte < 0x80 {
+            var out: [UInt8] = []
+            PercentEncoding.appendRFC3986([byte], to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == PercentEncoding.rfc3986(String(UnicodeScalar(byte))))
+        }
+        for text in ["a b*c~d+e/f:g", "中文 é😀", "%20%7E", ""] {
+            var out: [UInt8] = []
+            PercentEncoding.appendRFC3986(text.utf8, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == PercentEncoding.rfc3986(text))
+        }
+    }
+}

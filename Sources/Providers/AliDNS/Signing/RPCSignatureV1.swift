@@ -58,13 +58,13 @@ public struct RPCSignatureV1: Sendable {
     public func signExactly(method: String, parameters: [RPCParameter]) -> SignedParameters {
         let sorted = Self.sorted(parameters.filter { $0.name != "Signature" })
         let query = Self.canonicalizedQuery(sortedParameters: sorted)
-        let stringToSign = Self.stringToSign(method: method, canonicalizedQuery: query)
-        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(stringToSign.utf8), using: key)
+        let toSign = Self.stringToSign(method: method, canonicalizedQuery: query)
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: toSign, using: key)
         let signature = Data(mac).base64EncodedString()
         return SignedParameters(
             parameters: sorted + [RPCParameter("Signature", signature)],
-            canonicalizedQuery: query,
-            stringToSign: stringToSign,
+            canonicalizedQuery: String(decoding: query, as: UTF8.self),
+            stringToSign: String(decoding: toSign, as: UTF8.self),
             signature: signature
         )
     }
@@ -74,11 +74,25 @@ public struct RPCSignatureV1: Sendable {
         parameters.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
-    static func canonicalizedQuery(sortedParameters: [RPCParameter]) -> String {
-        sortedParameters.map { PercentEncoding.rfc3986($0.name) + "=" + PercentEncoding.rfc3986($0.value) }.joined(separator: "&")
+    /// `name=value&…`, each percent-encoded (as bytes: this is the hot path of signing).
+    static func canonicalizedQuery(sortedParameters: [RPCParameter]) -> [UInt8] {
+        var query: [UInt8] = []
+        query.reserveCapacity(sortedParameters.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 } * 2)
+        for (index, parameter) in sortedParameters.enumerated() {
+            if index > 0 { query.append(UInt8(ascii: "&")) }
+            PercentEncoding.appendRFC3986(parameter.name.utf8, to: &query)
+            query.append(UInt8(ascii: "="))
+            PercentEncoding.appendRFC3986(parameter.value.utf8, to: &query)
+        }
+        return query
     }
 
-    static func stringToSign(method: String, canonicalizedQuery: String) -> String {
-        method.uppercased() + "&" + PercentEncoding.rfc3986("/") + "&" + PercentEncoding.rfc3986(canonicalizedQuery)
+    /// `METHOD&%2F&` + the percent-encoded canonical query.
+    static func stringToSign(method: String, canonicalizedQuery: [UInt8]) -> [UInt8] {
+        var toSign = Array(method.uppercased().utf8)
+        toSign.reserveCapacity(toSign.count + 5 + canonicalizedQuery.count * 3 / 2)
+        toSign += Array("&%2F&".utf8)
+        PercentEncoding.appendRFC3986(canonicalizedQuery, to: &toSign)
+        return toSign
     }
 }
