@@ -180,4 +180,27 @@ struct AliDNSProviderTests {
         try await provider.present("_acme-challenge.example.com", "d")
         #expect(try await emulator.records().filter { $0["Value"] as? String == "d" }.count == 2)
     }
+
+    @Test("concurrent challenges: two keys both land, and the same key presented twice at once lands once")
+    func concurrentPresents() async throws {
+        let emulator = try AliDNSEmulator()
+        let plugin = Fixture.plugin()
+        let name = "_acme-challenge.example.com"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for key in ["apex", "wildcard", "apex", "wildcard"] {
+                group.addTask { try await Fixture.provider(plugin, config: Fixture.config(emulator)).present(name, key) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await emulator.txt() == ["example.com _acme-challenge apex", "example.com _acme-challenge wildcard"])
+        // One domain listing served all four challenges (single flight).
+        #expect(try await emulator.actions().filter { $0.hasPrefix("DescribeDomains") }.count == 1)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for key in ["apex", "wildcard"] {
+                group.addTask { try await Fixture.provider(plugin, config: Fixture.config(emulator)).cleanUp(name, key) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await emulator.txt() == [])
+    }
 }
