@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// The built `dns01-webhook check` against the emulator, as an operator would run it.
-@Suite("dns01-webhook check with alidns")
+@Suite("dns01-webhook check with alidns", .serialized)
 struct AliDNSCheckCommandTests {
     /// Writes `alidns.yaml` (the emulator's endpoint, AccessKey from Secret `alidns-secrets`)
     /// and `secrets.yaml` (that Secret in namespace `default`), and runs `check` with them.

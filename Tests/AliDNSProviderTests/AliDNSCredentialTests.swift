@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// Where keys come from: Secrets (with an STS token), the environment, RRSA; and when not.
-@Suite("AliDNS credentials")
+@Suite("AliDNS credentials", .serialized)
 struct AliDNSCredentialTests {
     static let roleArn = "acs:ram::1234567890123456:role/dns01-webhook"
     static let providerArn = "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee"

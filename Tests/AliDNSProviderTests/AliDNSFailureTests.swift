@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// Retries and the messages cert-manager shows when AliDNS says no.
-@Suite("AliDNS provider failures and retries")
+@Suite("AliDNS provider failures and retries", .serialized)
 struct AliDNSFailureTests {
     /// The DNS01Error `body` throws; records an issue when it succeeds or throws anything else.
     func failure(_ body: () async throws -> Void) async -> DNS01Error? {

@@ -3,7 +3,9 @@ import DNS01
 import Testing
 
 /// Present, clean-up and read-back against the emulator, which checks every signature.
-@Suite("AliDNS provider against the emulator")
+/// Serialized, like the other emulator suites: one emulator at a time per suite keeps the load
+/// on a two-core CI runner low enough for the timing-sensitive DNS tests running beside them.
+@Suite("AliDNS provider against the emulator", .serialized)
 struct AliDNSProviderTests {
     @Test("present adds one TXT record with TTL 600 at the exact RR, read-back sees it, clean-up removes it")
     func presentAndCleanUp() async throws {
