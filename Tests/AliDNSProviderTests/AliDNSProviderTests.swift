@@ -21,6 +21,10 @@ struct AliDNSProviderTests {
         #expect(records.first?["TTL"] as? Int == 600)
         #expect(records.first?["Line"] as? String == "default")
         #expect(try await provider.values("_acme-challenge.www.example.com") == ["key-1"])
+        // Every call is a POST with its parameters in the form body, so signatures and tokens
+        // stay out of URLs (which proxies and access logs record).
+        let requests = try await emulator.requests()
+        #expect(requests.allSatisfy { $0["method"] as? String == "POST" && ($0["bodyParams"] as? [String])?.contains("Action") == true })
 
         try await provider.cleanUp("_acme-challenge.www.example.com", "key-1", zone: "example.com")
         #expect(try await emulator.records().isEmpty)
