@@ -127,7 +127,8 @@ struct AliDNSFailureTests {
 
     @Test("an unreachable endpoint is retried, then reported as unavailable")
     func unreachable() async throws {
-        let plugin = Fixture.plugin()
+        // AsyncHTTPClient keeps trying to connect until the request's deadline; keep it short.
+        let plugin = Fixture.plugin(environment: RPCEnvironment(requestTimeout: .milliseconds(500)))
         let configuration = try plugin.decodeConfiguration(Fixture.config(try AliDNSEmulator(), extra: ["endpoint": "http://127.0.0.1:9"]), at: .root, origin: .operatorConfig)
         let provider = try await plugin.makeProvider(for: configuration, context: Fixture.context())
         let error = await failure { try await provider.present("_acme-challenge.example.com", "k") }
