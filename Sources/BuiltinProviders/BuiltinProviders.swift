@@ -1,3 +1,4 @@
+import AliDNSProvider
 import DNS01
 import MemoryProvider
 
@@ -6,6 +7,7 @@ extension ProviderRegistry {
     public static func builtIn() -> ProviderRegistry {
         var registry = ProviderRegistry()
         registry.register(MemoryProviderPlugin())
+        registry.register(AliDNSProviderPlugin())
         return registry
     }
 }
