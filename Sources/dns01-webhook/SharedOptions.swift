@@ -27,7 +27,9 @@ struct ProviderOptions: ParsableArguments {
     var logLevel: Logger.Level = .warning
 
     func makeDispatcher(logger: Logger) throws -> ChallengeDispatcher {
-        let document = try ConfigDocument.load(path: config)
+        let registry = ProviderRegistry.builtIn()
+        // With --solver NAME the file may hold NAME's block bare, as an Issuer's config would.
+        let document = RoutingTable.document(try ConfigDocument.load(path: config), forSolver: solver, registry: registry)
         let secretSource: any SecretSource
         if let secrets {
             secretSource = try SecretManifestSource(path: secrets, defaultNamespace: namespace)
@@ -35,7 +37,7 @@ struct ProviderOptions: ParsableArguments {
             secretSource = NoSecretSource(reason: "no --secrets file was given")
         }
         return try ChallengeDispatcher(
-            registry: .builtIn(),
+            registry: registry,
             defaultConfig: document,
             secrets: secretSource,
             logger: logger,

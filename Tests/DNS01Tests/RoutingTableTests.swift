@@ -105,6 +105,16 @@ struct RoutingTableTests {
             == "cloud.secretRef has an unknown field \"nmae\" (did you mean \"name\"?)")
     }
 
+    @Test("a provider solver reads an operator's bare block as its own; other shapes pass through")
+    func bareOperatorDocument() {
+        let bare: ConfigValue = ["region": "r", "secretRef": ["name": "s", "key": "k"]]
+        #expect(RoutingTable.document(bare, forSolver: "cloud", registry: registry) == ["cloud": bare])
+        #expect(RoutingTable.document(["cloud": bare], forSolver: "cloud", registry: registry) == ["cloud": bare])
+        #expect(RoutingTable.document(["providers": []], forSolver: "cloud", registry: registry) == ["providers": []])
+        #expect(RoutingTable.document(bare, forSolver: "dispatch", registry: registry) == bare)
+        #expect(RoutingTable.document([:], forSolver: "memory", registry: registry) == ["memory": [:]])
+    }
+
     @Test("durations parse in Kubernetes style")
     func durations() {
         #expect(Duration(configText: "30s") == .seconds(30))

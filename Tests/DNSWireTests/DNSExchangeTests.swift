@@ -6,6 +6,8 @@ import TestSupport
 /// The DNS client against a real authoritative server (Knot DNS) on 127.0.0.1.
 @Suite("DNS client against Knot", .serialized)
 struct DNSExchangeTests {
+    /// Generous: on two shared cores a loaded CI machine can take seconds to schedule knotd.
+    static let patience: Duration = .seconds(15)
     static let manyValues = (0..<40).map { "value-\($0)-" + String(repeating: "x", count: 40) }
 
     func withKnot(_ body: (KnotServer) async throws -> Void) async throws {
@@ -23,7 +25,7 @@ struct DNSExchangeTests {
     @Test("reads every TXT value at a name, joining character-strings")
     func readsValues() async throws {
         try await withKnot { knot in
-            let exchange = try DNSExchange(hostAndPort: knot.address)
+            let exchange = try DNSExchange(hostAndPort: knot.address, timeout: Self.patience)
             let result = try await exchange.txtLookup("_acme-challenge.www.example.com.")
             #expect(Set(result.values) == ["one", "twoparts"])
         }
@@ -32,7 +34,7 @@ struct DNSExchangeTests {
     @Test("tells NXDOMAIN from a name without TXT records")
     func nxdomain() async throws {
         try await withKnot { knot in
-            let exchange = try DNSExchange(hostAndPort: knot.address)
+            let exchange = try DNSExchange(hostAndPort: knot.address, timeout: Self.patience)
             #expect(try await exchange.txtLookup("_acme-challenge.missing.example.com") == .nameDoesNotExist)
             #expect(try await exchange.txtLookup("empty.example.com") == .values([]))
         }
@@ -41,7 +43,7 @@ struct DNSExchangeTests {
     @Test("falls back to TCP when the UDP answer is truncated")
     func tcpFallback() async throws {
         try await withKnot { knot in
-            let exchange = try DNSExchange(hostAndPort: knot.address)
+            let exchange = try DNSExchange(hostAndPort: knot.address, timeout: Self.patience)
             let udp = try await exchange.sendUDP(.query(id: 1, name: "_acme-challenge.big.example.com", type: .txt, recursionDesired: false))
             #expect(udp.flags.truncated, "the test RRset must exceed 512 bytes to prove the fallback")
             let result = try await exchange.txtLookup("_acme-challenge.big.example.com")
@@ -52,7 +54,7 @@ struct DNSExchangeTests {
     @Test("a refused query is an error naming the rcode")
     func refused() async throws {
         try await withKnot { knot in
-            let exchange = try DNSExchange(hostAndPort: knot.address)
+            let exchange = try DNSExchange(hostAndPort: knot.address, timeout: Self.patience)
             await #expect(throws: DNSClientError.self) { try await exchange.txtLookup("www.not-served.org") }
         }
     }

@@ -118,6 +118,19 @@ struct CLITests {
         #expect(result.stderr == "error: providers[0].memory has an unknown field \"zone\" (did you mean \"zones\"?)\n")
     }
 
+    @Test("with --solver NAME the config file may hold NAME's block bare")
+    func bareBlockForProviderSolver() throws {
+        let bare = "\(directory)/bare.yaml"
+        try "zones: [example.com]\n".write(toFile: bare, atomically: true, encoding: .utf8)
+        let passing = try run(["check", "--config", bare, "--solver", "memory", "--domain", "www.example.com",
+                               "--poll-interval", "0.05", "--timeout", "2", "--basic-only"])
+        #expect(passing.status == 0, "\(passing.stdout)\(passing.stderr)")
+        let refused = try run(["check", "--config", bare, "--solver", "memory", "--domain", "www.example.net",
+                               "--poll-interval", "0.05", "--timeout", "1", "--basic-only"])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("(zones: example.com)"))
+    }
+
     @Test("version prints the version")
     func version() throws {
         let result = try run(["version"])

@@ -51,6 +51,15 @@ public struct RoutingTable: Sendable {
         return try single(binding, origin: origin)
     }
 
+    /// An operator's document as the given solver reads it: for a provider solver, a bare block
+    /// (exactly what an Issuer would give that solver) is wrapped in the provider's name; a
+    /// wrapped block, a routing table, and anything for `dispatch` are returned unchanged.
+    public static func document(_ document: ConfigValue, forSolver solver: String, registry: ProviderRegistry) -> ConfigValue {
+        guard registry.contains(solver), case .object(let fields) = document else { return document }
+        let isWrappedOrTable = fields["providers"] != nil || (fields.count == 1 && fields.keys.allSatisfy(registry.contains))
+        return isWrappedOrTable ? document : .object([solver: document])
+    }
+
     /// A table with one entry that serves every domain.
     public static func single(_ binding: ProviderBinding, origin: ConfigOrigin) throws(DNS01Error) -> RoutingTable {
         RoutingTable(selector: try Selector(rules: [.init(label: binding.path.isRoot ? binding.pluginName : binding.path.description, value: binding)]), origin: origin)
