@@ -69,6 +69,16 @@ let package = Package(
             path: "Sources/Providers/Memory",
             swiftSettings: strict
         ),
+        .target(
+            name: "Route53Provider",
+            dependencies: [
+                "DNS01", "ProviderKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Providers/Route53",
+            swiftSettings: strict
+        ),
 
         // MARK: The standalone solver test and the CLI
         .target(
@@ -78,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "BuiltinProviders",
-            dependencies: ["DNS01", "MemoryProvider"],
+            dependencies: ["DNS01", "MemoryProvider", "Route53Provider"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -93,7 +103,7 @@ let package = Package(
 
         .executableTarget(
             name: "dns01-bench",
-            dependencies: ["DNS01", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["DNS01", "ProviderKit", "Route53Provider", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 
@@ -104,5 +114,10 @@ let package = Package(
         .testTarget(name: "ConfigLoadingTests", dependencies: ["ConfigLoading", "DNS01"], swiftSettings: strict),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "Route53ProviderTests",
+            dependencies: ["Route53Provider", "DNS01", "ProviderKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
     ]
 )
