@@ -103,7 +103,7 @@ let package = Package(
 
         .executableTarget(
             name: "dns01-bench",
-            dependencies: ["DNS01", "ProviderKit", "Route53Provider", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["DNS01", "ProviderKit", "Route53Provider", "Route53Emulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 
@@ -114,9 +114,17 @@ let package = Package(
         .testTarget(name: "ConfigLoadingTests", dependencies: ["ConfigLoading", "DNS01"], swiftSettings: strict),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        // A model of real Route53 (paging, change rules, throttling) for the tests and dns01-bench.
+        .target(
+            name: "Route53Emulator",
+            dependencies: ["ProviderKit", "Route53Provider"],
+            path: "Tests/Route53ProviderTests/Emulator",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "Route53ProviderTests",
-            dependencies: ["Route53Provider", "DNS01", "ProviderKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Route53Provider", "Route53Emulator", "DNS01", "ProviderKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Emulator"],
             swiftSettings: strict
         ),
     ]
