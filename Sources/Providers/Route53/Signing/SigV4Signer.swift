@@ -157,10 +157,10 @@ struct WireURL {
 
     /// The `host` header botocore derives: lower-case, the port omitted when it is the scheme's default.
     var canonicalHost: String {
-        let hostPart = authority.split(separator: "@").last.map(String.init) ?? String(authority)
+        let hostPart = (authority.split(separator: "@").last.map(String.init) ?? String(authority)).lowercased()
         let lowerScheme = scheme.lowercased()
         for (defaultScheme, port) in [("http", ":80"), ("https", ":443")] where lowerScheme == defaultScheme && hostPart.hasSuffix(port) {
-            return String(hostPart.dropLast(port.count)).lowercased()
+            return String(hostPart.dropLast(port.count))
         }
         return hostPart
     }
