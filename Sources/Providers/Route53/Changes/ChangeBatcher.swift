@@ -69,6 +69,9 @@ public final class ChangeBatcher: Sendable {
         return try await waiter.value
     }
 
+    /// Changes waiting for a batch (not counting the one in flight); for tests.
+    var queuedChangeCount: Int { state.withLock { $0.queue.count } }
+
     private func drain() async {
         while let (batch, send) = nextBatch() {
             await deliver(batch, send: send)
