@@ -7,6 +7,11 @@ public struct Route53Configuration: Sendable, Hashable {
         public var name: String
         /// cert-manager's default when none are given.
         public var audiences: [String]
+
+        public init(name: String, audiences: [String] = ["sts.amazonaws.com"]) {
+            self.name = name
+            self.audiences = audiences
+        }
     }
 
     public var region: String?
