@@ -103,7 +103,14 @@ let package = Package(
 
         .executableTarget(
             name: "dns01-bench",
-            dependencies: ["DNS01", "ProviderKit", "Route53Provider", "Route53Emulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "DNS01", "ProviderKit", "Route53Provider", "Route53Emulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
 

@@ -191,11 +191,12 @@ struct ThrottlingTests {
         options.zoneBusyAfterChange = .milliseconds(100)
         let emulator = Route53Emulator(options: options)
         let zone = emulator.addZone("example.com")
-        let plugin = R53.plugin(emulator, retry: RetryPolicy(maximumAttempts: 20, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(800), deadline: .seconds(20)))
+        let plugin = R53.plugin(emulator, retry: RetryPolicy(maximumAttempts: 20, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(800), deadline: .seconds(20)), pacing: 4)
         let challenges = try (0..<300).map { try R53.challenge(.present, "_acme-challenge.example.com", key: R53.key($0)) }
         let results = await BatchingTests.presentAll(plugin, challenges)
         #expect(results.allSatisfy { (try? $0.get()) != nil })
         #expect(emulator.recordSets(inZone: zone).count == 300)
         #expect(emulator.acceptedBatchSizes.count <= 4)
+        #expect(emulator.throttledCount == 0, "client-side pacing keeps under the account limit")
     }
 }

@@ -43,7 +43,7 @@ struct HostedZoneFinderTests {
         #expect(emulator.calls("ListHostedZonesByName") == listings, "a configured zone needs no lookup")
     }
 
-    @Test("zones of one name spread over several pages are all read (dnsname is a starting point, not a filter)")
+    @Test("the zone list is read page by page (NextDNSName, NextHostedZoneId) until the end")
     func pagination() async throws {
         let emulator = Self.emulator(pageSize: 2)
         for index in 0..<5 { emulator.addZone("example.com", id: "ZPRIV\(index)", isPrivate: true) }
@@ -54,7 +54,9 @@ struct HostedZoneFinderTests {
         try await provider.present(R53.challenge(.present, "_acme-challenge.example.com", key: "k"))
         #expect(emulator.txtValues(at: "_acme-challenge.example.com.", inZone: publicZone) == ["\"k\""])
         let listings = emulator.requests.filter { $0.url.contains("hostedzonesbyname") }
-        #expect(listings.contains { $0.url.contains("hostedzoneid=ZPRIV") })
+        // 8 zones, 2 per page.
+        #expect(listings.count == 4)
+        #expect(listings.dropFirst().allSatisfy { $0.url.contains("dnsname=") && $0.url.contains("hostedzoneid=") })
     }
 
     @Test("two public zones with one name are refused with advice to set hostedZoneID")
@@ -70,19 +72,35 @@ struct HostedZoneFinderTests {
         #expect(error.message.contains("several public hosted zones are named example.com. (ZA, ZB); set hostedZoneID"))
     }
 
-    @Test("no zone for the name is a zoneNotFound error naming the domain")
+    @Test("no zone for the name is a zoneNotFound error naming the domain; a fresh list is not read again at once")
     func noZone() async throws {
         let emulator = Self.emulator()
         emulator.addZone("example.com")
         let provider = try await R53.provider(R53.plugin(emulator))
-        let error = try await #require(throws: DNS01Error.self) {
-            try await provider.present(R53.challenge(.present, "_acme-challenge.example.org", key: "k"))
+        for _ in 0..<2 {
+            let error = try await #require(throws: DNS01Error.self) {
+                try await provider.present(R53.challenge(.present, "_acme-challenge.example.org", key: "k"))
+            }
+            #expect(error.code == .zoneNotFound)
+            #expect(error.message.contains("no public hosted zone in Route 53 for domain _acme-challenge.example.org."))
         }
-        #expect(error.code == .zoneNotFound)
-        #expect(error.message.contains("no public hosted zone in Route 53 for domain _acme-challenge.example.org."))
+        #expect(emulator.calls("ListHostedZonesByName") == 1)
     }
 
-    @Test("lookups are cached: 40 challenges for one domain cost one listing per candidate name")
+    @Test("a zone created after the list was read is found once the list is older than the refresh-after-miss time")
+    func refreshesAfterMiss() async throws {
+        let emulator = Self.emulator()
+        emulator.addZone("example.com")
+        let finder = HostedZoneFinder(cache: ExpiringCache(), refreshAfterMiss: .milliseconds(50))
+        let client = Route53Client(endpoint: "https://route53.test", signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: SecretValue("s")), region: "us-east-1", service: "route53"), sender: AWSRequestSender(transport: emulator))
+        _ = try await finder.zone(for: DomainName("www.example.com"), client: client, cacheScope: "s")
+        let newZone = emulator.addZone("example.org")
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(try await finder.zone(for: DomainName("www.example.org"), client: client, cacheScope: "s").id == newZone)
+        #expect(emulator.calls("ListHostedZonesByName") == 2)
+    }
+
+    @Test("the zone list is cached: 40 challenges over 40 names cost one listing")
     func cached() async throws {
         let emulator = Self.emulator()
         emulator.addZone("example.com")
@@ -91,12 +109,11 @@ struct HostedZoneFinderTests {
             for index in 0..<40 {
                 group.addTask {
                     let provider = try await R53.provider(plugin)
-                    try await provider.present(R53.challenge(.present, "_acme-challenge.www.example.com", key: R53.key(index)))
+                    try await provider.present(R53.challenge(.present, "_acme-challenge.host\(index).example.com", key: R53.key(index)))
                 }
             }
             try await group.waitForAll()
         }
-        // _acme-challenge.www.example.com, www.example.com, example.com
-        #expect(emulator.calls("ListHostedZonesByName") == 3)
+        #expect(emulator.calls("ListHostedZonesByName") == 1)
     }
 }

@@ -21,9 +21,10 @@ enum R53 {
         })
     }
 
-    static func plugin(_ transport: any HTTPTransport, retry: RetryPolicy = fastRetry(), now: @escaping @Sendable () -> AWSTimestamp = AWSTimestamp.now, readFile: @escaping @Sendable (String) throws -> String = CredentialsChain.readTextFile) -> Route53ProviderPlugin {
+    static func plugin(_ transport: any HTTPTransport, retry: RetryPolicy = fastRetry(), pacing: Double? = nil, now: @escaping @Sendable () -> AWSTimestamp = AWSTimestamp.now, readFile: @escaping @Sendable (String) throws -> String = CredentialsChain.readTextFile) -> Route53ProviderPlugin {
         Route53ProviderPlugin(
             sender: AWSRequestSender(transport: transport, retryPolicy: retry, now: now),
+            requestsPerSecond: pacing,
             syncWaiter: ChangeSyncWaiter(interval: .milliseconds(10), timeout: .seconds(3)),
             readFile: readFile
         )

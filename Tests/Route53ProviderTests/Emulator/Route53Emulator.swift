@@ -110,6 +110,8 @@ public final class Route53Emulator: HTTPTransport, Sendable {
     /// The number of changes in each accepted ChangeResourceRecordSets.
     public var acceptedBatchSizes: [Int] { state.withLock { $0.batchSizes } }
     public var requests: [APIRequest] { state.withLock { $0.requests } }
+    /// Accepted changes that are still PENDING.
+    public var pendingChangeCount: Int { state.withLock { state in state.changes.values.filter { $0 > .now }.count } }
 
     /// Answers the next `operation` requests with these responses instead (after rate limiting).
     public func script(_ operation: String, _ responses: [APIResponse]) {

@@ -29,10 +29,11 @@ public struct AWSRequestSender: Sendable {
         self.requestTimeout = requestTimeout
     }
 
-    /// Sends `request` (signed by `signer` when given) and returns a 2xx response, or throws
+    /// Sends `request` (signed by `signer` when given, each attempt paced by `pacer`) and returns a 2xx response, or throws
     /// `AWSServiceError` / `TransportError`.
-    public func send(_ request: APIRequest, operation: String, signer: SigV4Signer?) async throws -> APIResponse {
+    public func send(_ request: APIRequest, operation: String, signer: SigV4Signer?, pacer: RequestPacer? = nil) async throws -> APIResponse {
         try await retryPolicy.run(shouldRetry: Self.isRetryable) { _ in
+            try await pacer?.acquire()
             let outgoing = signer.map { $0.sign(request, at: now()).request } ?? request
             let response = try await transport.send(outgoing, timeout: requestTimeout)
             guard (200..<300).contains(response.status) else {

@@ -2,58 +2,74 @@ import DNS01
 import ProviderKit
 
 /// Finds the hosted zone for a record name: the configured `hostedZoneID`, or else the public
-/// zone with the longest name that the record is in.
+/// zone with the longest name that the record is in (cert-manager's rule; private zones only
+/// when named by ID, as in cert-manager #6111).
 ///
-/// Each candidate name, longest first, is looked up with ListHostedZonesByName(dnsname=…),
-/// reading every page while the pages still hold zones of that name (Route53 treats `dnsname`
-/// as a starting point in reversed-label order, so the zones of that name come first). The
-/// zones found per name are cached for a bounded time, so a burst of challenges for one domain
-/// costs one lookup per candidate name, not one per challenge.
+/// The account's zone list is read once with ListHostedZonesByName, following every page, and
+/// cached for a bounded time: a burst of challenges over many names then costs one listing, not
+/// one per name (at 5 requests/s per account, per-name lookups would be the bottleneck). A name
+/// that finds no zone in a list older than `refreshAfterMiss` reloads it once, so a zone created
+/// since is found without waiting for the list to expire.
 public struct HostedZoneFinder: Sendable {
-    public var cache: ExpiringCache<String, [HostedZone]>
-    /// How long a lookup result stays valid.
-    public var lifetime: Duration
+    public struct Listing: Sendable {
+        public var zones: [HostedZone]
+        public var fetched: ContinuousClock.Instant
+    }
 
-    public init(cache: ExpiringCache<String, [HostedZone]>, lifetime: Duration = .seconds(300)) {
+    public var cache: ExpiringCache<String, Listing>
+    /// How long a listing stays valid.
+    public var lifetime: Duration
+    public var refreshAfterMiss: Duration
+
+    public init(cache: ExpiringCache<String, Listing>, lifetime: Duration = .seconds(300), refreshAfterMiss: Duration = .seconds(30)) {
         self.cache = cache
         self.lifetime = lifetime
+        self.refreshAfterMiss = refreshAfterMiss
     }
 
     public func zone(for record: DomainName, client: Route53Client, cacheScope: String) async throws -> HostedZone {
-        for candidate in record.selfAndAncestors where !candidate.isRoot {
-            let zones = try await zonesNamed(candidate, client: client, cacheScope: cacheScope)
-            let publicZones = zones.filter { !$0.isPrivate }
-            if publicZones.count > 1 {
-                let ids = publicZones.map(\.id).sorted().joined(separator: ", ")
+        var listing = try await zones(client: client, cacheScope: cacheScope)
+        if try bestMatch(for: record, in: listing.zones) == nil, ContinuousClock.now - listing.fetched > refreshAfterMiss {
+            cache.invalidate(cacheScope)
+            listing = try await zones(client: client, cacheScope: cacheScope)
+        }
+        guard let zone = try bestMatch(for: record, in: listing.zones) else {
+            throw DNS01Error(.zoneNotFound, "route53: no public hosted zone in Route 53 for domain \(record.fqdn) (private zones are used only when hostedZoneID names them)")
+        }
+        return zone
+    }
+
+    /// Forgets the listing (after Route53 said a zone is gone).
+    public func invalidate(cacheScope: String) {
+        cache.invalidate(cacheScope)
+    }
+
+    /// The public zone with the longest name that `record` equals or lies under.
+    func bestMatch(for record: DomainName, in zones: [HostedZone]) throws(DNS01Error) -> HostedZone? {
+        for candidate in record.selfAndAncestors {
+            let named = zones.filter { !$0.isPrivate && $0.name.route53Canonical == candidate.fqdn }
+            if named.count > 1 {
+                let ids = named.map(\.id).sorted().joined(separator: ", ")
                 throw DNS01Error(.zoneNotFound, "route53: several public hosted zones are named \(candidate.fqdn) (\(ids)); set hostedZoneID to choose one")
             }
-            if let zone = publicZones.first { return zone }
+            if let zone = named.first { return zone }
         }
-        throw DNS01Error(.zoneNotFound, "route53: no public hosted zone in Route 53 for domain \(record.fqdn) (private zones are used only when hostedZoneID names them)")
+        return nil
     }
 
-    /// Forgets cached lookups for the names of `record` (after Route53 said a zone is gone).
-    public func invalidate(for record: DomainName, cacheScope: String) {
-        for candidate in record.selfAndAncestors { cache.invalidate("\(cacheScope)|\(candidate.fqdn)") }
-    }
-
-    private func zonesNamed(_ name: DomainName, client: Route53Client, cacheScope: String) async throws -> [HostedZone] {
+    private func zones(client: Route53Client, cacheScope: String) async throws -> Listing {
         let lifetime = self.lifetime
-        return try await cache.value(for: "\(cacheScope)|\(name.fqdn)") {
-            var found: [HostedZone] = []
-            var dnsName = name.fqdn
-            var zoneID: String?
-            // A safety bound: 100 pages of zones with one name is far past any real account.
-            for _ in 0..<100 {
-                let page = try await client.listHostedZonesByName(dnsName: dnsName, hostedZoneID: zoneID)
-                let matching = page.zones.filter { $0.name.route53Canonical == name.fqdn }
-                found += matching
-                // Stop once the listing has moved past this name (Route53 sorts it first).
-                guard page.isTruncated, let next = page.nextDNSName, next.route53Canonical == name.fqdn else { break }
-                dnsName = next
-                zoneID = page.nextHostedZoneID
+        return try await cache.value(for: cacheScope) {
+            var zones: [HostedZone] = []
+            var next: (dnsName: String, zoneID: String?)?
+            // A safety bound: 1,000 pages is 100,000 zones, far past Route53's default quota.
+            for _ in 0..<1000 {
+                let page = try await client.listHostedZonesByName(dnsName: next?.dnsName, hostedZoneID: next?.zoneID)
+                zones += page.zones
+                guard page.isTruncated, let dnsName = page.nextDNSName else { break }
+                next = (dnsName, page.nextHostedZoneID)
             }
-            return (found, validFor: lifetime)
+            return (Listing(zones: zones, fetched: .now), validFor: lifetime)
         }
     }
 }

@@ -8,11 +8,14 @@ public struct Route53Client: Sendable {
     public var endpoint: String
     public var signer: SigV4Signer
     public var sender: AWSRequestSender
+    /// Shared by every client of one account, so together they stay under its request rate.
+    public var pacer: RequestPacer?
 
-    public init(endpoint: String, signer: SigV4Signer, sender: AWSRequestSender) {
+    public init(endpoint: String, signer: SigV4Signer, sender: AWSRequestSender, pacer: RequestPacer? = nil) {
         self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         self.signer = signer
         self.sender = sender
+        self.pacer = pacer
     }
 
     public func listHostedZonesByName(dnsName: String?, hostedZoneID: String? = nil, maxItems: Int? = nil) async throws -> HostedZonePage {
@@ -47,7 +50,7 @@ public struct Route53Client: Sendable {
 
     private func call(_ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8] = [], operation: String) async throws -> XMLNode {
         let url = endpoint + path + (query.isEmpty ? "" : "?" + PercentEncoding.query(query))
-        let response = try await sender.send(APIRequest(method: method, url: url, body: body), operation: operation, signer: signer)
+        let response = try await sender.send(APIRequest(method: method, url: url, body: body), operation: operation, signer: signer, pacer: pacer)
         do {
             return try XMLNode.parse(response.body)
         } catch {

@@ -67,7 +67,7 @@ struct Route53DNSProvider: DNSProvider {
             }
         } catch {
             if (error as? AWSServiceError)?.code == "NoSuchHostedZone" {
-                zoneFinder.invalidate(for: challenge.resolvedFQDN, cacheScope: zoneCacheScope)
+                zoneFinder.invalidate(cacheScope: zoneCacheScope)
             }
             throw DNS01Error.route53(error, context: "route53: failed to change Route 53 record set")
         }

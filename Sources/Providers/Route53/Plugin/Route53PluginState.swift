@@ -1,18 +1,33 @@
 import ProviderKit
 import Synchronization
 
-/// What a Route53 plugin keeps across challenges: temporary credentials, zone lookups, one
-/// change batcher per hosted zone and identity, and the newest change per zone not yet known
+/// What a Route53 plugin keeps across challenges: temporary credentials, zone lists, one
+/// change batcher per hosted zone and identity, one request pacer per account, and the newest change per zone not yet known
 /// to be INSYNC (for read-backs that must see it).
 final class Route53PluginState: Sendable {
     let credentials = ExpiringCache<String, AWSCredentials>(maximumEntries: 4096)
-    let zones = ExpiringCache<String, [HostedZone]>(maximumEntries: 16_384)
+    let zones = ExpiringCache<String, HostedZoneFinder.Listing>(maximumEntries: 1024)
     private let batchers = Mutex<[String: ChangeBatcher]>([:])
+    private let pacers = Mutex<[String: RequestPacer]>([:])
+    let requestsPerSecond: Double?
     private let pendingChanges = Mutex<[String: String]>([:])
     let limits: ChangeBatcher.Limits
 
-    init(limits: ChangeBatcher.Limits) {
+    init(limits: ChangeBatcher.Limits, requestsPerSecond: Double?) {
         self.limits = limits
+        self.requestsPerSecond = requestsPerSecond
+    }
+
+    /// The pacer of one account (endpoint and identity), or none when pacing is off.
+    func pacer(for key: String) -> RequestPacer? {
+        guard let requestsPerSecond else { return nil }
+        return pacers.withLock { pacers in
+            if let pacer = pacers[key] { return pacer }
+            if pacers.count >= 4096 { pacers.removeAll() }
+            let pacer = RequestPacer(requestsPerSecond: requestsPerSecond, burst: max(1, requestsPerSecond.rounded(.down)))
+            pacers[key] = pacer
+            return pacer
+        }
     }
 
     func batcher(for key: String) -> ChangeBatcher {

@@ -31,15 +31,19 @@ public struct Route53ProviderPlugin: ProviderPlugin {
     ///   - limits: Route53's per-request batch limits.
     ///   - syncWaiter: how INSYNC is polled.
     ///   - readFile: reads token files (IRSA, Pod Identity).
-    ///   - zoneLifetime: how long a hosted-zone lookup is reused.
+    ///   - zoneLifetime: how long a hosted-zone list is reused.
+    ///   - requestsPerSecond: client-side pacing of Route53 calls per account (Route53 allows
+    ///     5; the default leaves room for external-dns and others sharing the account); `nil`
+    ///     turns pacing off.
     public init(
         sender: AWSRequestSender = AWSRequestSender(transport: AsyncHTTPClientTransport()),
         limits: ChangeBatcher.Limits = ChangeBatcher.Limits(),
+        requestsPerSecond: Double? = 4,
         syncWaiter: ChangeSyncWaiter = ChangeSyncWaiter(),
         readFile: @escaping @Sendable (String) throws -> String = CredentialsChain.readTextFile,
         zoneLifetime: Duration = .seconds(300)
     ) {
-        self.state = Route53PluginState(limits: limits)
+        self.state = Route53PluginState(limits: limits, requestsPerSecond: requestsPerSecond)
         self.sender = sender
         self.syncWaiter = syncWaiter
         self.readFile = readFile
@@ -55,7 +59,8 @@ public struct Route53ProviderPlugin: ProviderPlugin {
         let resolved = try await chain.resolve()
         let partition = AWSPartition(region: resolved.region)
         let signer = SigV4Signer(credentials: resolved.credentials, region: partition.route53SigningRegion, service: "route53")
-        let client = Route53Client(endpoint: configuration.endpoint ?? partition.route53Endpoint, signer: signer, sender: sender)
+        let endpoint = configuration.endpoint ?? partition.route53Endpoint
+        let client = Route53Client(endpoint: endpoint, signer: signer, sender: sender, pacer: state.pacer(for: "\(endpoint)|\(resolved.identity)"))
         return Route53DNSProvider(
             configuration: configuration, client: client, identity: resolved.identity, state: state,
             zoneFinder: HostedZoneFinder(cache: state.zones, lifetime: zoneLifetime), syncWaiter: syncWaiter,
