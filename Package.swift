@@ -130,7 +130,10 @@ let package = Package(
         ),
         .testTarget(
             name: "Route53ProviderTests",
-            dependencies: ["Route53Provider", "Route53Emulator", "DNS01", "ProviderKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Route53Provider", "Route53Emulator", "DNS01", "ProviderKit", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Emulator"],
             swiftSettings: strict
         ),

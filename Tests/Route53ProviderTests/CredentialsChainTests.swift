@@ -1,5 +1,6 @@
 import DNS01
 import Foundation
+import Logging
 import ProviderKit
 import Route53Emulator
 @testable import Route53Provider
@@ -186,5 +187,48 @@ struct CredentialsChainTests {
         #expect(error.code == .secretNotFound)
         #expect(error.message.contains("\"nope\""))
         #expect(!error.message.contains("test-secret"))
+    }
+}
+
+/// Collects every log line (message and metadata) at trace level.
+final class CapturingLogHandler: LogHandler, @unchecked Sendable {
+    // @unchecked: the lines are guarded by the Mutex; the other fields are set before use.
+    let lines = Mutex<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        lines.withLock { $0.append("\(event.message) \(event.metadata ?? [:]) \(self.metadata)") }
+    }
+}
+
+@Suite("Route53 secrets stay out of logs and errors")
+struct SecretHygieneTests {
+    @Test("a present with keys from Secrets, AssumeRole and a session token logs at trace level without any secret, and failures name no secret")
+    func noSecretsLogged() async throws {
+        var options = Route53Emulator.Options()
+        options.requestsPerSecond = nil
+        let emulator = Route53Emulator(options: options)
+        emulator.addZone("example.com")
+        let transport = RoutingTransport(["sts.eu-west-1.amazonaws.com": FakeSTS()], fallback: emulator)
+        let handler = CapturingLogHandler()
+        var context = R53.context()
+        context.logger = Logger(label: "capture") { _ in handler }
+        let provider = try await R53.provider(R53.plugin(transport), R53.config(["region": "eu-west-1", "role": "arn:aws:iam::1:role/dns"]), context: context)
+        try await provider.present(R53.challenge(.present, "_acme-challenge.example.com", key: "k"))
+        let error = await #expect(throws: DNS01Error.self) {
+            try await provider.present(R53.challenge(.present, "_acme-challenge.other.example.com", key: "\u{01}"))
+        }
+        let logged = handler.lines.withLock { $0.joined(separator: "\n") }
+        #expect(!logged.isEmpty)
+        for secret in ["test-secret", "fake-secret-1", "fake-token-1"] {
+            #expect(!logged.contains(secret))
+            let message = error?.message ?? ""
+            #expect(!message.contains(secret))
+            #expect(!"\(provider)".contains(secret))
+        }
     }
 }
