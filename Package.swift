@@ -79,6 +79,16 @@ let package = Package(
             path: "Sources/Providers/AliDNS",
             swiftSettings: strict
         ),
+        .target(
+            name: "Route53Provider",
+            dependencies: [
+                "DNS01", "ProviderKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Providers/Route53",
+            swiftSettings: strict
+        ),
 
         // MARK: The standalone solver test and the CLI
         .target(
@@ -88,7 +98,7 @@ let package = Package(
         ),
         .target(
             name: "BuiltinProviders",
-            dependencies: ["DNS01", "MemoryProvider", "AliDNSProvider"],
+            dependencies: ["DNS01", "MemoryProvider", "AliDNSProvider", "Route53Provider"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -103,7 +113,14 @@ let package = Package(
 
         .executableTarget(
             name: "dns01-bench",
-            dependencies: ["DNS01", "AliDNSProvider", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "DNS01", "ProviderKit", "AliDNSProvider", "Route53Provider", "Route53Emulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
 
@@ -119,5 +136,21 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        // A model of real Route53 (paging, change rules, throttling) for the tests and dns01-bench.
+        .target(
+            name: "Route53Emulator",
+            dependencies: ["ProviderKit", "Route53Provider"],
+            path: "Tests/Route53ProviderTests/Emulator",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "Route53ProviderTests",
+            dependencies: [
+                "Route53Provider", "Route53Emulator", "DNS01", "ProviderKit", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Emulator"],
+            swiftSettings: strict
+        ),
     ]
 )
