@@ -120,3 +120,32 @@ struct RecordChangeTests {
         #expect(emulator.calls("GetChange") > polls)
     }
 }
+
+@Suite("Route53 INSYNC wait and SetIdentifier")
+struct SyncAndIdentifierTests {
+    @Test("a change that never becomes INSYNC times out with cert-manager's wording and the last error, without a request id")
+    func syncTimeout() async throws {
+        var options = Route53Emulator.Options()
+        options.requestsPerSecond = nil
+        options.syncDelay = .seconds(3600)
+        let emulator = Route53Emulator(options: options)
+        emulator.addZone("example.com")
+        emulator.script("GetChange", [Route53Emulator.errorResponse(code: "InternalFailure", message: "An internal error occurred", status: 500)])
+        let waiter = ChangeSyncWaiter(interval: .milliseconds(5), timeout: .milliseconds(60))
+        let client = Route53Client(endpoint: "https://route53.test", signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: SecretValue("s")), region: "us-east-1", service: "route53"), sender: AWSRequestSender(transport: emulator, retryPolicy: RetryPolicy(maximumAttempts: 1)))
+        let info = try await client.changeResourceRecordSets(zoneID: "Z1EMU", changes: [TXTChange(action: .upsert, name: "a.example.com.", quotedValue: "\"v\"", setIdentifier: "\"v\"")])
+        let error = try await #require(throws: DNS01Error.self) { try await waiter.waitUntilInSync(info.id, client: client) }
+        #expect(error.code == .timedOut)
+        #expect(error.message == "route53: waiting for the change to be INSYNC: Time limit exceeded. Last error: the change was still PENDING")
+        #expect(emulator.calls("GetChange") >= 2, "a failed poll does not end the wait")
+    }
+
+    @Test("SetIdentifier is the quoted value, as cert-manager writes it, and a digest only past Route53's 128 characters")
+    func setIdentifier() {
+        #expect(Route53DNSProvider.setIdentifier(for: "\"abc\"") == "\"abc\"")
+        let long = "\"" + String(repeating: "x", count: 200) + "\""
+        let digest = Route53DNSProvider.setIdentifier(for: long)
+        #expect(digest.hasPrefix("sha256:") && digest.count <= 128)
+        #expect(digest != Route53DNSProvider.setIdentifier(for: "\"" + String(repeating: "y", count: 200) + "\""))
+    }
+}
