@@ -86,8 +86,9 @@ let package = Package(
         .target(
             name: "WebhookServer",
             dependencies: [
-                "DNS01", "Kubernetes",
+                "DNS01", "Kubernetes", "ProviderKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
