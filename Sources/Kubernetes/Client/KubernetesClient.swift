@@ -5,47 +5,25 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
 
 /// The small slice of the Kubernetes API the webhook uses, over AsyncHTTPClient: GET and
-/// create (POST) of JSON objects, and watch streams. It owns its HTTP client (the connection's
-/// client certificate is part of the client's TLS configuration), so call `shutdown()` or use
-/// `withClient`.
-public final class KubernetesClient: Sendable {
+/// create (POST) of JSON objects, and watch streams. The connection's CA and client
+/// certificate travel as per-request TLS settings, so the client can share an `HTTPClient`
+/// (by default the process-wide one, which needs no shutdown).
+public struct KubernetesClient: Sendable {
     public let connection: KubernetesConnection
     private let http: HTTPClient
+    private let tls: TLSConfiguration
     private let requestTimeout: Duration
     private let logger: Logger
 
-    public init(connection: KubernetesConnection, requestTimeout: Duration = .seconds(10), logger: Logger) {
+    public init(connection: KubernetesConnection, http: HTTPClient = .shared, requestTimeout: Duration = .seconds(10), logger: Logger) {
         self.connection = connection
+        self.http = http
+        self.tls = connection.tlsConfiguration
         self.requestTimeout = requestTimeout
         self.logger = logger
-        var configuration = HTTPClient.Configuration(tlsConfiguration: connection.tlsConfiguration)
-        configuration.redirectConfiguration = .disallow
-        configuration.timeout.connect = .seconds(5)
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }
-
-    public func shutdown() async throws {
-        try await http.shutdown()
-    }
-
-    /// Runs `body` with a client that is shut down afterwards, whether `body` throws or not.
-    public static func withClient<Result>(
-        connection: KubernetesConnection,
-        logger: Logger,
-        _ body: (KubernetesClient) async throws -> Result
-    ) async throws -> Result {
-        let client = KubernetesClient(connection: connection, logger: logger)
-        let result: Result
-        do {
-            result = try await body(client)
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
-        return result
     }
 
     /// `GET path` decoded as `Object`.
@@ -132,6 +110,7 @@ public final class KubernetesClient: Sendable {
         }
         var request = HTTPClientRequest(url: url)
         request.method = method
+        request.tlsConfiguration = tls
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "dns01-webhook")
         if let token = try connection.bearerToken?.token() {

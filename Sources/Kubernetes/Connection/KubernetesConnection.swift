@@ -86,14 +86,12 @@ extension KubernetesConnection {
         )
     }
 
-    /// The connection described by `--kubeconfig`, else in-cluster when the pod has a service
-    /// account, else the `KUBECONFIG` file; `nil` when none of them exists.
+    /// The connection described by `--kubeconfig`, else in-cluster when the process runs in a
+    /// pod; `nil` outside a cluster without `--kubeconfig`. (Like the Kubernetes API server,
+    /// `KUBECONFIG` is not consulted: which cluster the webhook trusts is never implicit.)
     public static func discover(kubeconfig: String?, environment: [String: String]) throws(KubernetesError) -> KubernetesConnection? {
         if let kubeconfig { return try Kubeconfig.load(path: kubeconfig).connection() }
         if environment["KUBERNETES_SERVICE_HOST"] != nil { return try inCluster(environment: environment) }
-        if let path = environment["KUBECONFIG"]?.split(separator: ":").first.map(String.init), !path.isEmpty {
-            return try Kubeconfig.load(path: path).connection()
-        }
         return nil
     }
 }
