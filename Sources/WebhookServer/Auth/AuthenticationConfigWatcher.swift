@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// Keeps the request-header and client-CA settings in step with
 /// `kube-system/extension-apiserver-authentication`: list, then watch from the list's
 /// resourceVersion; on any failure, back off and list again. Stops on graceful shutdown.
-struct AuthenticationConfigWatcher: Service {
+struct AuthenticationConfigWatcher: Service, CustomStringConvertible {
     let client: KubernetesClient
     let store: AuthenticationSettingsStore
     let logger: Logger
@@ -13,6 +13,8 @@ struct AuthenticationConfigWatcher: Service {
 
     private var path: String { "/api/v1/namespaces/\(AuthenticationSettingsBuilder.configMapNamespace)/configmaps" }
     private var selector: (String, String) { ("fieldSelector", "metadata.name=\(AuthenticationSettingsBuilder.configMapName)") }
+
+    var description: String { "AuthenticationConfigWatcher(\(client.connection.server))" }
 
     func run() async throws {
         do {

@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// CAs), so a mistake stops start-up with a message. `run()` serves until graceful shutdown:
 /// then `/readyz` fails, the listener closes, in-flight requests finish (each bounded by the
 /// request timeout), and `run()` returns.
-public struct WebhookServer: Service {
+public struct WebhookServer: Service, CustomStringConvertible {
     private let configuration: WebhookServerConfiguration
     private let certificates: ServingCertificateStore
     private let authentication: AuthenticationSettingsStore
@@ -122,6 +122,10 @@ public struct WebhookServer: Service {
             readiness.markShuttingDown()
         }
     }
+
+    /// What service-lifecycle logs for this service: never the stored properties (they
+    /// include the process environment and credentials).
+    public var description: String { "WebhookServer(group: \(configuration.groupName), port: \(configuration.securePort))" }
 
     private static func versionInfo(_ configuration: WebhookServerConfiguration) -> DiscoveryDocuments.VersionInfo {
         let parts = configuration.version.split(separator: ".")

@@ -60,9 +60,11 @@ final class ServingCertificateStore: Sendable {
 
 /// Polls the certificate files (Kubernetes updates a mounted Secret by swapping a symlink,
 /// which file-event APIs report unreliably; two small reads a second cost nothing).
-struct ServingCertificateReloader: Service {
+struct ServingCertificateReloader: Service, CustomStringConvertible {
     let store: ServingCertificateStore
     let interval: Duration
+
+    var description: String { "ServingCertificateReloader(\(store.certificateFile))" }
 
     func run() async throws {
         do {

@@ -1,0 +1,49 @@
+import Foundation
+import TestSupport
+
+/// `Tests/Peers/fake_kube_apiserver.py` on 127.0.0.1: Secrets, TokenRequest, TokenReview,
+/// SubjectAccessReview and the authentication ConfigMap, with an admin port to change its state.
+final class FakeKubeAPIServer: Sendable {
+    let peer: PeerProcess
+    let url: String
+    let adminURL: String
+    /// A kubeconfig for the webhook's own identity (`system:serviceaccount:cert-manager:dns01-webhook`).
+    let kubeconfig: String
+
+    static let webhookUser = "system:serviceaccount:cert-manager:dns01-webhook"
+
+    /// Rules that let the webhook read the ConfigMap and ask TokenReview/SubjectAccessReview.
+    static var webhookRules: [[String: Any]] { [
+        ["effect": "allow", "users": [webhookUser], "verbs": ["get", "list", "watch"], "resources": ["configmaps"]],
+        ["effect": "allow", "users": [webhookUser], "verbs": ["create"], "resources": ["subjectaccessreviews", "tokenreviews"]],
+    ] }
+
+    init(pki: TestPKI, state: [String: Any]) throws {
+        let directory = try makeTemporaryDirectory("fake-kube")
+        let statePath = "\(directory)/state.json"
+        try JSONSerialization.data(withJSONObject: state).write(to: URL(fileURLWithPath: statePath))
+        peer = try PeerProcess(python, [
+            "Tests/Peers/fake_kube_apiserver.py", "--pki", pki["dir"], "--port", "0", "--state", statePath,
+            "--kubeconfig-out", "\(directory)/kubeconfig.yaml",
+        ])
+        url = peer.announcement["url"] as? String ?? ""
+        adminURL = peer.announcement["adminURL"] as? String ?? ""
+        kubeconfig = peer.announcement["kubeconfig"] as? String ?? ""
+    }
+
+    /// Replaces the given top-level keys of the state (`rules`, `secrets`, `configmap`, …).
+    func update(_ state: [String: Any]) throws {
+        let body = try JSONSerialization.data(withJSONObject: state)
+        let result = try runCommand("curl", ["-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self), "\(adminURL)/__admin/state"])
+        guard result.status == 0 else { throw PeerError("fake apiserver state update failed: \(result.stderr)") }
+    }
+
+    /// The requests the fake apiserver received (method, path, user, body…).
+    func requests() throws -> [[String: Any]] {
+        let result = try runCommand("curl", ["-sf", "\(adminURL)/__admin/requests"])
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        return object?["requests"] as? [[String: Any]] ?? []
+    }
+
+    func stop() { peer.stop() }
+}
