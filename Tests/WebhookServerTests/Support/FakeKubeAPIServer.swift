@@ -18,10 +18,16 @@ final class FakeKubeAPIServer: Sendable {
         ["effect": "allow", "users": [webhookUser], "verbs": ["create"], "resources": ["subjectaccessreviews", "tokenreviews"]],
     ] }
 
-    init(pki: TestPKI, state: [String: Any]) throws {
+    /// Starts one (off the cooperative pool: starting a process blocks).
+    static func start(pki: TestPKI, state: [String: Any]) async throws -> FakeKubeAPIServer {
+        let data = try JSONSerialization.data(withJSONObject: state)
+        return try await offloaded { try FakeKubeAPIServer(pki: pki, stateJSON: data) }
+    }
+
+    private init(pki: TestPKI, stateJSON: Data) throws {
         let directory = try makeTemporaryDirectory("fake-kube")
         let statePath = "\(directory)/state.json"
-        try JSONSerialization.data(withJSONObject: state).write(to: URL(fileURLWithPath: statePath))
+        try stateJSON.write(to: URL(fileURLWithPath: statePath))
         peer = try PeerProcess(python, [
             "Tests/Peers/fake_kube_apiserver.py", "--pki", pki["dir"], "--port", "0", "--state", statePath,
             "--kubeconfig-out", "\(directory)/kubeconfig.yaml",
@@ -32,15 +38,15 @@ final class FakeKubeAPIServer: Sendable {
     }
 
     /// Replaces the given top-level keys of the state (`rules`, `secrets`, `configmap`, …).
-    func update(_ state: [String: Any]) throws {
+    func update(_ state: [String: Any]) async throws {
         let body = try JSONSerialization.data(withJSONObject: state)
-        let result = try runCommand("curl", ["-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self), "\(adminURL)/__admin/state"])
+        let result = try await run("curl", ["-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self), "\(adminURL)/__admin/state"])
         guard result.status == 0 else { throw PeerError("fake apiserver state update failed: \(result.stderr)") }
     }
 
     /// The requests the fake apiserver received (method, path, user, body…).
-    func requests() throws -> [[String: Any]] {
-        let result = try runCommand("curl", ["-sf", "\(adminURL)/__admin/requests"])
+    func requests() async throws -> [[String: Any]] {
+        let result = try await run("curl", ["-sf", "\(adminURL)/__admin/requests"])
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         return object?["requests"] as? [[String: Any]] ?? []
     }

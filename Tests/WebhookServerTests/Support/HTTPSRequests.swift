@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOFoundationCompat
 import NIOSSL
+import TestSupport
 
 /// Who a test request claims to be: which client certificate it presents (if any).
 struct ClientIdentity: Sendable {
@@ -101,4 +102,20 @@ func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -
         try? await Task.sleep(for: .milliseconds(100))
     }
     return try await condition()
+}
+
+/// Runs blocking work (a child process, a pipe read) on a Dispatch thread. The in-process
+/// server answers on Swift's cooperative pool, which has one thread per core (two here): a
+/// test blocking one of them while kubectl waits for the server could starve it.
+func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try work() })
+        }
+    }
+}
+
+/// `runCommand` off the cooperative pool.
+func run(_ executable: String, _ arguments: [String]) async throws -> CommandResult {
+    try await offloaded { try runCommand(executable, arguments) }
 }
