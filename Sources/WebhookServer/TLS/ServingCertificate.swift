@@ -46,6 +46,9 @@ struct ServingCertificate: Sendable {
         tls.certificateVerification = .optionalVerification
         tls.trustRoots = .certificates([])
         tls.applicationProtocols = ["http/1.1"]
+        // Closing waits this long for the client's close_notify; many clients never send one,
+        // and graceful shutdown waits for every connection to close.
+        tls.shutdownTimeout = .seconds(1)
         let context: NIOSSLContext
         do {
             context = try NIOSSLContext(configuration: tls)
