@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import WebhookServer
 
 /// Authentication and authorization with CAs from flags (no cluster): who gets 401, 403, 200.

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+import TestSupport
 import WebhookServer
 
 /// The API cert-manager and the aggregator use, over real TLS, as alice (system:masters).

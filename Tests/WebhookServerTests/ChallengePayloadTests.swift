@@ -2,6 +2,7 @@ import DNS01
 import Foundation
 import NIOCore
 import Testing
+import TestSupport
 @testable import WebhookServer
 
 @Suite("ChallengePayload decoding")

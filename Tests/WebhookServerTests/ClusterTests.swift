@@ -1,6 +1,7 @@
 import DNS01
 import Foundation
 import Testing
+import TestSupport
 import WebhookServer
 
 /// The server against the fake kube-apiserver: the ConfigMap, SubjectAccessReview,

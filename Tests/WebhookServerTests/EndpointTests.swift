@@ -1,5 +1,6 @@
 import Hummingbird
 import Testing
+import TestSupport
 @testable import WebhookServer
 
 @Suite("Request classification (Kubernetes RequestInfo)")

@@ -104,18 +104,3 @@ func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -
     return try await condition()
 }
 
-/// Runs blocking work (a child process, a pipe read) on a Dispatch thread. The in-process
-/// server answers on Swift's cooperative pool, which has one thread per core (two here): a
-/// test blocking one of them while kubectl waits for the server could starve it.
-func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try work() })
-        }
-    }
-}
-
-/// `runCommand` off the cooperative pool.
-func run(_ executable: String, _ arguments: [String]) async throws -> CommandResult {
-    try await offloaded { try runCommand(executable, arguments) }
-}

@@ -1,17 +1,16 @@
 import Foundation
-import TestSupport
 
 /// The certificates `Tests/Peers/pki.py` makes (CAs, front-proxy and client certificates,
 /// two serving certificates), generated once per test process and shared read-only.
-struct TestPKI: Sendable {
-    let files: [String: String]
+public struct TestPKI: Sendable {
+    public let files: [String: String]
 
-    subscript(_ name: String) -> String {
+    public subscript(_ name: String) -> String {
         guard let path = files[name] else { fatalError("pki.py produced no \(name); it has: \(files.keys.sorted())") }
         return path
     }
 
-    static let shared: TestPKI = {
+    public static let shared: TestPKI = {
         do {
             let directory = try makeTemporaryDirectory("webhook-pki")
             let result = try runCommand(python, ["Tests/Peers/pki.py", directory])
