@@ -41,7 +41,7 @@ struct ProviderOptions: ParsableArguments {
             secretSource = KubernetesSecretSource(client: client)
             tokens = KubernetesServiceAccountTokenSource(client: client)
         } else {
-            secretSource = NoSecretSource(reason: "no --secrets file was given and there is no cluster connection (--kubeconfig)")
+            secretSource = NoSecretSource(reason: "no --secrets file was given")
         }
         return try ChallengeDispatcher(
             registry: .builtIn(),
