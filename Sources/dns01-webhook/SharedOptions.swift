@@ -3,6 +3,7 @@ import BuiltinProviders
 import ConfigLoading
 import DNS01
 import Foundation
+import Kubernetes
 import Logging
 
 /// Options every challenge command takes: where the config and Secrets come from, and the
@@ -20,6 +21,9 @@ struct ProviderOptions: ParsableArguments {
     @Option(help: "File of Kubernetes Secret manifests (as `kubectl get secret -o yaml` writes them).")
     var secrets: String?
 
+    @Option(help: "Kubeconfig of the cluster Secrets and service-account tokens come from when --secrets is not given (in a pod: the pod's service account).")
+    var kubeconfig: String?
+
     @Flag(help: "Allow ambient credentials (environment, IRSA, RRSA), as cert-manager does for ClusterIssuers.")
     var allowAmbientCredentials = false
 
@@ -31,8 +35,13 @@ struct ProviderOptions: ParsableArguments {
         // With --solver NAME the file may hold NAME's block bare, as an Issuer's config would.
         let document = RoutingTable.document(try ConfigDocument.load(path: config), forSolver: solver, registry: registry)
         let secretSource: any SecretSource
+        var tokens: (any ServiceAccountTokenSource)?
         if let secrets {
             secretSource = try SecretManifestSource(path: secrets, defaultNamespace: namespace)
+        } else if let connection = try KubernetesConnection.discover(kubeconfig: kubeconfig, environment: ProcessInfo.processInfo.environment) {
+            let client = KubernetesClient(connection: connection, logger: logger)
+            secretSource = KubernetesSecretSource(client: client)
+            tokens = KubernetesServiceAccountTokenSource(client: client)
         } else {
             secretSource = NoSecretSource(reason: "no --secrets file was given")
         }
@@ -41,7 +50,8 @@ struct ProviderOptions: ParsableArguments {
             defaultConfig: document,
             secrets: secretSource,
             logger: logger,
-            environment: ProcessInfo.processInfo.environment
+            environment: ProcessInfo.processInfo.environment,
+            serviceAccountTokens: tokens
         )
     }
 

@@ -1,0 +1,17 @@
+/// The part of `metadata` the webhook reads.
+public struct ObjectMeta: Codable, Sendable, Hashable {
+    public var name: String?
+    public var namespace: String?
+    public var resourceVersion: String?
+
+    public init(name: String? = nil, namespace: String? = nil, resourceVersion: String? = nil) {
+        self.name = name
+        self.namespace = namespace
+        self.resourceVersion = resourceVersion
+    }
+}
+
+/// The `metadata` of a list, which carries the resourceVersion a watch resumes from.
+public struct ListMeta: Codable, Sendable, Hashable {
+    public var resourceVersion: String?
+}

@@ -1,0 +1,109 @@
+import DNS01
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `POST /apis/<group>/v1alpha1/<solver>`: reads the ChallengePayload, runs Present or CleanUp
+/// through the shared dispatcher within the request deadline, and answers 201 with the request
+/// echoed and a `response`. Malformed input is a 400 (413 when too large); a provider failure
+/// or a timeout is `success:false` with a message, which cert-manager shows and retries.
+struct ChallengeHandler: Sendable {
+    let dispatcher: ChallengeDispatcher
+    let requestTimeout: Duration
+    let maximumBodyBytes: Int
+    let metrics: WebhookMetrics
+
+    func respond(solver: String, request: Request, logger: Logger) async -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
+            return tooLarge()
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            return tooLarge()
+        } catch {
+            return Responses.status(.badRequest, reason: "BadRequest", message: "cannot read the request body: \(error)")
+        }
+        let payload: ChallengePayload
+        do {
+            payload = try ChallengePayload.decode(body)
+        } catch {
+            logger.info("malformed ChallengePayload", metadata: ["solver": "\(solver)", "problem": "\(error.message)"])
+            return Responses.status(.badRequest, reason: "BadRequest", message: error.message)
+        }
+
+        let challenge = payload.challenge
+        var logger = logger
+        logger[metadataKey: "solver"] = "\(solver)"
+        logger[metadataKey: "action"] = "\(challenge.action.rawValue)"
+        logger[metadataKey: "fqdn"] = "\(challenge.resolvedFQDN.fqdn)"
+        logger[metadataKey: "namespace"] = "\(challenge.resourceNamespace)"
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome = await perform(challenge, solver: solver)
+        let elapsed = clock.now - started
+        let reply: ChallengeReply
+        switch outcome {
+        case .done(.success(let route)):
+            metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "success", providerDuration: elapsed)
+            logger.info("challenge \(challenge.action == .present ? "presented" : "cleaned up")", metadata: ["route": "\(route)", "duration": "\(elapsed)"])
+            reply = .success(echo: payload.echo, uid: challenge.uid)
+        case .done(.failure(let error)):
+            let message = (error as? DNS01Error)?.message ?? "\(error)"
+            metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "failure", providerDuration: elapsed)
+            logger.warning("challenge failed", metadata: ["error": "\(message)", "code": "\((error as? DNS01Error)?.code.description ?? "unexpected")", "duration": "\(elapsed)"])
+            reply = .failure(echo: payload.echo, uid: challenge.uid, message: message)
+        case .timedOut:
+            let message = "\(challenge.action.rawValue) for \(challenge.resolvedFQDN.fqdn) did not finish within the webhook's --request-timeout of \(requestTimeout); cert-manager will retry"
+            metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "timeout", providerDuration: elapsed)
+            logger.warning("challenge timed out", metadata: ["timeout": "\(requestTimeout)"])
+            reply = .failure(echo: payload.echo, uid: challenge.uid, message: message)
+        }
+        return Responses.json(reply, status: .created)
+    }
+
+    private enum Outcome: Sendable {
+        case done(Result<Route, any Error>)
+        case timedOut
+    }
+
+    /// Runs the challenge, racing the deadline. On timeout the provider call is cancelled
+    /// (providers' HTTP calls and sleeps honour cancellation) and the client gets an answer
+    /// instead of the apiserver's proxy timeout.
+    private func perform(_ challenge: Challenge, solver: String) async -> Outcome {
+        let dispatcher = self.dispatcher
+        let timeout = requestTimeout
+        return await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask {
+                do {
+                    return .done(.success(try await dispatcher.perform(challenge, solver: solver)))
+                } catch {
+                    return .done(.failure(error))
+                }
+            }
+            group.addTask {
+                do {
+                    try await Task.sleep(for: timeout)
+                    return .timedOut
+                } catch {
+                    return nil
+                }
+            }
+            var outcome = Outcome.timedOut
+            if let first = await group.next(), let value = first {
+                outcome = value
+            }
+            group.cancelAll()
+            return outcome
+        }
+    }
+
+    private func tooLarge() -> Response {
+        var response = Responses.status(.contentTooLarge, reason: "RequestEntityTooLarge", message: "the request body is larger than the limit of \(maximumBodyBytes) bytes")
+        // The rest of an oversized body is not worth reading: close after answering.
+        response.headers[.connection] = "close"
+        return response
+    }
+}

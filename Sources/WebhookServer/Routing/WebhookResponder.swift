@@ -1,0 +1,137 @@
+import DNS01
+import Foundation
+import Hummingbird
+import Kubernetes
+import Logging
+
+/// Answers every request: classify (`Endpoint`), authenticate, authorize, handle, and record
+/// metrics and one log line. Health is answered before authentication so probes never depend
+/// on the cluster. Every answer is JSON or a `v1 Status`; nothing throws to Hummingbird (which
+/// would answer an empty 500).
+///
+/// A hand-written dispatch rather than a Router: the paths are Kubernetes' (the group is a
+/// runtime value, unknown names must 404 with what is served, and authorization has to see the
+/// path before any route does).
+struct WebhookResponder: HTTPResponder {
+    typealias Context = WebhookRequestContext
+
+    let groupName: String
+    let authenticator: Authenticator
+    let authorizer: Authorizer
+    let challenges: ChallengeHandler
+    let health: HealthHandler
+    let metrics: WebhookMetrics
+    let version: DiscoveryDocuments.VersionInfo
+    let logger: Logger
+
+    private var solverNames: [String] { challenges.dispatcher.solverNames }
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let auditID = request.headers[Self.auditID].flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString.lowercased()
+        var logger = self.logger
+        logger[metadataKey: "audit-id"] = "\(auditID)"
+        let path = request.uri.path
+        let (endpoint, attributes) = Endpoint.classify(method: request.method, path: path, group: groupName)
+
+        metrics.requestStarted()
+        var user: UserIdentity?
+        var response = await answer(request, endpoint: endpoint, attributes: attributes, user: &user, logger: logger)
+        response.headers[Self.auditID] = auditID
+        let elapsed = clock.now - started
+        metrics.requestFinished(endpoint: endpoint.metricLabel, code: response.status.code, duration: elapsed)
+
+        if case .health = endpoint {
+            logger.trace("health", metadata: ["path": "\(path)", "code": "\(response.status.code)"])
+        } else {
+            logger.debug("request", metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(path)", "code": "\(response.status.code)",
+                "user": "\(user?.name ?? "-")", "duration": "\(elapsed)",
+            ])
+        }
+        return response
+    }
+
+    private func answer(_ request: Request, endpoint: Endpoint, attributes: AuthorizationAttributes, user: inout UserIdentity?, logger: Logger) async -> Response {
+        if case .health(let check, let only) = endpoint {
+            guard request.method == .get || request.method == .head else { return methodNotAllowed(request) }
+            return health.respond(check, only: only, verbose: request.uri.queryParameters["verbose"] != nil)
+        }
+
+        switch await authenticator.authenticate(request, peer: TLSPeer.current) {
+        case .authenticated(let identity):
+            user = identity
+        case .anonymous:
+            metrics.authenticationFailed(reason: "anonymous")
+            logger.info("refused an anonymous request", metadata: ["path": "\(request.uri.path)"])
+            return Responses.unauthorized
+        case .rejected(let reasons):
+            metrics.authenticationFailed(reason: "rejected")
+            logger.warning("authentication failed", metadata: ["path": "\(request.uri.path)", "reasons": .array(reasons.map { .string($0) })])
+            return Responses.unauthorized
+        }
+        guard let identity = user else { return Responses.unauthorized }
+
+        do {
+            if case .denied(let reason) = try await authorizer.authorize(identity, attributes) {
+                let message = Authorizer.forbiddenMessage(user: identity, attributes: attributes, reason: reason)
+                metrics.authorizationDenied(kind: { if case .resource = attributes { "resource" } else { "nonresource" } }())
+                logger.info("forbidden", metadata: ["user": "\(identity.name)", "message": "\(message)"])
+                var details: Kubernetes.Status.Details?
+                if case .resource(_, let group, _, let resource, let name, _) = attributes {
+                    details = .init(name: name, group: group, kind: resource)
+                }
+                return Responses.status(.forbidden, reason: "Forbidden", message: message, details: details)
+            }
+        } catch {
+            logger.error("authorization check failed", metadata: ["user": "\(identity.name)", "error": "\(error)"])
+            return Responses.status(.internalServerError, reason: "InternalError", message: "the authorization check (SubjectAccessReview) failed: \(error)")
+        }
+
+        switch endpoint {
+        case .health:
+            return Responses.unauthorized  // answered above
+        case .version:
+            guard request.method == .get else { return methodNotAllowed(request) }
+            return Responses.json(version)
+        case .metrics:
+            guard request.method == .get else { return methodNotAllowed(request) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
+            )
+        case .groupList:
+            guard request.method == .get else { return methodNotAllowed(request) }
+            return Responses.json(DiscoveryDocuments.groupList(groupName))
+        case .group:
+            guard request.method == .get else { return methodNotAllowed(request) }
+            return Responses.json(DiscoveryDocuments.group(groupName))
+        case .resourceList:
+            guard request.method == .get else { return methodNotAllowed(request) }
+            return Responses.json(DiscoveryDocuments.resourceList(group: groupName, solvers: solverNames))
+        case .solver(let solver):
+            guard challenges.dispatcher.serves(solver) else { return notFound(request.uri.path, solver: solver, logger: logger) }
+            guard request.method == .post else { return methodNotAllowed(request) }
+            return await challenges.respond(solver: solver, request: request, logger: logger)
+        case .unknown:
+            return notFound(request.uri.path, solver: nil, logger: logger)
+        }
+    }
+
+    /// A 404 that says what is served, because a groupName or solverName typo in the Issuer is
+    /// the usual cause ("the server could not find the requested resource").
+    private func notFound(_ path: String, solver: String?, logger: Logger) -> Response {
+        let served = "this webhook serves group \"\(groupName)\" version \(DiscoveryDocuments.version) with solvers: \(solverNames.joined(separator: ", "))"
+        let message = solver.map { "solver \"\($0)\" is not served; \(served)" } ?? "the server could not find the requested resource \(path); \(served)"
+        logger.info("not found", metadata: ["path": "\(path)"])
+        return Responses.status(.notFound, reason: "NotFound", message: message)
+    }
+
+    private func methodNotAllowed(_ request: Request) -> Response {
+        Responses.status(.methodNotAllowed, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource: \(request.method.rawValue) \(request.uri.path)")
+    }
+
+    static let auditID = HTTPFields.Element.Name("Audit-Id")!
+}

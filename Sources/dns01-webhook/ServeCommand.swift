@@ -1,0 +1,211 @@
+import ArgumentParser
+import BuiltinProviders
+import ConfigLoading
+import DNS01
+import Foundation
+import Kubernetes
+import Logging
+import ServiceLifecycle
+import WebhookServer
+
+/// `dns01-webhook serve`: the aggregated API server cert-manager's calls are proxied to.
+/// Flag names follow the Kubernetes API server's.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve cert-manager's DNS-01 webhook API (an aggregated Kubernetes API server over HTTPS)."
+    )
+
+    // MARK: Serving
+    @Option(help: "The API group served (the Issuer's webhook.groupName); default: $GROUP_NAME.")
+    var groupName: String?
+
+    @Option(help: "The address to listen on (0.0.0.0, ::, or one address).")
+    var bindAddress = "0.0.0.0"
+
+    @Option(help: "The HTTPS port (0 picks a free one).")
+    var securePort = 8443
+
+    @Option(help: "The serving certificate (PEM, e.g. tls.crt); reloaded when the file changes.")
+    var tlsCertFile: String
+
+    @Option(help: "The serving certificate's private key (PEM, e.g. tls.key); reloaded when the file changes.")
+    var tlsPrivateKeyFile: String
+
+    @Option(help: "The default config (YAML or JSON) for Issuers that give none: one provider block or a routing table.")
+    var config: String?
+
+    // MARK: Cluster connection
+    @Option(help: "Kubeconfig for the Kubernetes API (default: the pod's service account).")
+    var kubeconfig: String?
+
+    // MARK: Authentication
+    @Option(help: "CA bundle for client certificates (user = CN, groups = O); default: the ConfigMap's client-ca-file.")
+    var clientCAFile: String?
+
+    @Option(help: "CA bundle of the front proxy's client certificate; default: the ConfigMap's requestheader-client-ca-file.")
+    var requestheaderClientCAFile: String?
+
+    @Option(help: "Comma-separated CNs the front-proxy certificate may have (empty: any).")
+    var requestheaderAllowedNames: String?
+
+    @Option(help: "Comma-separated headers naming the user (default X-Remote-User).")
+    var requestheaderUsernameHeaders: String?
+
+    @Option(help: "Comma-separated headers naming the groups (default X-Remote-Group).")
+    var requestheaderGroupHeaders: String?
+
+    @Option(help: "Comma-separated header prefixes for extra user attributes (default X-Remote-Extra-).")
+    var requestheaderExtraHeadersPrefix: String?
+
+    @Option(help: "Comma-separated headers naming the user's UID.")
+    var requestheaderUidHeaders: String?
+
+    @Flag(help: "Do not read kube-system/extension-apiserver-authentication; use the flags only.")
+    var authenticationSkipLookup = false
+
+    @Option(help: "How long TokenReview answers are cached.")
+    var authenticationTokenWebhookCacheTtl: GoDuration = GoDuration(.seconds(10))
+
+    // MARK: Authorization
+    @Option(help: "How long allowed SubjectAccessReview answers are cached.")
+    var authorizationWebhookCacheAuthorizedTtl: GoDuration = GoDuration(.seconds(10))
+
+    @Option(help: "How long denied SubjectAccessReview answers are cached.")
+    var authorizationWebhookCacheUnauthorizedTtl: GoDuration = GoDuration(.seconds(10))
+
+    @Option(help: "Comma-separated paths any authenticated user may GET (a trailing * is a prefix).")
+    var authorizationAlwaysAllowPaths = "/healthz,/readyz,/livez"
+
+    // MARK: Operations
+    @Option(help: "A challenge taking longer is answered success:false (keep it under the apiserver's 60 s).")
+    var requestTimeout: GoDuration = GoDuration(.seconds(25))
+
+    @Option(help: "After SIGTERM, how long in-flight requests may take before the process exits.")
+    var shutdownGracePeriod: GoDuration = GoDuration(.seconds(30))
+
+    @Option(help: "Log format: text or json.")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(help: ArgumentHelp("How often the certificate files are checked for a change.", visibility: .hidden))
+    var certificateReloadInterval: GoDuration = GoDuration(.seconds(1))
+
+    @Flag(help: ArgumentHelp("Print {\"port\": N} on stdout once listening (tests, benchmarks).", visibility: .hidden))
+    var announce = false
+
+    enum LogFormat: String, ExpressibleByArgument { case text, json }
+
+    func validate() throws {
+        guard (0...65535).contains(securePort) else { throw ValidationError("--secure-port must be between 0 and 65535") }
+        guard requestTimeout.value > .zero else { throw ValidationError("--request-timeout must be positive") }
+        guard resolvedGroupName != nil else { throw ValidationError("--group-name is required (or set GROUP_NAME)") }
+    }
+
+    private var resolvedGroupName: String? {
+        let name = groupName ?? ProcessInfo.processInfo.environment["GROUP_NAME"]
+        return name.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func run() async throws {
+        let logger = bootstrapLogging()
+        try await runReportingErrors {
+            let environment = ProcessInfo.processInfo.environment
+            let defaultConfig = try config.map { try ConfigDocument.load(path: $0) }
+            let kubernetes = try KubernetesConnection.discover(kubeconfig: kubeconfig, environment: environment)
+                .map { KubernetesClient(connection: $0, logger: logger) }
+            if let kubernetes {
+                logger.info("cluster connection", metadata: ["server": "\(kubernetes.connection.server)", "origin": "\(kubernetes.connection.origin)"])
+            } else {
+                logger.warning("no cluster connection: Secrets, TokenReview and SubjectAccessReview are unavailable; only flag-configured client certificates and system:masters are accepted")
+            }
+            let dispatcher = try ChallengeDispatcher(
+                registry: .builtIn(),
+                defaultConfig: defaultConfig,
+                secrets: kubernetes.map { KubernetesSecretSource(client: $0) }
+                    ?? NoSecretSource(reason: "the server has no cluster connection (--kubeconfig)"),
+                logger: logger,
+                environment: environment,
+                serviceAccountTokens: kubernetes.map { KubernetesServiceAccountTokenSource(client: $0) }
+            )
+            let server = try WebhookServer(
+                configuration: serverConfiguration(),
+                dispatcher: dispatcher,
+                kubernetes: kubernetes,
+                logger: logger,
+                onListening: { [announce] port in
+                    if announce { writeLine("{\"port\": \(port)}") }
+                }
+            )
+            var group = ServiceGroupConfiguration(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = shutdownGracePeriod.value
+            group.maximumCancellationDuration = .seconds(5)
+            try await ServiceGroup(configuration: group).run()
+            logger.info("stopped")
+        }
+    }
+
+    private func serverConfiguration() -> WebhookServerConfiguration {
+        var configuration = WebhookServerConfiguration(
+            groupName: resolvedGroupName ?? "",
+            certificateFile: tlsCertFile,
+            keyFile: tlsPrivateKeyFile,
+            version: BuildInfo.version,
+            platform: BuildInfo.platform
+        )
+        configuration.bindAddress = bindAddress
+        configuration.securePort = securePort
+        configuration.authentication = AuthenticationFlags(
+            clientCAFile: clientCAFile,
+            requestHeaderClientCAFile: requestheaderClientCAFile,
+            requestHeaderAllowedNames: list(requestheaderAllowedNames),
+            requestHeaderUsernameHeaders: list(requestheaderUsernameHeaders),
+            requestHeaderGroupHeaders: list(requestheaderGroupHeaders),
+            requestHeaderExtraHeadersPrefix: list(requestheaderExtraHeadersPrefix),
+            requestHeaderUIDHeaders: list(requestheaderUidHeaders),
+            skipLookup: authenticationSkipLookup
+        )
+        configuration.tokenReviewCacheTTL = authenticationTokenWebhookCacheTtl.value
+        configuration.authorizationAllowedTTL = authorizationWebhookCacheAuthorizedTtl.value
+        configuration.authorizationDeniedTTL = authorizationWebhookCacheUnauthorizedTtl.value
+        configuration.alwaysAllowPaths = list(authorizationAlwaysAllowPaths) ?? []
+        configuration.requestTimeout = requestTimeout.value
+        configuration.certificateReloadInterval = certificateReloadInterval.value
+        return configuration
+    }
+
+    private func list(_ text: String?) -> [String]? {
+        text.map { $0.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
+    }
+
+    private func bootstrapLogging() -> Logger {
+        let level = logLevel
+        let format = logFormat
+        LoggingSystem.bootstrap { label in
+            switch format {
+            case .json:
+                return JSONLogHandler(label: label, level: level)
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        }
+        return Logger(label: "dns01-webhook")
+    }
+}
+
+/// A Go/Kubernetes-style duration flag value: `25s`, `1m30s`, `500ms`.
+struct GoDuration: ExpressibleByArgument, Sendable {
+    let value: Duration
+
+    init(_ value: Duration) { self.value = value }
+
+    init?(argument: String) {
+        guard let value = Duration(configText: argument) else { return nil }
+        self.value = value
+    }
+
+    var defaultValueDescription: String { "\(value)" }
+}

@@ -1,0 +1,92 @@
+import DNS01
+import Foundation
+import NIOCore
+import Testing
+import TestSupport
+@testable import WebhookServer
+
+@Suite("ChallengePayload decoding")
+struct ChallengePayloadTests {
+    private func decode(_ text: String) throws -> ChallengePayload {
+        try ChallengePayload.decode(ByteBuffer(string: text))
+    }
+
+    @Test("cert-manager's payload without apiVersion, kind or uid decodes")
+    func certManagerPayload() throws {
+        let payload = try decode(#"{"request": {"uid": "", "action": "Present", "type": "dns-01", "dnsName": "example.com", "key": "abc", "resourceNamespace": "cert-manager", "resolvedFQDN": "_acme-challenge.example.com.", "resolvedZone": "example.com.", "allowAmbientCredentials": true, "config": {"memory": {}}}}"#)
+        #expect(payload.challenge.action == .present)
+        #expect(payload.challenge.resolvedFQDN.fqdn == "_acme-challenge.example.com.")
+        #expect(payload.challenge.resolvedZone?.name == "example.com")
+        #expect(payload.challenge.allowAmbientCredentials)
+        #expect(payload.challenge.config == ["memory": .object([:])])
+    }
+
+    @Test("unknown fields, any apiVersion/kind and a lower-case action are accepted")
+    func lenient() throws {
+        let payload = try decode(#"{"apiVersion": "acme.webhook.certmanager.k8s.io/v1alpha1", "kind": "Whatever", "extra": 1, "request": {"action": "cleanup", "dnsName": "Example.COM", "key": "abc", "resourceNamespace": "ns", "futureField": {"a": 1}}}"#)
+        #expect(payload.challenge.action == .cleanUp)
+        #expect(payload.challenge.dnsName.name == "example.com")
+        // resolvedFQDN absent: the conventional record name is derived.
+        #expect(payload.challenge.resolvedFQDN.fqdn == "_acme-challenge.example.com.")
+    }
+
+    @Test("the request is echoed as received, unknown fields included")
+    func echo() throws {
+        let payload = try decode(#"{"request": {"uid": "u-1", "action": "Present", "dnsName": "example.com", "key": "abc", "resourceNamespace": "ns", "futureField": "kept"}}"#)
+        #expect(payload.echo["futureField"] == "kept")
+        #expect(payload.echo["uid"] == "u-1")
+        #expect(payload.challenge.uid == "u-1")
+    }
+
+    @Test("a failure reply always has a response with a non-empty message")
+    func failureReplyHasMessage() throws {
+        let reply = ChallengeReply.failure(echo: ["uid": ""], uid: "", message: "")
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(reply)) as? [String: Any]
+        let response = try #require(json?["response"] as? [String: Any])
+        #expect(response["success"] as? Bool == false)
+        let message = (response["status"] as? [String: Any])?["message"] as? String
+        #expect(message?.isEmpty == false)
+        #expect(json?["kind"] as? String == "ChallengePayload")
+    }
+
+    @Test("a success reply has response.success true and the uid", arguments: ["", "abc"])
+    func successReply(uid: String) throws {
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(ChallengeReply.success(echo: [:], uid: uid))) as? [String: Any]
+        let response = try #require(json?["response"] as? [String: Any])
+        #expect(response["success"] as? Bool == true)
+        #expect(response["uid"] as? String == uid)
+        #expect(response["status"] == nil)
+    }
+
+    @Test("every malformed payload is refused with a message", arguments: MalformedPayloads.catalogue.map(\.name))
+    func malformed(name: String) throws {
+        let body = try #require(MalformedPayloads.catalogue.first { $0.name == name }?.body)
+        #expect {
+            _ = try decode(body)
+        } throws: { error in
+            guard let error = error as? PayloadError else { return false }
+            return !error.message.isEmpty
+        }
+    }
+
+    @Test("the catalogue of malformed payloads has at least 30 entries with distinct names")
+    func catalogueSize() {
+        #expect(MalformedPayloads.catalogue.count >= 30)
+        #expect(Set(MalformedPayloads.catalogue.map(\.name)).count == MalformedPayloads.catalogue.count)
+    }
+
+    @Test("messages name the field that is wrong")
+    func messagesNameFields() throws {
+        #expect(throws: PayloadError.self) { try decode(#"{"request": {"action": "Present", "dnsName": "example.com", "key": "k", "resourceNamespace": "ns", "allowAmbientCredentials": "yes"}}"#) }
+        do {
+            _ = try decode(#"{"request": {"action": "Present", "dnsName": "example.com", "key": "k", "resourceNamespace": "ns", "allowAmbientCredentials": "yes"}}"#)
+        } catch let error as PayloadError {
+            #expect(error.message.contains("request.allowAmbientCredentials"))
+        }
+        do {
+            _ = try decode(#"{}"#)
+        } catch let error as PayloadError {
+            #expect(error.message == "payload request field cannot be empty")
+        }
+    }
+}
