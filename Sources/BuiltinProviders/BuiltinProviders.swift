@@ -1,11 +1,17 @@
 import DNS01
+import ExecProvider
+import HTTPProvider
 import MemoryProvider
+import RFC2136Provider
 
 extension ProviderRegistry {
     /// Every provider plugin shipped in the binary. Adding a provider is one line here.
     public static func builtIn() -> ProviderRegistry {
         var registry = ProviderRegistry()
         registry.register(MemoryProviderPlugin())
+        registry.register(ExecProviderPlugin())
+        registry.register(HTTPProviderPlugin())
+        registry.register(RFC2136ProviderPlugin())
         return registry
     }
 }
