@@ -145,7 +145,15 @@ let package = Package(
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExecProviderTests", dependencies: ["ExecProvider", "DNS01", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "HTTPProviderTests", dependencies: ["HTTPProvider", "DNS01", "ProviderKit", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "HTTPProviderTests",
+            dependencies: [
+                "HTTPProvider", "DNS01", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RFC2136ProviderTests",
             dependencies: ["RFC2136Provider", "DNS01", "DNSWire", "DNSClient", "SolverCheck", "TestSupport"],

@@ -47,7 +47,7 @@ public struct IssuerPolicy: Sendable, Hashable {
             guard let prefix = EndpointPrefix(text) else {
                 throw DNS01Error.invalidConfiguration(
                     at: path.appending("allowedEndpoints").appending(index: index),
-                    "must be an http:// or https:// URL with a host and no user, query or fragment, got \"\(text)\""
+                    "must be an http:// or https:// URL with a host and no user, query, fragment or ./.. segments, got \"\(text)\""
                 )
             }
             prefixes.append(prefix)

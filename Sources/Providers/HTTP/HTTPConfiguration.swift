@@ -42,15 +42,17 @@ public struct HTTPConfiguration: Sendable, Hashable {
         var reader = try ConfigReader(block, at: path)
         var endpoint = try reader.string("endpoint")
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
-        guard EndpointPrefix(endpoint) != nil else {
-            throw DNS01Error.invalidConfiguration(at: path.appending("endpoint"), "must be an http:// or https:// URL with a host and no user, query or fragment, got \"\(endpoint)\"")
-        }
+        // An Issuer's endpoint is checked against the policy first, so whatever it tries is
+        // answered as a policy refusal; the operator's gets the syntax check.
         if origin == .issuerConfig, !(policy.allows(endpoint: endpoint + "/present") && policy.allows(endpoint: endpoint + "/cleanup")) {
             let allowed = policy.allowedEndpoints.isEmpty ? "none" : policy.allowedEndpoints.map(\.description).joined(separator: ", ")
             throw DNS01Error(
                 .forbiddenByPolicy,
                 "\(path.appending("endpoint")) \"\(endpoint)\" is not allowed from an Issuer's config: the operator's issuerPolicy.allowedEndpoints (\(allowed)) does not include it"
             )
+        }
+        guard EndpointPrefix(endpoint) != nil else {
+            throw DNS01Error.invalidConfiguration(at: path.appending("endpoint"), "must be an http:// or https:// URL with a host and no user, query, fragment or ./.. segments, got \"\(endpoint)\"")
         }
 
         let username = try reader.optionalSecretReference("usernameSecretRef")

@@ -93,11 +93,12 @@ struct DNSUpdateClient: Sendable {
     }
 
     private static func hint(for code: ResponseCode, signed: Bool) -> String {
+        let keyHint = signed ? "this TSIG key may not update the zone" : "the server requires a TSIG key (set tsigKeyName and tsigSecretSecretRef)"
         switch code {
-        case .refused: signed ? " (is this key allowed to update the zone?)" : " (the server may require a TSIG key: tsigKeyName and tsigSecretSecretRef)"
-        case .notAuthoritative: " (the server is not authoritative for the zone, or did not accept the TSIG key)"
-        case .notZone: " (the name is outside the zone)"
-        default: ""
+        case .refused: return " (\(keyHint))"
+        case .notAuthoritative: return " (the server is not authoritative for the zone, or \(keyHint))"
+        case .notZone: return " (the name is outside the zone)"
+        default: return ""
         }
     }
 }
