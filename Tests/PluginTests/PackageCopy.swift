@@ -17,9 +17,10 @@ struct PackageCopy {
 
     func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: "\(root)/\(path)") }
 
-    /// `swift ARGS…` run in the copy.
-    func swift(_ arguments: [String]) throws -> CommandResult {
-        try runCommand("swift", arguments + ["--package-path", root])
+    /// `swift SUBCOMMAND --package-path COPY ARGS…` (the path before the arguments, which a
+    /// command plugin would otherwise receive as its own).
+    func swift(_ subcommand: String, _ arguments: [String]) throws -> CommandResult {
+        try runCommand("swift", [subcommand, "--package-path", root] + arguments)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
