@@ -10,10 +10,10 @@ struct NewProviderPluginTests {
     /// package's build. Why not `swift build` in the copy: a copy at another path rebuilds every
     /// dependency from cold, minutes on two cores; `FullScaffoldBuildTests` does that on request.
     @Test("the scaffold writes a provider that SwiftPM accepts and that compiles with its registration and test")
-    func scaffoldCompiles() throws {
+    func scaffoldCompiles() async throws {
         let copy = try PackageCopy()
         defer { copy.remove() }
-        let run = try copy.swift("package", ["--allow-writing-to-package-directory", "new-provider", "Acme"])
+        let run = try await copy.swift("package", ["--allow-writing-to-package-directory", "new-provider", "Acme"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("created  Sources/Providers/Acme/AcmeClient.swift"))
         for file in ["AcmeConfiguration", "AcmeProviderPlugin", "AcmeProvider", "AcmeClient"] {
@@ -22,7 +22,7 @@ struct NewProviderPluginTests {
         #expect(copy.exists("Tests/AcmeProviderTests/AcmeProviderTests.swift"))
 
         // SwiftPM reads the edited manifest and sees the new targets where they belong.
-        let dump = try copy.swift("package", ["dump-package"])
+        let dump = try await copy.swift("package", ["dump-package"])
         #expect(dump.status == 0, "\(dump.stderr)")
         let package = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
         let targets = try #require(package["targets"] as? [[String: Any]])
@@ -37,27 +37,27 @@ struct NewProviderPluginTests {
         defer { try? FileManager.default.removeItem(atPath: output) }
         let checker = ModuleChecker()
         let sources = ["AcmeConfiguration", "AcmeProviderPlugin", "AcmeProvider", "AcmeClient"].map { "\(copy.root)/Sources/Providers/Acme/\($0).swift" }
-        let module = try checker.emitModule("AcmeProvider", files: sources, into: output)
+        let module = try await checker.emitModule("AcmeProvider", files: sources, into: output)
         #expect(module.status == 0, "\(module.stderr)")
-        let registration = try checker.typecheck(["\(copy.root)/Sources/BuiltinProviders/BuiltinProviders.swift"], searchPaths: [output])
+        let registration = try await checker.typecheck(["\(copy.root)/Sources/BuiltinProviders/BuiltinProviders.swift"], searchPaths: [output])
         #expect(registration.status == 0, "\(registration.stderr)")
-        let tests = try checker.typecheck(["\(copy.root)/Tests/AcmeProviderTests/AcmeProviderTests.swift"], searchPaths: [output])
+        let tests = try await checker.typecheck(["\(copy.root)/Tests/AcmeProviderTests/AcmeProviderTests.swift"], searchPaths: [output])
         #expect(tests.status == 0, "\(tests.stderr)")
 
         // A second run refuses to overwrite and leaves everything as it was.
         let manifest = try copy.read("Package.swift")
-        let again = try copy.swift("package", ["--allow-writing-to-package-directory", "new-provider", "Acme"])
+        let again = try await copy.swift("package", ["--allow-writing-to-package-directory", "new-provider", "Acme"])
         #expect(again.status != 0)
         #expect((again.stdout + again.stderr).contains("error: Sources/Providers/Acme already exists; not overwriting it"))
         #expect(try copy.read("Package.swift") == manifest)
     }
 
     @Test("the type-check really checks: a type error in generated code is reported")
-    func checkerCatchesErrors() throws {
+    func checkerCatchesErrors() async throws {
         let directory = try makeTemporaryDirectory("checker")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "import DNS01\nlet name: DomainName = \"not a DomainName literal\"\n".write(toFile: "\(directory)/bad.swift", atomically: true, encoding: .utf8)
-        let result = try ModuleChecker().typecheck(["\(directory)/bad.swift"])
+        let result = try await ModuleChecker().typecheck(["\(directory)/bad.swift"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("error:"))
     }
@@ -70,12 +70,12 @@ struct NewProviderPluginTests {
        .enabled(if: ProcessInfo.processInfo.environment["DNS01_SCAFFOLD_FULL_BUILD"] == "1", "set DNS01_SCAFFOLD_FULL_BUILD=1 (cold build of a package copy, minutes)"))
 struct FullScaffoldBuildTests {
     @Test("the generated tests run: the config test passes, the contract test fails saying the client is not written yet")
-    func generatedTestsRun() throws {
+    func generatedTestsRun() async throws {
         let copy = try PackageCopy()
         defer { copy.remove() }
-        let run = try copy.swift("package", ["--allow-writing-to-package-directory", "new-provider", "Acme"])
+        let run = try await copy.swift("package", ["--allow-writing-to-package-directory", "new-provider", "Acme"])
         #expect(run.status == 0, "\(run.stderr)")
-        let test = try copy.swift("test", ["--filter", "AcmeProviderTests"])
+        let test = try await copy.swift("test", ["--filter", "AcmeProviderTests"])
         #expect(test.status != 0)
         #expect(test.stdout.contains("Test \"the config block decodes, and a mistake names its field\" passed"), "\(test.stdout)")
         #expect(test.stdout.contains("the acme provider is a scaffold: AcmeClient.txtValues in Sources/Providers/Acme/AcmeClient.swift is not written yet"), "\(test.stdout)")
