@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // MARK: Plugin SDK and shared pieces
@@ -41,7 +42,7 @@ let package = Package(
             dependencies: ["DNS01", "Yams"],
             swiftSettings: strict
         ),
-        .target(name: "DNSWire", swiftSettings: strict),
+        .target(name: "DNSWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "DNSClient",
             dependencies: [
@@ -89,6 +90,29 @@ let package = Package(
             path: "Sources/Providers/Route53",
             swiftSettings: strict
         ),
+        .target(
+            name: "ExecProvider",
+            dependencies: ["DNS01", "DNSClient", .product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Sources/Providers/Exec",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HTTPProvider",
+            dependencies: [
+                "DNS01", "DNSClient", "ProviderKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Sources/Providers/HTTP",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RFC2136Provider",
+            dependencies: ["DNS01", "DNSWire", "DNSClient"],
+            path: "Sources/Providers/RFC2136",
+            swiftSettings: strict
+        ),
+        // `swift package new-provider` inserts provider targets above this line.
 
         // MARK: The server: Kubernetes access and the aggregated API server
         .target(
@@ -131,7 +155,7 @@ let package = Package(
         ),
         .target(
             name: "BuiltinProviders",
-            dependencies: ["DNS01", "MemoryProvider", "AliDNSProvider", "Route53Provider"],
+            dependencies: ["DNS01", "MemoryProvider", "AliDNSProvider", "Route53Provider", "ExecProvider", "HTTPProvider", "RFC2136Provider"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -158,6 +182,22 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
+        ),
+
+        // MARK: Package plugins for provider authors (docs/providers.md)
+        .plugin(
+            name: "NewProvider",
+            capability: .command(
+                intent: .custom(verb: "new-provider", description: "Scaffold Sources/Providers/<Name>, its tests and its registration."),
+                permissions: [.writeToPackageDirectory(reason: "writes the new provider's folder, its test file, and its lines in Package.swift and BuiltinProviders.swift")]
+            ),
+            dependencies: ["provider-scaffold"]
+        ),
+        .executableTarget(name: "provider-scaffold", dependencies: ["ProviderScaffold"], path: "Plugins/Tools/provider-scaffold", swiftSettings: strict),
+        .target(name: "ProviderScaffold", path: "Plugins/Tools/ProviderScaffold", swiftSettings: strict),
+        .plugin(
+            name: "SolverCheckPlugin",
+            capability: .command(intent: .custom(verb: "solver-check", description: "Build dns01-webhook and run its check command with these arguments."))
         ),
 
         // MARK: Tests
@@ -209,5 +249,22 @@ let package = Package(
             exclude: ["Emulator"],
             swiftSettings: strict
         ),
+        .testTarget(name: "ExecProviderTests", dependencies: ["ExecProvider", "DNS01", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "HTTPProviderTests",
+            dependencies: [
+                "HTTPProvider", "DNS01", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RFC2136ProviderTests",
+            dependencies: ["RFC2136Provider", "DNS01", "DNSWire", "DNSClient", "SolverCheck", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "PluginTests", dependencies: ["ProviderScaffold", "TestSupport"], swiftSettings: strict),
+        // `swift package new-provider` inserts provider test targets above this line.
     ]
 )

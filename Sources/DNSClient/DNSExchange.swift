@@ -25,7 +25,17 @@ public struct DNSExchange: Sendable {
     }
 
     public func sendUDP(_ message: DNSMessage) async throws -> DNSMessage {
-        let query = try message.encoded()
+        try DNSMessage.decode(try await exchangeUDP(try message.encoded()))
+    }
+
+    public func sendTCP(_ message: DNSMessage) async throws -> DNSMessage {
+        try DNSMessage.decode(try await exchangeTCP(try message.encoded()))
+    }
+
+    /// Sends an encoded message over UDP and returns the bytes of the first datagram that
+    /// answers it (same ID, QR set). The raw forms exist for TSIG, which signs exact bytes.
+    public func exchangeUDP(_ query: [UInt8]) async throws -> [UInt8] {
+        guard query.count >= 12 else { throw DNSClientError("query shorter than a DNS header") }
         let server = self.server
         let bindHost = server.protocol == .inet6 ? "::" : "0.0.0.0"
         return try await withDeadline(timeout, what: "UDP query to \(server)") {
@@ -38,9 +48,9 @@ public struct DNSExchange: Sendable {
             return try await channel.executeThenClose { inbound, outbound in
                 try await outbound.write(AddressedEnvelope(remoteAddress: server, data: ByteBuffer(bytes: query)))
                 for try await envelope in inbound {
-                    guard let answer = try? DNSMessage.decode(Array(buffer: envelope.data)),
-                          answer.id == message.id, answer.flags.isResponse
-                    else { continue }  // a stray or spoofed datagram: keep waiting
+                    let answer = Array(buffer: envelope.data)
+                    // A stray or spoofed datagram: keep waiting.
+                    guard answer.count >= 12, answer[0] == query[0], answer[1] == query[1], answer[2] & 0x80 != 0 else { continue }
                     return answer
                 }
                 throw DNSClientError("the UDP socket closed before \(server) answered")
@@ -48,8 +58,9 @@ public struct DNSExchange: Sendable {
         }
     }
 
-    public func sendTCP(_ message: DNSMessage) async throws -> DNSMessage {
-        let query = try message.encoded()
+    /// Sends an encoded message over TCP and returns the bytes of the answer.
+    public func exchangeTCP(_ query: [UInt8]) async throws -> [UInt8] {
+        guard query.count >= 12 else { throw DNSClientError("query shorter than a DNS header") }
         guard query.count <= Int(UInt16.max) else { throw DNSClientError("query too large for TCP") }
         let server = self.server
         return try await withDeadline(timeout, what: "TCP query to \(server)") {
@@ -70,14 +81,22 @@ public struct DNSExchange: Sendable {
                     guard let length = received.getInteger(at: received.readerIndex, as: UInt16.self),
                           received.readableBytes >= 2 + Int(length)
                     else { continue }
-                    let bytes = received.getBytes(at: received.readerIndex + 2, length: Int(length)) ?? []
-                    let answer = try DNSMessage.decode(bytes)
-                    guard answer.id == message.id else { throw DNSClientError("\(server) answered with a mismatched id") }
+                    let answer = received.getBytes(at: received.readerIndex + 2, length: Int(length)) ?? []
+                    guard answer.count >= 12, answer[0] == query[0], answer[1] == query[1] else {
+                        throw DNSClientError("\(server) answered with a mismatched id")
+                    }
                     return answer
                 }
                 throw DNSClientError("\(server) closed the TCP connection without an answer")
             }
         }
+    }
+
+    /// Checks `HOST:PORT`, `[IPv6]:PORT` or a bare host without resolving it, for config
+    /// validation that must not do I/O.
+    public static func parseHostAndPort(_ text: String) throws -> (host: String, port: Int) {
+        let (host, port) = try split(text)
+        return (host, port)
     }
 
     static func split(_ hostAndPort: String) throws -> (String, Int) {

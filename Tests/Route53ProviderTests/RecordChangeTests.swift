@@ -99,25 +99,34 @@ struct RecordChangeTests {
 
     @Test("waitForInSync makes present return only once GetChange says INSYNC, and read-back waits for a pending change")
     func waitsForInSync() async throws {
-        var options = Route53Emulator.Options()
-        options.requestsPerSecond = nil
-        options.syncDelay = .milliseconds(400)
-        let emulator = Route53Emulator(options: options)
-        emulator.addZone("example.com")
-        let plugin = R53.plugin(emulator)
-        let waiting = try await R53.provider(plugin, R53.config(["waitForInSync": true]))
+        func emulator(syncDelay: Duration) -> Route53Emulator {
+            var options = Route53Emulator.Options()
+            options.requestsPerSecond = nil
+            options.syncDelay = syncDelay
+            let emulator = Route53Emulator(options: options)
+            emulator.addZone("example.com")
+            return emulator
+        }
+        let syncing = emulator(syncDelay: .milliseconds(400))
+        let waiting = try await R53.provider(R53.plugin(syncing), R53.config(["waitForInSync": true]))
         try await waiting.present(R53.challenge(.present, "_acme-challenge.a.example.com", key: "k"))
-        #expect(emulator.pendingChangeCount == 0)
-        let polls = emulator.calls("GetChange")
-        #expect(polls >= 1)
+        #expect(syncing.pendingChangeCount == 0)
+        #expect(syncing.calls("GetChange") >= 1)
 
-        let notWaiting = try await R53.provider(plugin)
+        // A delay far longer than any scheduling hiccup, so "still pending" cannot race.
+        let slow = emulator(syncDelay: .seconds(60))
+        let notWaiting = try await R53.provider(R53.plugin(slow))
         try await notWaiting.present(R53.challenge(.present, "_acme-challenge.b.example.com", key: "k"))
-        #expect(emulator.pendingChangeCount == 1)
-        #expect(emulator.calls("GetChange") == polls)
-        _ = try await notWaiting.txtValues(at: DomainName("_acme-challenge.b.example.com"), zone: nil)
-        #expect(emulator.pendingChangeCount == 0)
-        #expect(emulator.calls("GetChange") > polls)
+        #expect(slow.pendingChangeCount == 1)
+        #expect(slow.calls("GetChange") == 0)
+
+        let readBack = emulator(syncDelay: .milliseconds(400))
+        let reader = try await R53.provider(R53.plugin(readBack))
+        try await reader.present(R53.challenge(.present, "_acme-challenge.c.example.com", key: "k"))
+        #expect(readBack.calls("GetChange") == 0)
+        _ = try await reader.txtValues(at: DomainName("_acme-challenge.c.example.com"), zone: nil)
+        #expect(readBack.pendingChangeCount == 0)
+        #expect(readBack.calls("GetChange") >= 1)
     }
 }
 

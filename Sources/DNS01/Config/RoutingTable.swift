@@ -21,16 +21,24 @@ public struct RoutingTable: Sendable {
     /// The bindings in document order.
     public var bindings: [ProviderBinding] { selector.rules.map(\.value) }
 
-    /// Decodes a document in either shape, validating every provider block.
+    /// Decodes a document in either shape, validating every provider block. `policy` is the
+    /// operator's `issuerPolicy`, applied by plugins to an Issuer's config. An operator's
+    /// document may carry that `issuerPolicy` block (the dispatcher reads it, see
+    /// `IssuerPolicy.operatorPolicy(in:)`); an Issuer's may not.
     public static func decode(
         _ document: ConfigValue,
         registry: ProviderRegistry,
         origin: ConfigOrigin,
+        policy: IssuerPolicy = .denyAll,
         at path: ConfigPath = .root
     ) throws(DNS01Error) -> RoutingTable {
-        guard case .object(let fields) = document else {
+        guard case .object(var fields) = document else {
             throw DNS01Error.invalidConfiguration(at: path, "must be an object naming a provider (\(registry.pluginNames.joined(separator: ", "))) or a providers list, got \(document.kindName)")
         }
+        if fields.removeValue(forKey: IssuerPolicy.key) != nil, origin == .issuerConfig {
+            throw DNS01Error(.forbiddenByPolicy, "\(path.appending(IssuerPolicy.key)) is read from the operator's own config (serve --config) only, never from an Issuer")
+        }
+        let document = ConfigValue.object(fields)
         if fields["providers"] != nil {
             var reader = try ConfigReader(document, at: path)
             let list = try reader.value("providers")
@@ -43,11 +51,11 @@ public struct RoutingTable: Sendable {
             }
             var rules: [Selector.Rule] = []
             for (index, item) in items.enumerated() {
-                rules.append(try decodeEntry(item, registry: registry, origin: origin, at: path.appending("providers").appending(index: index)))
+                rules.append(try decodeEntry(item, registry: registry, origin: origin, policy: policy, at: path.appending("providers").appending(index: index)))
             }
             return RoutingTable(selector: try Selector(rules: rules), origin: origin)
         }
-        let binding = try decodeSingleProvider(fields, registry: registry, origin: origin, at: path)
+        let binding = try decodeSingleProvider(fields, registry: registry, origin: origin, policy: policy, at: path)
         return try single(binding, origin: origin)
     }
 
@@ -81,7 +89,7 @@ public struct RoutingTable: Sendable {
     }
 
     private static func decodeSingleProvider(
-        _ fields: [String: ConfigValue], registry: ProviderRegistry, origin: ConfigOrigin, at path: ConfigPath
+        _ fields: [String: ConfigValue], registry: ProviderRegistry, origin: ConfigOrigin, policy: IssuerPolicy, at path: ConfigPath
     ) throws(DNS01Error) -> ProviderBinding {
         let named = fields.keys.filter { registry.contains($0) }.sorted()
         let unknown = fields.keys.filter { !registry.contains($0) && $0 != "selector" }.sorted()
@@ -98,11 +106,11 @@ public struct RoutingTable: Sendable {
             }
             throw DNS01Error.invalidConfiguration(at: path, "names more than one provider (\(named.joined(separator: ", "))); use a providers list with selectors to route between them")
         }
-        return try registry.bind(name, block: block, at: path.appending(name), origin: origin)
+        return try registry.bind(name, block: block, at: path.appending(name), origin: origin, policy: policy)
     }
 
     private static func decodeEntry(
-        _ item: ConfigValue, registry: ProviderRegistry, origin: ConfigOrigin, at path: ConfigPath
+        _ item: ConfigValue, registry: ProviderRegistry, origin: ConfigOrigin, policy: IssuerPolicy, at path: ConfigPath
     ) throws(DNS01Error) -> Selector.Rule {
         guard case .object(var fields) = item else {
             throw DNS01Error.invalidConfiguration(at: path, "must be an object, got \(item.kindName)")
@@ -119,7 +127,7 @@ public struct RoutingTable: Sendable {
             dnsZones = try domainList(&reader, "dnsZones", at: selectorPath)
             try reader.finish()
         }
-        let binding = try decodeSingleProvider(fields, registry: registry, origin: origin, at: path)
+        let binding = try decodeSingleProvider(fields, registry: registry, origin: origin, policy: policy, at: path)
         return Selector.Rule(label: path.description, dnsNames: dnsNames, dnsZones: dnsZones, value: binding)
     }
 

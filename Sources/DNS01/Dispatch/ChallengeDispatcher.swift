@@ -13,6 +13,8 @@ public struct ChallengeDispatcher: Sendable {
 
     public let registry: ProviderRegistry
     public let defaultTable: RoutingTable?
+    /// The operator's `issuerPolicy`, applied to every Issuer config.
+    public let issuerPolicy: IssuerPolicy
     private let defaultTablesByPlugin: [String: RoutingTable]
     private let secrets: any SecretSource
     private let logger: Logger
@@ -20,7 +22,8 @@ public struct ChallengeDispatcher: Sendable {
     private let serviceAccountTokens: (any ServiceAccountTokenSource)?
 
     /// Validates `defaultConfig` (the operator's `--config`) now, so a bad config stops start-up
-    /// instead of failing the first challenge. `nil`, `null` and `{}` mean no default table.
+    /// instead of failing the first challenge. `nil`, `null` and `{}` mean no default table;
+    /// its `issuerPolicy` block, if any, is the policy for Issuer configs.
     public init(
         registry: ProviderRegistry,
         defaultConfig: ConfigValue?,
@@ -34,8 +37,10 @@ public struct ChallengeDispatcher: Sendable {
         self.secrets = secrets
         self.logger = logger
         self.environment = environment
+        let (policy, defaultConfig) = try IssuerPolicy.operatorPolicy(in: defaultConfig ?? .null)
+        self.issuerPolicy = policy
         // `{}` means "no default table": every Issuer brings its own config.
-        if let defaultConfig, defaultConfig != .null, defaultConfig != .object([:]) {
+        if defaultConfig != .null, defaultConfig != .object([:]) {
             let table = try RoutingTable.decode(defaultConfig, registry: registry, origin: .operatorConfig)
             self.defaultTable = table
             var byPlugin: [String: RoutingTable] = [:]
@@ -94,7 +99,7 @@ public struct ChallengeDispatcher: Sendable {
     private func table(for config: ConfigValue?, solver: String) throws(DNS01Error) -> RoutingTable {
         if solver == Self.dispatchSolverName {
             if let config, config != .null, config != .object([:]) {
-                return try RoutingTable.decode(config, registry: registry, origin: .issuerConfig)
+                return try RoutingTable.decode(config, registry: registry, origin: .issuerConfig, policy: issuerPolicy)
             }
             guard let defaultTable else {
                 throw DNS01Error(.invalidConfiguration, "solver \"dispatch\" got no config and the server has no default config (--config)")
@@ -112,7 +117,7 @@ public struct ChallengeDispatcher: Sendable {
                 block = config
                 path = .root
             }
-            let binding = try registry.bind(solver, block: block, at: path, origin: .issuerConfig)
+            let binding = try registry.bind(solver, block: block, at: path, origin: .issuerConfig, policy: issuerPolicy)
             return try RoutingTable.single(binding, origin: .issuerConfig)
         }
         if let table = defaultTablesByPlugin[solver] { return table }

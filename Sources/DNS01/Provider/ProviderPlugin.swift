@@ -13,8 +13,19 @@ public protocol ProviderPlugin: Sendable {
     /// an operator's config is fully checked at load time. Errors name the field path.
     func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> Configuration
 
+    /// The same, also given the operator's `issuerPolicy`, for plugins whose Issuer configs
+    /// may name things only the operator can allow (the `http` provider's endpoint). The
+    /// default ignores the policy.
+    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin, policy: IssuerPolicy) throws(DNS01Error) -> Configuration
+
     /// Resolves credentials for one challenge and returns the provider to use.
     func makeProvider(for configuration: Configuration, context: ProviderContext) async throws -> any DNSProvider
+}
+
+extension ProviderPlugin {
+    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin, policy: IssuerPolicy) throws(DNS01Error) -> Configuration {
+        try decodeConfiguration(block, at: path, origin: origin)
+    }
 }
 
 /// A plugin's decoded configuration, with the plugin's type erased so routing tables can mix

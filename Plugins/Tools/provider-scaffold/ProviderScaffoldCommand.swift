@@ -1,0 +1,58 @@
+import Foundation
+import ProviderScaffold
+
+/// `provider-scaffold PACKAGE_DIR NAME`: what the `new-provider` command plugin runs. Writes the
+/// new provider's files and its lines in Package.swift and BuiltinProviders.swift; refuses to
+/// overwrite anything.
+@main
+struct ProviderScaffoldCommand {
+    static func main() {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard arguments.count == 2, let root = arguments.first, let name = arguments.last else {
+            fail("usage: provider-scaffold PACKAGE_DIR NAME")
+        }
+        do {
+            try run(root: URL(fileURLWithPath: root), name: name)
+        } catch let error as ScaffoldError {
+            fail(error.message)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    static func run(root: URL, name: String) throws {
+        let scaffold = try ProviderScaffold(name: name)
+        let manager = FileManager.default
+        for folder in [scaffold.sourceFolder, scaffold.testFolder] where manager.fileExists(atPath: root.appendingPathComponent(folder).path) {
+            throw ScaffoldError("\(folder) already exists; not overwriting it")
+        }
+        // Compute every edit before writing anything, so a failure leaves the package as it was.
+        let manifestURL = root.appendingPathComponent("Package.swift")
+        let registrationURL = root.appendingPathComponent("Sources/BuiltinProviders/BuiltinProviders.swift")
+        let manifest = try scaffold.editingManifest(String(contentsOf: manifestURL, encoding: .utf8))
+        let registration = try scaffold.editingRegistration(String(contentsOf: registrationURL, encoding: .utf8))
+
+        for file in scaffold.files {
+            let url = root.appendingPathComponent(file.path)
+            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try file.contents.write(to: url, atomically: true, encoding: .utf8)
+            print("created  \(file.path)")
+        }
+        try manifest.write(to: manifestURL, atomically: true, encoding: .utf8)
+        print("edited   Package.swift (targets \(scaffold.targetName), \(scaffold.testTargetName); BuiltinProviders depends on \(scaffold.targetName))")
+        try registration.write(to: registrationURL, atomically: true, encoding: .utf8)
+        print("edited   Sources/BuiltinProviders/BuiltinProviders.swift (registry.register(\(scaffold.name)ProviderPlugin()))")
+        print("""
+
+            Next: write \(scaffold.sourceFolder)/\(scaffold.name)Client.swift, then
+              swift build && swift test --filter \(scaffold.testTargetName)
+              swift package solver-check --config FILE --secrets FILE --domain www.example.com
+            The contract test fails until the client is written. See docs/providers.md.
+            """)
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        exit(1)
+    }
+}

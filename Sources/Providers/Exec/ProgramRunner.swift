@@ -1,0 +1,96 @@
+import Subprocess
+import Synchronization
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// Runs one program to completion with a bounded run time, capturing what it prints.
+///
+/// Swift Subprocess waits for the child asynchronously, so no thread of the cooperative pool
+/// blocks. The child gets its own session (process group): on timeout the whole group gets
+/// SIGTERM, then SIGKILL two seconds later, so a script's own children die with it and cannot
+/// keep the output pipe open.
+struct ProgramRunner: Sendable {
+    struct Outcome: Sendable {
+        enum Termination: Sendable, Hashable {
+            case exited(Int32)
+            case signaled(Int32)
+            /// Killed after the time limit.
+            case timedOut
+        }
+        var termination: Termination
+        /// stdout and stderr, interleaved as written, at most `outputLimit` bytes (the end of it
+        /// when there was more, since errors are usually printed last).
+        var output: [UInt8]
+        /// Whether the start of the output was dropped to stay within the limit.
+        var truncated: Bool
+    }
+
+    var outputLimit = 16 << 10
+
+    func run(_ command: String, arguments: [String], environment: [String: String], input: String, timeout: Duration) async throws -> Outcome {
+        let captured = CapturedOutput(limit: outputLimit)
+        var options = PlatformOptions()
+        options.createSession = true
+        options.teardownSequence = [
+            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(2)),
+            .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1)),
+        ]
+        let executable: Executable = command.contains("/") ? .path(FilePath(command)) : .name(command)
+        var variables: [Environment.Key: String] = [:]
+        for (name, value) in environment { variables[Environment.Key(stringLiteral: name)] = value }
+        let configuration = Configuration(
+            executable: executable, arguments: Arguments(arguments), environment: .custom(variables), platformOptions: options
+        )
+        let status: TerminationStatus? = try await withThrowingTaskGroup(of: TerminationStatus?.self) { group in
+            group.addTask {
+                let result = try await Subprocess.run(configuration, input: .string(input), output: .sequence, error: .combinedWithOutput) { execution in
+                    for try await buffer in execution.standardOutput {
+                        buffer.withUnsafeBytes { captured.append($0) }
+                    }
+                }
+                return result.terminationStatus
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            // The first to finish decides; cancelling the run tears the process group down.
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            if first == nil { _ = try? await group.next() }
+            return first
+        }
+        let termination: Outcome.Termination
+        switch status {
+        case .exited(let code)?: termination = .exited(code)
+        case .signaled(let signal)?: termination = .signaled(signal)
+        case nil: termination = .timedOut
+        }
+        return Outcome(termination: termination, output: captured.bytes, truncated: captured.overflowed)
+    }
+}
+
+/// The tail of a stream, bounded: keeps the last `limit` bytes.
+final class CapturedOutput: Sendable {
+    private let limit: Int
+    private let storage = Mutex<(bytes: [UInt8], overflowed: Bool)>(([], false))
+
+    init(limit: Int) { self.limit = limit }
+
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        storage.withLock { stored in
+            stored.bytes.append(contentsOf: bytes)
+            if stored.bytes.count > limit {
+                stored.bytes.removeFirst(stored.bytes.count - limit)
+                stored.overflowed = true
+            }
+        }
+    }
+
+    var bytes: [UInt8] { storage.withLock { $0.bytes } }
+    var overflowed: Bool { storage.withLock { $0.overflowed } }
+}
