@@ -261,7 +261,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RFC2136ProviderTests",
-            dependencies: ["RFC2136Provider", "DNS01", "DNSWire", "DNSClient", "SolverCheck", "TestSupport"],
+            dependencies: ["RFC2136Provider", "DNS01", "DNSWire", "DNSClient", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "PluginTests", dependencies: ["ProviderScaffold", "TestSupport"], swiftSettings: strict),
