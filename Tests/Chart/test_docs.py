@@ -11,7 +11,7 @@ import yaml
 from chart_render import REPO
 
 DOC = REPO / "docs" / "install.md"
-SERVED = {"dispatch", "route53", "alidns", "memory"}
+SERVED = {"dispatch", "route53", "alidns", "rfc2136", "http", "exec", "memory"}
 
 
 def yaml_blocks() -> list[str]:
