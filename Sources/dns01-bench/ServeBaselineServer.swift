@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -35,7 +36,8 @@ struct ServeBaselineServer: AsyncParsableCommand {
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
                 }
             }
-        print("{\"port\": \(server.channel.localAddress?.port ?? 0)}")
+        // Unbuffered: the benchmark waits for this line on a pipe.
+        FileHandle.standardOutput.write(Data("{\"port\": \(server.channel.localAddress?.port ?? 0)}\n".utf8))
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { connections in
                 for try await connection in connections {

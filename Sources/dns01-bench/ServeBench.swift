@@ -36,8 +36,8 @@ struct ServeBench: AsyncParsableCommand {
 
         let counts = connections.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let duration = Duration.milliseconds(Int64(seconds * 1000))
-        print("Present+CleanUp through serve (memory provider) vs a bare SwiftNIO TLS server, \(seconds) s each, keep-alive TLS 1.3")
-        print("conns  server     req/s      p50 ms   p99 ms   failures   serve/bare req/s   p99 added ms")
+        say("Present+CleanUp through serve (memory provider) vs a bare SwiftNIO TLS server, \(seconds) s each, keep-alive TLS 1.3")
+        say("conns  server     req/s      p50 ms   p99 ms   failures   serve/bare req/s   p99 added ms")
         var peakRSS = idleRSS
         for count in counts {
             let bare = ServeLoadGenerator(port: baseline.port, path: "/", tls: client, successMarker: "\"success\":true")
@@ -55,11 +55,11 @@ struct ServeBench: AsyncParsableCommand {
             let serveResult = try await serve.run(connections: count, duration: duration, bodies: Self.bodies)
             sampler.cancel()
             peakRSS = max(peakRSS, await sampler.value)
-            print(row(count, "bare", bareResult, ratio: nil, added: nil))
-            print(row(count, "serve", serveResult, ratio: serveResult.requestsPerSecond / bareResult.requestsPerSecond,
+            say(row(count, "bare", bareResult, ratio: nil, added: nil))
+            say(row(count, "serve", serveResult, ratio: serveResult.requestsPerSecond / bareResult.requestsPerSecond,
                       added: (serveResult.percentile(0.99) - bareResult.percentile(0.99)).milliseconds))
         }
-        print("RSS of serve: idle \(idleRSS / 1024) MB, peak under load \(peakRSS / 1024) MB (goals: <= 20 MB / <= 60 MB)")
+        say("RSS of serve: idle \(idleRSS / 1024) MB, peak under load \(peakRSS / 1024) MB (goals: <= 20 MB / <= 60 MB)")
         webhook.stop()
 
         var startups: [Duration] = []
@@ -67,7 +67,7 @@ struct ServeBench: AsyncParsableCommand {
             startups.append(try await timeToReady(pki: pki, client: client))
         }
         startups.sort()
-        print("process start to /readyz 200: median \(format(startups[startups.count / 2].milliseconds)) ms, min \(format(startups[0].milliseconds)) ms, max \(format(startups[startups.count - 1].milliseconds)) ms over \(startRounds) starts (goal <= 100 ms)")
+        say("process start to /readyz 200: median \(format(startups[startups.count / 2].milliseconds)) ms, min \(format(startups[0].milliseconds)) ms, max \(format(startups[startups.count - 1].milliseconds)) ms over \(startRounds) starts (goal <= 100 ms)")
     }
 
     /// Present then CleanUp of one key per connection, as cert-manager sends them.
@@ -137,6 +137,11 @@ extension Duration {
 
 extension String {
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+/// Prints a line at once (stdout may be a pipe; the figures should show as they are measured).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 func format(_ value: Double, digits: Int = 2) -> String {

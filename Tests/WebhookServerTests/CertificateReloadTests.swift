@@ -23,14 +23,20 @@ struct CertificateReloadTests {
         _ = rename(staging, destination)
     }
 
-    @Test("certificate files replaced under load: new handshakes get the new certificate and no request fails")
-    func reloadUnderLoad() async throws {
+    /// Copies serving certificate A to files the test may replace; returns them and A's serial.
+    private func servingFilesA() throws -> (certificate: String, key: String, serial: [UInt8]) {
         let pki = TestPKI.shared
         let directory = try makeTemporaryDirectory("serving")
         let certificate = "\(directory)/tls.crt", key = "\(directory)/tls.key"
         try FileManager.default.copyItem(atPath: pki["servingACert"], toPath: certificate)
         try FileManager.default.copyItem(atPath: pki["servingAKey"], toPath: key)
-        let serialA = try NIOSSLCertificate.fromPEMFile(pki["servingACert"])[0].serialNumber
+        return (certificate, key, try NIOSSLCertificate.fromPEMFile(pki["servingACert"])[0].serialNumber)
+    }
+
+    @Test("certificate files replaced under load: new handshakes get the new certificate and no request fails")
+    func reloadUnderLoad() async throws {
+        let pki = TestPKI.shared
+        let (certificate, key, serialA) = try servingFilesA()
         let serialB = try NIOSSLCertificate.fromPEMFile(pki["servingBCert"])[0].serialNumber
         #expect(serialA != serialB)
 
@@ -79,11 +85,7 @@ struct CertificateReloadTests {
     @Test("a key that does not match the certificate is refused and the old pair keeps serving")
     func mismatchedPairKeepsServing() async throws {
         let pki = TestPKI.shared
-        let directory = try makeTemporaryDirectory("serving")
-        let certificate = "\(directory)/tls.crt", key = "\(directory)/tls.key"
-        try FileManager.default.copyItem(atPath: pki["servingACert"], toPath: certificate)
-        try FileManager.default.copyItem(atPath: pki["servingAKey"], toPath: key)
-        let serialA = try NIOSSLCertificate.fromPEMFile(pki["servingACert"])[0].serialNumber
+        let (certificate, key, serialA) = try servingFilesA()
         var options = ServerOptions.flagsOnly
         options.certificateFile = certificate
         options.keyFile = key

@@ -141,6 +141,10 @@ struct ClusterTests {
             #expect(accepted.challengeSucceeded == true)
             let refused = try await send(.GET, server.url + "/apis", headers: [("Authorization", "Bearer not-a-token")])
             #expect(refused.status == 401)
+            // Tokens are credentials: neither appears in the log, only the reason.
+            #expect(!server.logs.text.contains("cert-manager-token"))
+            #expect(!server.logs.text.contains("not-a-token"))
+            #expect(server.logs.text.contains("invalid bearer token"))
         }
     }
 
