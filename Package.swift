@@ -220,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "WebhookServerTests",
             dependencies: [
-                "WebhookServer", "Kubernetes", "DNS01", "MemoryProvider", "TestSupport",
+                "WebhookServer", "Kubernetes", "DNS01", "MemoryProvider", "ExecProvider", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -76,6 +76,32 @@ struct ChallengeAPITests {
         }
     }
 
+    @Test("an Issuer config naming exec is answered success:false with a clear message, and the program never runs")
+    func issuerCannotRunPrograms() async throws {
+        let directory = try makeTemporaryDirectory("exec-refused")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let marker = "\(directory)/ran"
+        let hook = "\(directory)/hook.sh"
+        try "#!/bin/sh\ntouch \(marker)\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+        var options = ServerOptions.flagsOnly
+        options.servesExec = true
+        options.defaultConfig = ["exec": ["command": .string(hook)]]
+        try await withWebhookServer(options) { server in
+            for (solver, config) in [("exec", #"{"command": "\#(hook)"}"#), ("dispatch", #"{"exec": {"command": "\#(hook)"}}"#)] {
+                let answer = try await send(.POST, server.url + solverURL + "/" + solver, as: .alice, body: challengePayload(config: config))
+                #expect(answer.status == 201)
+                #expect(answer.challengeSucceeded == false)
+                #expect(answer.challengeMessage?.contains("the exec provider is accepted only from the operator's own config") == true)
+            }
+            #expect(!FileManager.default.fileExists(atPath: marker))
+            // The operator's own default config may use it: the same program runs then.
+            let allowed = try await send(.POST, server.url + solverURL + "/exec", as: .alice, body: challengePayload(config: nil))
+            #expect(allowed.challengeSucceeded == true, "\(allowed.challengeMessage ?? "")")
+            #expect(FileManager.default.fileExists(atPath: marker))
+        }
+    }
+
     @Test("dispatch with no config and no server default fails with a message saying so")
     func dispatchWithoutConfig() async throws {
         try await withWebhookServer(.flagsOnly) { server in

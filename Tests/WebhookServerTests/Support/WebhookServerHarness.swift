@@ -1,3 +1,4 @@
+import ExecProvider
 import DNS01
 import Foundation
 import Kubernetes
@@ -18,6 +19,8 @@ struct ServerOptions: Sendable {
     var requestTimeout: Duration = .seconds(25)
     var defaultConfig: ConfigValue?
     var certificateReloadInterval: Duration = .milliseconds(100)
+    /// Also serve the `exec` provider (to prove an Issuer cannot use it).
+    var servesExec = false
 
     /// Client certificates from the pki's cluster CA and the front proxy from its front-proxy
     /// CA, from flags only: no cluster needed (alice is system:masters).
@@ -47,6 +50,7 @@ func withWebhookServer<Result: Sendable>(_ options: ServerOptions, _ body: @Send
     let records = MemoryRecordStore()
     var registry = ProviderRegistry()
     registry.register(MemoryProviderPlugin(store: records))
+    if options.servesExec { registry.register(ExecProviderPlugin()) }
     let logs = LogCapture()
     let logger = Logger(label: "webhook-test") { label in logs.handler(label: label) }
     let kubernetes = try options.kubeconfig.map { KubernetesClient(connection: try Kubeconfig.load(path: $0).connection(), logger: logger) }
