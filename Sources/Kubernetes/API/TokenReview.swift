@@ -35,4 +35,14 @@ public struct UserInfo: Codable, Sendable, Hashable {
         self.groups = groups
         self.extra = extra
     }
+
+    /// Kubernetes omits empty fields (`username,omitempty`): a TokenReview that rejects a token
+    /// answers `"user": {}`, which must read as "no user", not as a malformed answer.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        username = try container.decodeIfPresent(String.self, forKey: .username) ?? ""
+        uid = try container.decodeIfPresent(String.self, forKey: .uid)
+        groups = try container.decodeIfPresent([String].self, forKey: .groups)
+        extra = try container.decodeIfPresent([String: [String]].self, forKey: .extra)
+    }
 }

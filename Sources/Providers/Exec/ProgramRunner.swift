@@ -1,5 +1,12 @@
+import DNS01
 import Subprocess
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 #if canImport(System)
 import System
@@ -47,7 +54,10 @@ struct ProgramRunner: Sendable {
         )
         let status: TerminationStatus? = try await withThrowingTaskGroup(of: TerminationStatus?.self) { group in
             group.addTask {
-                let result = try await Subprocess.run(configuration, input: .string(input), output: .sequence, error: .combinedWithOutput) { execution in
+                let stdin = try Self.preloadedInput(input)
+                let result = try await Subprocess.run(
+                    configuration, input: .fileDescriptor(stdin, closeAfterSpawningProcess: true), output: .sequence, error: .combinedWithOutput
+                ) { execution in
                     for try await buffer in execution.standardOutput {
                         buffer.withUnsafeBytes { captured.append($0) }
                     }
@@ -71,6 +81,42 @@ struct ProgramRunner: Sendable {
         case nil: termination = .timedOut
         }
         return Outcome(termination: termination, output: captured.bytes, truncated: captured.overflowed)
+    }
+}
+
+extension ProgramRunner {
+    /// The largest stdin we hand a program: it must fit a pipe's buffer (64 KiB on Linux).
+    static let maximumInputBytes = 48 << 10
+
+    /// A pipe already holding `text`, write end closed, for the program's stdin.
+    ///
+    /// The parent never writes to a pipe the program may have stopped reading: a hook that
+    /// ignores stdin and exits at once would fail such a write, and on that path
+    /// swift-subprocess 1.0.2 releases its stdin writer unclosed and traps, taking the whole
+    /// webhook down. Filling the pipe before the program starts removes the race entirely.
+    static func preloadedInput(_ text: String) throws -> FileDescriptor {
+        let bytes = Array(text.utf8)
+        guard bytes.count <= maximumInputBytes else {
+            throw DNS01Error(.invalidChallenge, "the challenge is too large to pass to a program on stdin (\(bytes.count) bytes)")
+        }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            throw DNS01Error(.providerUnavailable, "cannot create a pipe for the program's stdin (errno \(errno))")
+        }
+        // Close-on-exec, so no other program started meanwhile keeps either end open; the child
+        // still gets the read end, because its stdin is a dup of it.
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+        let readEnd = FileDescriptor(rawValue: ends[0])
+        let writeEnd = FileDescriptor(rawValue: ends[1])
+        defer { try? writeEnd.close() }
+        do {
+            _ = try writeEnd.writeAll(bytes)
+        } catch {
+            try? readEnd.close()
+            throw error
+        }
+        return readEnd
     }
 }
 
