@@ -35,4 +35,15 @@ public struct UserInfo: Codable, Sendable, Hashable {
         self.groups = groups
         self.extra = extra
     }
+
+    enum CodingKeys: String, CodingKey { case username, uid, groups, extra }
+
+    /// A rejected TokenReview carries `"user": {}`: every field may be absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        username = try container.decodeIfPresent(String.self, forKey: .username) ?? ""
+        uid = try container.decodeIfPresent(String.self, forKey: .uid)
+        groups = try container.decodeIfPresent([String].self, forKey: .groups)
+        extra = try container.decodeIfPresent([String: [String]].self, forKey: .extra)
+    }
 }
