@@ -41,7 +41,7 @@ struct ChallengePayloadTests {
     @Test("a failure reply always has a response with a non-empty message")
     func failureReplyHasMessage() throws {
         let reply = ChallengeReply.failure(echo: ["uid": ""], uid: "", message: "")
-        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(reply)) as? [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(reply.jsonBytes())) as? [String: Any]
         let response = try #require(json?["response"] as? [String: Any])
         #expect(response["success"] as? Bool == false)
         let message = (response["status"] as? [String: Any])?["message"] as? String
@@ -51,11 +51,27 @@ struct ChallengePayloadTests {
 
     @Test("a success reply has response.success true and the uid", arguments: ["", "abc"])
     func successReply(uid: String) throws {
-        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(ChallengeReply.success(echo: [:], uid: uid))) as? [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(ChallengeReply.success(echo: [:], uid: uid).jsonBytes())) as? [String: Any]
         let response = try #require(json?["response"] as? [String: Any])
         #expect(response["success"] as? Bool == true)
         #expect(response["uid"] as? String == uid)
         #expect(response["status"] == nil)
+    }
+
+    @Test("the written reply is JSON that echoes strings with quotes, escapes and non-ASCII intact")
+    func writtenReplyRoundTrips() throws {
+        let echo: ConfigValue = ["key": "a\"b\\c\n\u{1}é✓", "n": .number(1.5), "i": 42, "ok": true, "none": nil, "list": [false, "x"]]
+        let bytes = ChallengeReply.failure(echo: echo, uid: "u\"1", message: "zone \"x\" not found").jsonBytes()
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let request = try #require(json["request"] as? [String: Any])
+        #expect(request["key"] as? String == "a\"b\\c\n\u{1}é✓")
+        #expect(request["n"] as? Double == 1.5)
+        #expect(request["i"] as? Int == 42)
+        #expect(request["none"] is NSNull)
+        #expect(try JSONText.parse(Array(try JSONSerialization.data(withJSONObject: request))) == echo)
+        let response = try #require(json["response"] as? [String: Any])
+        #expect(response["uid"] as? String == "u\"1")
+        #expect((response["status"] as? [String: Any])?["message"] as? String == "zone \"x\" not found")
     }
 
     @Test("every malformed payload is refused with a message", arguments: MalformedPayloads.catalogue.map(\.name))

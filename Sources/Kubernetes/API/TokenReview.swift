@@ -36,8 +36,9 @@ public struct UserInfo: Codable, Sendable, Hashable {
         self.extra = extra
     }
 
-    /// Kubernetes omits empty fields (`username,omitempty`): a TokenReview that rejects a token
-    /// answers `"user": {}`, which must read as "no user", not as a malformed answer.
+    enum CodingKeys: String, CodingKey { case username, uid, groups, extra }
+
+    /// A rejected TokenReview carries `"user": {}`: every field may be absent.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         username = try container.decodeIfPresent(String.self, forKey: .username) ?? ""

@@ -16,9 +16,9 @@ struct ChallengePayload: Sendable {
     static func decode(_ body: ByteBuffer) throws(PayloadError) -> ChallengePayload {
         let document: ConfigValue
         do {
-            document = try JSONDecoder().decode(ConfigValue.self, from: body)
+            document = try JSONText.parse(body.readableBytesView)
         } catch {
-            throw PayloadError("the body is not valid JSON: \(describe(error))")
+            throw PayloadError("the body is not valid JSON: \(error)")
         }
         guard case .object(let payload) = document else {
             throw PayloadError("a ChallengePayload must be a JSON object, got \(document.kindName)")
@@ -79,14 +79,6 @@ struct ChallengePayload: Sendable {
         } catch {
             throw PayloadError("request.dnsName: \(error.message)")
         }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return "\(error)"
     }
 }
 

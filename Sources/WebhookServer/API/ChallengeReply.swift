@@ -3,14 +3,13 @@ import DNS01
 /// The answer to a ChallengePayload: the request echoed, and a `response` that is always
 /// present (cert-manager dereferences it unchecked) with a non-empty `status.message` on
 /// failure (cert-manager treats `success:false` with an empty message as success).
-struct ChallengeReply: Encodable, Sendable {
-    struct Result: Encodable, Sendable {
-        var metadata: [String: String] = [:]
+struct ChallengeReply: Sendable {
+    struct Result: Sendable {
         var status = "Failure"
         var message: String
     }
 
-    struct Outcome: Encodable, Sendable {
+    struct Outcome: Sendable {
         var uid: String
         var success: Bool
         var status: Result?
@@ -23,6 +22,24 @@ struct ChallengeReply: Encodable, Sendable {
 
     static func success(echo: ConfigValue, uid: String) -> ChallengeReply {
         ChallengeReply(request: echo, response: Outcome(uid: uid, success: true, status: nil))
+    }
+
+    /// The reply as JSON, written directly (the envelope in a fixed order).
+    func jsonBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        out += Array(#"{"apiVersion":"\#(apiVersion)","kind":"\#(kind)","request":"#.utf8)
+        JSONText.write(request, into: &out)
+        out += Array(#","response":{"uid":"#.utf8)
+        JSONText.write(string: response.uid, into: &out)
+        out += Array(#","success":\#(response.success)"#.utf8)
+        if let status = response.status {
+            out += Array(#","status":{"metadata":{},"status":"\#(status.status)","message":"#.utf8)
+            JSONText.write(string: status.message, into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out += Array("}}".utf8)
+        return out
     }
 
     static func failure(echo: ConfigValue, uid: String, message: String) -> ChallengeReply {

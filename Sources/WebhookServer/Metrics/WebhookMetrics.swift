@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics, recorded through swift-metrics with an explicit factory
 /// (no global bootstrap, so tests and embedders each get their own registry).
@@ -19,6 +20,10 @@ public final class WebhookMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     private let inFlight: CoreMetrics.Meter
     private let certificateExpiry: CoreMetrics.Gauge
+    /// Metric objects by name and label values: creating one per request costs a registry
+    /// lookup and name sanitising, several times a request.
+    private let counters = Mutex<[[String]: CoreMetrics.Counter]>([:])
+    private let timers = Mutex<[[String]: Metrics.Timer]>([:])
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -35,28 +40,46 @@ public final class WebhookMetrics: Sendable {
 
     func requestFinished(endpoint: String, code: Int, duration: Duration) {
         inFlight.decrement()
-        CoreMetrics.Counter(label: "dns01_webhook_http_requests_total", dimensions: [("endpoint", endpoint), ("code", String(code))], factory: factory).increment()
-        Metrics.Timer(label: "dns01_webhook_http_request_duration_seconds", dimensions: [("endpoint", endpoint)], factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+        counter("dns01_webhook_http_requests_total", [("endpoint", endpoint), ("code", String(code))]).increment()
+        timer("dns01_webhook_http_request_duration_seconds", [("endpoint", endpoint)]).recordNanoseconds(duration.nanoseconds)
     }
 
     func challenge(solver: String, action: String, outcome: String, providerDuration: Duration) {
         let dimensions = [("solver", solver), ("action", action), ("outcome", outcome)]
-        CoreMetrics.Counter(label: "dns01_webhook_challenges_total", dimensions: dimensions, factory: factory).increment()
-        Metrics.Timer(label: "dns01_webhook_provider_call_duration_seconds", dimensions: dimensions, factory: factory)
-            .recordNanoseconds(providerDuration.nanoseconds)
+        counter("dns01_webhook_challenges_total", dimensions).increment()
+        timer("dns01_webhook_provider_call_duration_seconds", dimensions).recordNanoseconds(providerDuration.nanoseconds)
     }
 
     func authenticationFailed(reason: String) {
-        CoreMetrics.Counter(label: "dns01_webhook_authentication_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
+        counter("dns01_webhook_authentication_failures_total", [("reason", reason)]).increment()
     }
 
     func authorizationDenied(kind: String) {
-        CoreMetrics.Counter(label: "dns01_webhook_authorization_denials_total", dimensions: [("kind", kind)], factory: factory).increment()
+        counter("dns01_webhook_authorization_denials_total", [("kind", kind)]).increment()
     }
 
     func servingCertificateLoaded(notAfter: Date) {
         certificateExpiry.record(notAfter.timeIntervalSince1970.rounded())
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        let key = [label] + dimensions.map(\.1)
+        return counters.withLock { counters in
+            if let existing = counters[key] { return existing }
+            let made = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            counters[key] = made
+            return made
+        }
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Timer {
+        let key = [label] + dimensions.map(\.1)
+        return timers.withLock { timers in
+            if let existing = timers[key] { return existing }
+            let made = Metrics.Timer(label: label, dimensions: dimensions, factory: factory)
+            timers[key] = made
+            return made
+        }
     }
 
     /// The exposition text for `/metrics`.

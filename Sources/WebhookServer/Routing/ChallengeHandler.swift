@@ -34,11 +34,13 @@ struct ChallengeHandler: Sendable {
         }
 
         let challenge = payload.challenge
-        var logger = logger
-        logger[metadataKey: "solver"] = "\(solver)"
-        logger[metadataKey: "action"] = "\(challenge.action.rawValue)"
-        logger[metadataKey: "fqdn"] = "\(challenge.resolvedFQDN.fqdn)"
-        logger[metadataKey: "namespace"] = "\(challenge.resourceNamespace)"
+        // Built only when a line is logged (metadata is an autoclosure).
+        func details(_ extra: Logger.Metadata) -> Logger.Metadata {
+            extra.merging([
+                "solver": "\(solver)", "action": "\(challenge.action.rawValue)",
+                "fqdn": "\(challenge.resolvedFQDN.fqdn)", "namespace": "\(challenge.resourceNamespace)",
+            ]) { $1 }
+        }
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -48,20 +50,20 @@ struct ChallengeHandler: Sendable {
         switch outcome {
         case .done(.success(let route)):
             metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "success", providerDuration: elapsed)
-            logger.info("challenge \(challenge.action == .present ? "presented" : "cleaned up")", metadata: ["route": "\(route)", "duration": "\(elapsed)"])
+            logger.info("challenge \(challenge.action == .present ? "presented" : "cleaned up")", metadata: details(["route": "\(route)", "duration": "\(elapsed)"]))
             reply = .success(echo: payload.echo, uid: challenge.uid)
         case .done(.failure(let error)):
             let message = (error as? DNS01Error)?.message ?? "\(error)"
             metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "failure", providerDuration: elapsed)
-            logger.warning("challenge failed", metadata: ["error": "\(message)", "code": "\((error as? DNS01Error)?.code.description ?? "unexpected")", "duration": "\(elapsed)"])
+            logger.warning("challenge failed", metadata: details(["error": "\(message)", "code": "\((error as? DNS01Error)?.code.description ?? "unexpected")", "duration": "\(elapsed)"]))
             reply = .failure(echo: payload.echo, uid: challenge.uid, message: message)
         case .timedOut:
             let message = "\(challenge.action.rawValue) for \(challenge.resolvedFQDN.fqdn) did not finish within the webhook's --request-timeout of \(requestTimeout); cert-manager will retry"
             metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "timeout", providerDuration: elapsed)
-            logger.warning("challenge timed out", metadata: ["timeout": "\(requestTimeout)"])
+            logger.warning("challenge timed out", metadata: details(["timeout": "\(requestTimeout)"]))
             reply = .failure(echo: payload.echo, uid: challenge.uid, message: message)
         }
-        return Responses.json(reply, status: .created)
+        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.jsonBytes())))
     }
 
     private enum Outcome: Sendable {
