@@ -19,24 +19,6 @@ extension Challenge {
 extension Challenge {
     /// `outOfProcessFields` as one JSON object on one line, keys in a fixed order.
     public var outOfProcessJSON: String {
-        "{" + outOfProcessFields.map { "\(Self.jsonString($0.name)):\(Self.jsonString($0.value))" }.joined(separator: ",") + "}"
-    }
-
-    private static func jsonString(_ text: String) -> String {
-        var escaped = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
+        "{" + outOfProcessFields.map { "\(JSONText.quoted($0.name)):\(JSONText.quoted($0.value))" }.joined(separator: ",") + "}"
     }
 }

@@ -1,3 +1,4 @@
+import DNS01
 import Foundation
 import Logging
 import Synchronization
@@ -47,21 +48,7 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20: out += String(format: "\\u%04x", s.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ text: String) -> String { DNS01.JSONText.quoted(text) }
 }
 
 /// Writes whole lines to a file descriptor under a lock, so concurrent log lines never interleave.

@@ -1,3 +1,4 @@
+import ProviderKit
 /// A UTC instant with whole-second precision, and the text forms AWS uses for it. Signing takes
 /// one of these as input (the signer has no clock), and credential expirations parse into one.
 public struct AWSTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -68,36 +69,14 @@ public struct AWSTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
             index += 6
         }
         guard index == bytes.count else { return nil }
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let days = CivilCalendar.daysSinceEpoch(year: year, month: month, day: day)
         secondsSince1970 = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
     }
 
     private var civil: (date: (year: Int, month: Int, day: Int), time: (hour: Int, minute: Int, second: Int)) {
         let days = Int(secondsSince1970.floorDivided(by: 86_400))
         let secondOfDay = Int(secondsSince1970 - Int64(days) * 86_400)
-        return (Self.civilFromDays(days), (secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60))
-    }
-
-    // Howard Hinnant's days_from_civil / civil_from_days: proleptic Gregorian, no tables.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        return (CivilCalendar.date(fromDaysSinceEpoch: days), (secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60))
     }
 
     private func pad(_ value: Int, _ width: Int) -> String {
