@@ -68,7 +68,7 @@ struct ChallengePayloadTests {
         #expect(request["n"] as? Double == 1.5)
         #expect(request["i"] as? Int == 42)
         #expect(request["none"] is NSNull)
-        #expect(try JSONText.parse(Array(try JSONSerialization.data(withJSONObject: request))) == echo)
+        #expect(try ConfigValue(json: Array(try JSONSerialization.data(withJSONObject: request))) == echo)
         let response = try #require(json["response"] as? [String: Any])
         #expect(response["uid"] as? String == "u\"1")
         #expect((response["status"] as? [String: Any])?["message"] as? String == "zone \"x\" not found")

@@ -1,5 +1,4 @@
 import DNS01
-import Foundation
 import Kubernetes
 import NIOCore
 import NIOFoundationCompat
@@ -16,7 +15,7 @@ struct ChallengePayload: Sendable {
     static func decode(_ body: ByteBuffer) throws(PayloadError) -> ChallengePayload {
         let document: ConfigValue
         do {
-            document = try JSONText.parse(body.readableBytesView)
+            document = try ConfigValue(json: body.readableBytesView)
         } catch {
             throw PayloadError("the body is not valid JSON: \(error)")
         }

@@ -29,7 +29,7 @@ struct ChallengeReply: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         out += Array(#"{"apiVersion":"\#(apiVersion)","kind":"\#(kind)","request":"#.utf8)
-        JSONText.write(request, into: &out)
+        request.writeJSON(into: &out)
         out += Array(#","response":{"uid":"#.utf8)
         JSONText.write(string: response.uid, into: &out)
         out += Array(#","success":\#(response.success)"#.utf8)
