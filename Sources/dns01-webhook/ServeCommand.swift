@@ -185,9 +185,11 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             switch format {
             case .json:
-                return JSONLogHandler(label: label, level: level)
+                var handler = JSONLogHandler(label: label, level: level)
+                handler.metadataProvider = RequestLogMetadata.provider
+                return handler
             case .text:
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = StreamLogHandler.standardError(label: label, metadataProvider: RequestLogMetadata.provider)
                 handler.logLevel = level
                 return handler
             }

@@ -99,4 +99,28 @@ struct TXTRecordTests {
         #expect(TXTRecord.unquoted("\"a\\\"b\"") == "a\"b")
         #expect(TXTRecord.unquoted("bare") == "bare")
     }
+
+    /// Canonical names skip normalisation; upper-casing a name forces the full path, so the
+    /// two must agree on every name, valid or not (length limits, empty labels, dots).
+    @Test("the canonical fast path and full normalisation agree")
+    func fastPathAgreesWithNormalisation() {
+        let label63 = String(repeating: "a", count: 63)
+        let names = [
+            "example.com", "example.com.", "_acme-challenge.www.example.com.", "a", "a.", "0-9_x.y",
+            label63 + ".com", label63 + "b.com", String(repeating: "a.", count: 126) + "a", String(repeating: "a.", count: 127) + "a",
+            String(repeating: "ab.", count: 84) + "c", "", ".", "..", "a..b", ".a", "a.b..", "-a.com", "a-.com",
+        ]
+        for name in names {
+            let fast = Result { () throws(DNS01Error) in try DomainName(name) }
+            let full = Result { () throws(DNS01Error) in try DomainName(name.uppercased()) }
+            switch (fast, full) {
+            case (.success(let left), .success(let right)):
+                #expect(left == right, "\(name)")
+            case (.failure, .failure):
+                break
+            default:
+                Issue.record("\(name): fast path gave \(fast), full normalisation gave \(full)")
+            }
+        }
+    }
 }

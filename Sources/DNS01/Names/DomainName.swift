@@ -11,6 +11,10 @@ public struct DomainName: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// leading `*` label; rejects empty labels, labels over 63 octets, names over 253 octets and
     /// characters that cannot appear in a host or service label.
     public init(_ text: String) throws(DNS01Error) {
+        if let canonical = Self.alreadyCanonical(text) {
+            self.name = canonical
+            return
+        }
         var trimmed = Substring(text)
         if trimmed.hasSuffix(".") { trimmed = trimmed.dropLast() }
         if trimmed.isEmpty {
@@ -98,6 +102,34 @@ public struct DomainName: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     public static func < (lhs: DomainName, rhs: DomainName) -> Bool {
         lhs.labels.reversed().lexicographicallyPrecedes(rhs.labels.reversed())
+    }
+
+    /// `text` without its trailing dot when it is already canonical (lower-case letters,
+    /// digits, `-`, `_`; labels of 1 to 63 octets; at most 253 in all), as names from
+    /// cert-manager and provider APIs nearly always are; `nil` sends everything else through
+    /// the full normalisation, which also produces the error messages.
+    private static func alreadyCanonical(_ text: String) -> String? {
+        var labelLength = 0
+        var length = 0
+        var endsWithDot = false
+        for byte in text.utf8 {
+            length += 1
+            endsWithDot = false
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                labelLength += 1
+                if labelLength > 63 { return nil }
+            case UInt8(ascii: "."):
+                if labelLength == 0 { return nil }
+                labelLength = 0
+                endsWithDot = true
+            default:
+                return nil
+            }
+        }
+        let nameLength = endsWithDot ? length - 1 : length
+        guard nameLength > 0, nameLength <= 253 else { return nil }
+        return endsWithDot ? String(text.utf8.dropLast())! : text
     }
 
     private static func normalise(label raw: Substring, isFirst: Bool, in text: String) throws(DNS01Error) -> String {

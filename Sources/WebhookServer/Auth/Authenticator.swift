@@ -1,5 +1,6 @@
 import Foundation
-import Hummingbird
+import HTTPTypes
+import HummingbirdCore
 import Logging
 
 /// Authenticates a request in the Kubernetes order: front proxy (request-header), then a

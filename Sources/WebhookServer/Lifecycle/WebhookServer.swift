@@ -1,9 +1,9 @@
 import DNS01
-import Hummingbird
 import HummingbirdCore
 import Kubernetes
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// `dns01-webhook serve`: the aggregated API server, as one swift-service-lifecycle `Service`.
@@ -42,6 +42,10 @@ public struct WebhookServer: Service, CustomStringConvertible {
         }
         self.configuration = configuration
         self.kubernetes = kubernetes
+        var logger = logger
+        if logger.handler.metadataProvider == nil {
+            logger.handler.metadataProvider = RequestLogMetadata.provider
+        }
         self.logger = logger
         self.onListening = onListening
         do {
@@ -74,7 +78,7 @@ public struct WebhookServer: Service, CustomStringConvertible {
             ),
             challenges: ChallengeHandler(
                 dispatcher: dispatcher,
-                requestTimeout: configuration.requestTimeout,
+                deadlines: RequestDeadlines(timeout: configuration.requestTimeout),
                 maximumBodyBytes: configuration.maximumBodyBytes,
                 metrics: metrics
             ),
@@ -92,18 +96,17 @@ public struct WebhookServer: Service, CustomStringConvertible {
         }
         let certificates = self.certificates
         let idleTimeout = TimeAmount.nanoseconds(configuration.idleTimeout.nanoseconds)
-        let server = HTTPServerBuilder { responder in
-            WebhookTLSChannel(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)), certificates: certificates)
-        }
+        let responder = self.responder
+        let channel = WebhookTLSChannel(
+            base: HTTP1Channel(responder: { request, writer, _ in try await responder.handle(request, writer: writer) }, configuration: .init(idleTimeout: idleTimeout)),
+            certificates: certificates
+        )
         let logger = self.logger
         let onListening = self.onListening
         let configuration = self.configuration
         let solvers = responder.challenges.dispatcher.solverNames
-        let application = Application(
-            responder: responder,
-            server: server,
-            configuration: ApplicationConfiguration(address: .hostname(configuration.bindAddress, port: configuration.securePort)),
-            services: services,
+        let server = channel.server(
+            configuration: ServerConfiguration(address: .hostname(configuration.bindAddress, port: configuration.securePort)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.securePort
                 logger.info("serving", metadata: [
@@ -112,11 +115,13 @@ public struct WebhookServer: Service, CustomStringConvertible {
                 ])
                 await onListening(port)
             },
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger
         )
+        let group = ServiceGroup(configuration: .init(services: services + [server], logger: logger))
         let readiness = self.readiness
         try await withGracefulShutdownHandler {
-            try await application.run()
+            try await group.run()
         } onGracefulShutdown: {
             logger.info("shutting down: no new connections; in-flight requests finish")
             readiness.markShuttingDown()

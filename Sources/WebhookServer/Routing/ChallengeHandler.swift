@@ -1,5 +1,6 @@
 import DNS01
-import Hummingbird
+import HTTPTypes
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -9,7 +10,7 @@ import NIOCore
 /// or a timeout is `success:false` with a message, which cert-manager shows and retries.
 struct ChallengeHandler: Sendable {
     let dispatcher: ChallengeDispatcher
-    let requestTimeout: Duration
+    let deadlines: RequestDeadlines
     let maximumBodyBytes: Int
     let metrics: WebhookMetrics
 
@@ -44,62 +45,33 @@ struct ChallengeHandler: Sendable {
 
         let clock = ContinuousClock()
         let started = clock.now
-        let outcome = await perform(challenge, solver: solver)
+        let dispatcher = self.dispatcher
+        let outcome = await deadlines.run { () -> Result<Route, any Error> in
+            do {
+                return .success(try await dispatcher.perform(challenge, solver: solver))
+            } catch {
+                return .failure(error)
+            }
+        }
         let elapsed = clock.now - started
         let reply: ChallengeReply
         switch outcome {
-        case .done(.success(let route)):
+        case .finished(.success(let route)):
             metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "success", providerDuration: elapsed)
             logger.info("challenge \(challenge.action == .present ? "presented" : "cleaned up")", metadata: details(["route": "\(route)", "duration": "\(elapsed)"]))
             reply = .success(echo: payload.echo, uid: challenge.uid)
-        case .done(.failure(let error)):
+        case .finished(.failure(let error)):
             let message = (error as? DNS01Error)?.message ?? "\(error)"
             metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "failure", providerDuration: elapsed)
             logger.warning("challenge failed", metadata: details(["error": "\(message)", "code": "\((error as? DNS01Error)?.code.description ?? "unexpected")", "duration": "\(elapsed)"]))
             reply = .failure(echo: payload.echo, uid: challenge.uid, message: message)
         case .timedOut:
-            let message = "\(challenge.action.rawValue) for \(challenge.resolvedFQDN.fqdn) did not finish within the webhook's --request-timeout of \(requestTimeout); cert-manager will retry"
+            let message = "\(challenge.action.rawValue) for \(challenge.resolvedFQDN.fqdn) did not finish within the webhook's --request-timeout of \(deadlines.timeout); cert-manager will retry"
             metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "timeout", providerDuration: elapsed)
-            logger.warning("challenge timed out", metadata: details(["timeout": "\(requestTimeout)"]))
+            logger.warning("challenge timed out", metadata: details(["timeout": "\(deadlines.timeout)"]))
             reply = .failure(echo: payload.echo, uid: challenge.uid, message: message)
         }
         return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.jsonBytes())))
-    }
-
-    private enum Outcome: Sendable {
-        case done(Result<Route, any Error>)
-        case timedOut
-    }
-
-    /// Runs the challenge, racing the deadline. On timeout the provider call is cancelled
-    /// (providers' HTTP calls and sleeps honour cancellation) and the client gets an answer
-    /// instead of the apiserver's proxy timeout.
-    private func perform(_ challenge: Challenge, solver: String) async -> Outcome {
-        let dispatcher = self.dispatcher
-        let timeout = requestTimeout
-        return await withTaskGroup(of: Outcome?.self) { group in
-            group.addTask {
-                do {
-                    return .done(.success(try await dispatcher.perform(challenge, solver: solver)))
-                } catch {
-                    return .done(.failure(error))
-                }
-            }
-            group.addTask {
-                do {
-                    try await Task.sleep(for: timeout)
-                    return .timedOut
-                } catch {
-                    return nil
-                }
-            }
-            var outcome = Outcome.timedOut
-            if let first = await group.next(), let value = first {
-                outcome = value
-            }
-            group.cancelAll()
-            return outcome
-        }
     }
 
     private func tooLarge() -> Response {

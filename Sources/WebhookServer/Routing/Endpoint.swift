@@ -1,4 +1,5 @@
-import Hummingbird
+import HTTPTypes
+import HummingbirdCore
 
 /// What a request addresses, worked out from method and path the way the Kubernetes API
 /// server's RequestInfo does: it decides both the handler and the attributes that are

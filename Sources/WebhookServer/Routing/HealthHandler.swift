@@ -1,5 +1,6 @@
 import Foundation
-import Hummingbird
+import HTTPTypes
+import HummingbirdCore
 
 /// `/healthz`, `/livez`, `/readyz` as the Kubernetes API server answers them: `ok`, or 500
 /// with one `[+]`/`[-]` line per check (`?verbose` lists them on success too). A failing

@@ -1,5 +1,7 @@
 import Foundation
-import Hummingbird
+import HTTPTypes
+import HummingbirdCore
+import NIOCore
 import Kubernetes
 import NIOFoundationCompat
 

@@ -1,20 +1,20 @@
 import DNS01
-import Foundation
-import Hummingbird
+import HTTPTypes
+import HummingbirdCore
+import NIOCore
 import Kubernetes
 import Logging
 
 /// Answers every request: classify (`Endpoint`), authenticate, authorize, handle, and record
 /// metrics and one log line. Health is answered before authentication so probes never depend
-/// on the cluster. Every answer is JSON or a `v1 Status`; nothing throws to Hummingbird (which
-/// would answer an empty 500).
+/// on the cluster. Every answer is JSON or a `v1 Status`; nothing throws.
 ///
-/// A hand-written dispatch rather than a Router: the paths are Kubernetes' (the group is a
-/// runtime value, unknown names must 404 with what is served, and authorization has to see the
-/// path before any route does).
-struct WebhookResponder: HTTPResponder {
-    typealias Context = WebhookRequestContext
-
+/// A hand-written dispatch on HummingbirdCore's HTTP/1 channel rather than a Hummingbird
+/// Router and Application: the paths are Kubernetes' (the group is a runtime value, unknown
+/// names must 404 with what is served, and authorization has to see the path before any route
+/// does), and the per-request context, logger and request id that Application builds are work
+/// this server does not need on every request.
+struct WebhookResponder: Sendable {
     let groupName: String
     let authenticator: Authenticator
     let authorizer: Authorizer
@@ -26,19 +26,25 @@ struct WebhookResponder: HTTPResponder {
 
     private var solverNames: [String] { challenges.dispatcher.solverNames }
 
-    func respond(to request: Request, context: Context) async throws -> Response {
+    /// Answers one request and writes the answer.
+    func handle(_ request: Request, writer: consuming ResponseWriter) async throws {
+        let auditID = request.headers[Self.auditID].flatMap { $0.isEmpty ? nil : $0 } ?? RequestLogMetadata.makeAuditID()
+        var response = await RequestLogMetadata.$auditID.withValue(auditID) {
+            await respond(to: request)
+        }
+        response.headers[Self.auditID] = auditID
+        try await writer.write(response: response.head, body: response.body)
+    }
+
+    func respond(to request: Request) async -> Response {
         let clock = ContinuousClock()
         let started = clock.now
-        let auditID = request.headers[Self.auditID].flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString.lowercased()
-        var logger = self.logger
-        logger[metadataKey: "audit-id"] = "\(auditID)"
         let path = request.uri.path
         let (endpoint, attributes) = Endpoint.classify(method: request.method, path: path, group: groupName)
 
         metrics.requestStarted()
         var user: UserIdentity?
-        var response = await answer(request, endpoint: endpoint, attributes: attributes, user: &user, logger: logger)
-        response.headers[Self.auditID] = auditID
+        let response = await answer(request, endpoint: endpoint, attributes: attributes, user: &user, logger: logger)
         let elapsed = clock.now - started
         metrics.requestFinished(endpoint: endpoint.metricLabel, code: response.status.code, duration: elapsed)
 

@@ -1,0 +1,128 @@
+import Synchronization
+import Testing
+@testable import WebhookServer
+
+@Suite("Request deadlines")
+struct RequestDeadlinesTests {
+    @Test("work that finishes in time gives its value, and leaves no deadline behind")
+    func finishesInTime() async {
+        let deadlines = RequestDeadlines(timeout: .seconds(30))
+        let outcome = await deadlines.run { 42 }
+        guard case .finished(let value) = outcome else {
+            Issue.record("expected the value, got \(outcome)")
+            return
+        }
+        #expect(value == 42)
+        #expect(deadlines.pendingCount == 0)
+    }
+
+    @Test("work that ignores cancellation is answered at the deadline, not waited for")
+    func answersAtDeadline() async throws {
+        let deadlines = RequestDeadlines(timeout: .milliseconds(200))
+        let release = Mutex(false)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome = await deadlines.run { () -> Int in
+            // A provider stuck somewhere that does not honour cancellation.
+            while !release.withLock({ $0 }) { usleepish() }
+            return 1
+        }
+        let elapsed = clock.now - started
+        release.withLock { $0 = true }
+        guard case .timedOut = outcome else {
+            Issue.record("expected a timeout, got \(outcome)")
+            return
+        }
+        #expect(elapsed >= .milliseconds(200))
+        #expect(elapsed < .seconds(5))
+        #expect(deadlines.pendingCount == 0)
+    }
+
+    @Test("at the deadline the work is cancelled")
+    func cancelsWork() async throws {
+        let deadlines = RequestDeadlines(timeout: .milliseconds(100))
+        let sawCancellation = Mutex(false)
+        let outcome = await deadlines.run { () -> Int in
+            do {
+                try await Task.sleep(for: .seconds(30))
+            } catch {
+                sawCancellation.withLock { $0 = true }
+            }
+            return 0
+        }
+        guard case .timedOut = outcome else {
+            Issue.record("expected a timeout, got \(outcome)")
+            return
+        }
+        for _ in 0..<200 where !sawCancellation.withLock({ $0 }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(sawCancellation.withLock { $0 })
+    }
+
+    @Test("a cancelled request is answered at once and its work cancelled")
+    func requestCancelled() async throws {
+        let deadlines = RequestDeadlines(timeout: .seconds(30))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let workCancelled = Mutex(false)
+        let request = Task {
+            await deadlines.run { () -> Bool in
+                do {
+                    try await Task.sleep(for: .seconds(30))
+                } catch {
+                    workCancelled.withLock { $0 = true }
+                }
+                return true
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        request.cancel()
+        let outcome = await request.value
+        guard case .timedOut = outcome else {
+            Issue.record("expected the cancelled request to end as timed out, got \(outcome)")
+            return
+        }
+        #expect(clock.now - started < .seconds(5))
+        #expect(deadlines.pendingCount == 0)
+        for _ in 0..<200 where !workCancelled.withLock({ $0 }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(workCancelled.withLock { $0 })
+    }
+
+    @Test("thousands of concurrent requests, fast and slow, each get their own answer")
+    func manyConcurrent() async {
+        let deadlines = RequestDeadlines(timeout: .milliseconds(300))
+        let results = await withTaskGroup(of: (Int, DeadlineOutcome<Int>).self) { group in
+            for index in 0..<3000 {
+                group.addTask {
+                    let outcome = await deadlines.run { () -> Int in
+                        // Every tenth request outlives the deadline.
+                        if index % 10 == 0 { try? await Task.sleep(for: .seconds(10)) }
+                        return index
+                    }
+                    return (index, outcome)
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 3000)
+        for (index, outcome) in results {
+            switch outcome {
+            case .finished(let value):
+                #expect(value == index && index % 10 != 0)
+            case .timedOut:
+                #expect(index % 10 == 0)
+            }
+        }
+        #expect(deadlines.pendingCount == 0)
+    }
+}
+
+/// A short busy wait standing in for blocking work.
+private func usleepish() {
+    var spin = 0
+    for _ in 0..<10_000 { spin &+= 1 }
+    _ = spin
+}
