@@ -1,6 +1,7 @@
 import DNS01
 import Logging
 import MemoryProvider
+import Synchronization
 import Testing
 
 @Suite("ChallengeDispatcher")
@@ -61,6 +62,29 @@ struct DispatcherTests {
         #expect(throws: DNS01Error.self) {
             try dispatcher.route(challenge(.present, domain: "a.org", key: "k", config: ["zone": ["a.org"]]), solver: "memory")
         }
+    }
+
+    @Test("an Issuer config is decoded once and reused; a different config and a bad one are not")
+    func issuerConfigDecodedOnce() async throws {
+        let counting = CountingPlugin()
+        var registry = ProviderRegistry()
+        registry.register(counting)
+        let dispatcher = try ChallengeDispatcher(
+            registry: registry, defaultConfig: nil, secrets: StaticSecretSource([:]), logger: Logger(label: "test"), environment: [:]
+        )
+        for _ in 0..<5 {
+            _ = try dispatcher.route(challenge(.present, domain: "a.org", key: "k", config: ["counting": ["n": 1]]), solver: "dispatch")
+            _ = try dispatcher.route(challenge(.present, domain: "a.org", key: "k", config: ["n": 1]), solver: "counting")
+        }
+        #expect(counting.decodes.withLock { $0 } == 2)
+        _ = try dispatcher.route(challenge(.present, domain: "a.org", key: "k", config: ["n": 2]), solver: "counting")
+        #expect(counting.decodes.withLock { $0 } == 3)
+        for _ in 0..<3 {
+            #expect(throws: DNS01Error.self) {
+                try dispatcher.route(challenge(.present, domain: "a.org", key: "k", config: ["n": "bad"]), solver: "counting")
+            }
+        }
+        #expect(counting.decodes.withLock { $0 } == 6)
     }
 
     @Test("an unknown solver lists what is served")
@@ -127,5 +151,21 @@ struct SecretValueTests {
         await #expect(throws: DNS01Error(.secretNotFound, "secret \"creds\" not found in namespace \"elsewhere\" (in-memory secrets)")) {
             try await source.secretValue(namespace: "elsewhere", name: "creds", key: "a")
         }
+    }
+}
+
+/// A plugin that counts how often its config is decoded; `n` must be a number.
+private final class CountingPlugin: ProviderPlugin, Sendable {
+    let decodes = Mutex(0)
+    var name: String { "counting" }
+
+    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> Double {
+        decodes.withLock { $0 += 1 }
+        guard case .number(let n)? = block["n"] else { throw DNS01Error(.invalidConfiguration, "\(path).n must be a number") }
+        return n
+    }
+
+    func makeProvider(for configuration: Double, context: ProviderContext) async throws -> any DNSProvider {
+        throw DNS01Error(.invalidConfiguration, "not used")
     }
 }

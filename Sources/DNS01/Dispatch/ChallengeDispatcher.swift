@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Turns a challenge and a solver name into a provider call. The server and the CLI both end
 /// here, so a challenge behaves the same whichever way it arrived.
@@ -20,6 +21,7 @@ public struct ChallengeDispatcher: Sendable {
     private let logger: Logger
     private let environment: [String: String]
     private let serviceAccountTokens: (any ServiceAccountTokenSource)?
+    private let issuerTables = IssuerTableCache()
 
     /// Validates `defaultConfig` (the operator's `--config`) now, so a bad config stops start-up
     /// instead of failing the first challenge. `nil`, `null` and `{}` mean no default table;
@@ -96,7 +98,19 @@ public struct ChallengeDispatcher: Sendable {
         return route
     }
 
+    /// The table for an Issuer's config. Every challenge of an Issuer carries the same config,
+    /// so decoded tables are kept (decoding validates every field and consults the policy;
+    /// looking one up costs a hash of the config). Failures are not kept.
     private func table(for config: ConfigValue?, solver: String) throws(DNS01Error) -> RoutingTable {
+        guard let config, config != .null else { return try decodeTable(for: config, solver: solver) }
+        let key = IssuerTableCache.Key(solver: solver, config: config)
+        if let table = issuerTables[key] { return table }
+        let table = try decodeTable(for: config, solver: solver)
+        issuerTables[key] = table
+        return table
+    }
+
+    private func decodeTable(for config: ConfigValue?, solver: String) throws(DNS01Error) -> RoutingTable {
         if solver == Self.dispatchSolverName {
             if let config, config != .null, config != .object([:]) {
                 return try RoutingTable.decode(config, registry: registry, origin: .issuerConfig, policy: issuerPolicy)
@@ -123,5 +137,28 @@ public struct ChallengeDispatcher: Sendable {
         if let table = defaultTablesByPlugin[solver] { return table }
         let binding = try registry.bind(solver, block: .object([:]), at: .root, origin: .operatorConfig)
         return try RoutingTable.single(binding, origin: .operatorConfig)
+    }
+}
+
+/// Decoded routing tables by solver and Issuer config, bounded: past `capacity` distinct
+/// configs it starts again (a cluster has a handful of Issuers; a flood of distinct configs
+/// must not grow memory).
+private final class IssuerTableCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var solver: String
+        var config: ConfigValue
+    }
+
+    static let capacity = 256
+    private let tables = Mutex<[Key: RoutingTable]>([:])
+
+    subscript(key: Key) -> RoutingTable? {
+        get { tables.withLock { $0[key] } }
+        set {
+            tables.withLock { tables in
+                if tables.count >= Self.capacity { tables.removeAll(keepingCapacity: true) }
+                tables[key] = newValue
+            }
+        }
     }
 }
