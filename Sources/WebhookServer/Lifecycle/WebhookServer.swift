@@ -99,7 +99,8 @@ public struct WebhookServer: Service, CustomStringConvertible {
         let responder = self.responder
         let channel = WebhookTLSChannel(
             base: HTTP1Channel(responder: { request, writer, _ in try await responder.handle(request, writer: writer) }, configuration: .init(idleTimeout: idleTimeout)),
-            certificates: certificates
+            certificates: certificates,
+            executors: EventLoopTaskExecutors(group: MultiThreadedEventLoopGroup.singleton)
         )
         let logger = self.logger
         let onListening = self.onListening

@@ -133,7 +133,8 @@ private final class Race<Value: Sendable>: Sendable {
     private let state = Mutex(State.starting)
 
     func start(_ continuation: CheckedContinuation<DeadlineOutcome<Value>, Never>, _ work: @escaping @Sendable () async -> Value) {
-        let task = Task { [self] in
+        // On the connection's event loop when there is one, like the request itself.
+        let task = Task(executorPreference: EventLoopTaskExecutor.current) { [self] in
             finish(await work())
         }
         let early = state.withLock { state -> DeadlineOutcome<Value>? in

@@ -17,6 +17,7 @@ struct WebhookTLSChannel<Base: HTTPChannelHandler>: ServerChildChannel, HTTPChan
 
     let base: Base
     let certificates: ServingCertificateStore
+    let executors: EventLoopTaskExecutors
 
     var responder: HTTPChannelHandler.Responder { base.responder }
 
@@ -37,9 +38,15 @@ struct WebhookTLSChannel<Base: HTTPChannelHandler>: ServerChildChannel, HTTPChan
     }
 
     func handle(value: Value, logger: Logger) async {
-        // HTTP1Channel answers a connection's requests in this task, so they all see the peer.
+        // HTTP1Channel answers a connection's requests in this task, so they all see the peer,
+        // and they run on the connection's own event loop.
+        let executor = executors[value.channel.eventLoop]
         await TLSPeer.$current.withValue(value.peer) {
-            await base.handle(value: value.base, logger: logger)
+            await EventLoopTaskExecutor.$current.withValue(executor) {
+                await withTaskExecutorPreference(executor) {
+                    await base.handle(value: value.base, logger: logger)
+                }
+            }
         }
     }
 }
