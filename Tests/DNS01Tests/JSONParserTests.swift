@@ -87,6 +87,18 @@ struct JSONParserTests {
         #expect(throws: JSONParseError.self) { try parse(String(repeating: #"{"a":"#, count: 100_000)) }
     }
 
+    @Test("the top-level members' byte ranges are reported, nested ones are not")
+    func memberRanges() throws {
+        let text = #" {"a" : [1, {"b": 2}] ,"c":"x\"y", "d" : {} } "#
+        let bytes = Array(text.utf8)
+        let (value, members) = try ConfigValue.parseRecordingMembers(json: bytes)
+        #expect(value["c"] == "x\"y")
+        #expect(Set(members.keys) == ["a", "c", "d"])
+        let slices = members.mapValues { String(decoding: bytes[$0], as: UTF8.self) }
+        #expect(slices == ["a": #"[1, {"b": 2}]"#, "c": #""x\"y""#, "d": "{}"])
+        #expect(try ConfigValue.parseRecordingMembers(json: Array("[1]".utf8)).members.isEmpty)
+    }
+
     @Test("a non-contiguous collection parses like its bytes")
     func nonContiguous() throws {
         let bytes = Array(#"{"a": ["b", 2]}"#.utf8)

@@ -38,6 +38,16 @@ struct ChallengePayloadTests {
         #expect(payload.challenge.uid == "u-1")
     }
 
+    @Test("the reply echoes the request's bytes exactly: key order, spacing and number spelling")
+    func echoesBytesExactly() throws {
+        let request = #"{ "zeta": 1.50, "uid": "u-2", "action": "Present", "dnsName": "example.com", "key": "k\u00e9", "resourceNamespace": "ns" }"#
+        let payload = try decode(#"{"apiVersion": "v", "request": "# + request + "}")
+        let reply = String(decoding: ChallengeReply.success(echo: payload.echo, echoBytes: payload.echoBytes, uid: payload.challenge.uid).jsonBytes(), as: UTF8.self)
+        #expect(reply.contains(#""request":"# + request + #","response":"#))
+        let json = try JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any]
+        #expect((json?["request"] as? [String: Any])?["key"] as? String == "ké")
+    }
+
     @Test("a failure reply always has a response with a non-empty message")
     func failureReplyHasMessage() throws {
         let reply = ChallengeReply.failure(echo: ["uid": ""], uid: "", message: "")

@@ -21,10 +21,24 @@ extension ConfigValue {
     /// commas, leading zeros or bare words) and on UTF-8; like Go's `encoding/json`, duplicate
     /// keys keep the last value and an unpaired `\u` surrogate becomes U+FFFD.
     public init(json bytes: some Collection<UInt8>) throws(JSONParseError) {
-        let parse = { (buffer: UnsafeRawBufferPointer) in Result { () throws(JSONParseError) in try JSONParser.parse(buffer) } }
+        let parse = { (buffer: UnsafeRawBufferPointer) in Result { () throws(JSONParseError) in try JSONParser.parse(buffer, recordingMembers: false).value } }
         let result = bytes.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0)) }
             ?? Array(bytes).withUnsafeBytes(parse)
         self = try result.get()
+    }
+}
+
+extension ConfigValue {
+    /// Parses JSON like `init(json:)` and also reports where each member of the top-level
+    /// object lies in `bytes` (offsets from the first byte), so a caller can echo a member
+    /// exactly as it was sent. The ranges are empty unless the text is an object.
+    public static func parseRecordingMembers(json bytes: some Collection<UInt8>) throws(JSONParseError) -> (value: ConfigValue, members: [String: Range<Int>]) {
+        let parse = { (buffer: UnsafeRawBufferPointer) in
+            Result { () throws(JSONParseError) in try JSONParser.parse(buffer, recordingMembers: true) }
+        }
+        let result = bytes.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes(parse)
+        return try result.get()
     }
 }
 
@@ -37,11 +51,14 @@ struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
     private var depth = 0
+    /// Where the top-level object's members' values lie, when asked for.
+    private var members: [String: Range<Int>]?
 
     private init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> ConfigValue {
+    static func parse(_ bytes: UnsafeRawBufferPointer, recordingMembers: Bool) throws(JSONParseError) -> (value: ConfigValue, members: [String: Range<Int>]) {
         var parser = JSONParser(bytes)
+        if recordingMembers { parser.members = [:] }
         parser.skipWhitespace()
         guard parser.index < bytes.count else {
             throw JSONParseError(message: bytes.isEmpty ? "empty JSON text" : "no JSON value, only whitespace", offset: parser.index)
@@ -51,7 +68,7 @@ struct JSONParser {
         guard parser.index == bytes.count else {
             throw parser.error("unexpected \(parser.describe(parser.index)) after the JSON value")
         }
-        return value
+        return (value, parser.members ?? [:])
     }
 
     // MARK: Values
@@ -88,7 +105,9 @@ struct JSONParser {
             guard peek() == UInt8(ascii: ":") else { throw error("unexpected \(describe(index)); expected ':' after an object key") }
             index += 1
             skipWhitespace()
+            let start = index
             fields[key] = try value()
+            if depth == 1, members != nil { members?[key] = start..<index }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1

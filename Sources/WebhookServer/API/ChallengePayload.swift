@@ -8,14 +8,17 @@ import NIOFoundationCompat
 /// empty. What is really wrong (not JSON, no `request`, an unknown action, a bad name) is a
 /// `PayloadError` whose message names the field.
 struct ChallengePayload: Sendable {
-    /// The `request` object exactly as received, echoed back in the reply.
+    /// The `request` object as received.
     var echo: ConfigValue
+    /// The `request` object's bytes exactly as received, which the reply echoes.
+    var echoBytes: ByteBuffer?
     var challenge: Challenge
 
     static func decode(_ body: ByteBuffer) throws(PayloadError) -> ChallengePayload {
         let document: ConfigValue
+        let members: [String: Range<Int>]
         do {
-            document = try ConfigValue(json: body.readableBytesView)
+            (document, members) = try ConfigValue.parseRecordingMembers(json: body.readableBytesView)
         } catch {
             throw PayloadError("the body is not valid JSON: \(error)")
         }
@@ -69,7 +72,8 @@ struct ChallengePayload: Sendable {
         } catch {
             throw PayloadError("invalid challenge: \(error.message)")
         }
-        return ChallengePayload(echo: request, challenge: challenge)
+        let echoBytes = members["request"].flatMap { body.getSlice(at: body.readerIndex + $0.lowerBound, length: $0.count) }
+        return ChallengePayload(echo: request, echoBytes: echoBytes, challenge: challenge)
     }
 
     private static func recordName(for domain: DomainName) throws(PayloadError) -> DomainName {

@@ -1,4 +1,5 @@
 import DNS01
+import NIOCore
 
 /// The answer to a ChallengePayload: the request echoed, and a `response` that is always
 /// present (cert-manager dereferences it unchecked) with a non-empty `status.message` on
@@ -18,10 +19,12 @@ struct ChallengeReply: Sendable {
     var apiVersion = "webhook.acme.cert-manager.io/v1alpha1"
     var kind = "ChallengePayload"
     var request: ConfigValue
+    /// The request's bytes as received; echoed instead of re-writing `request` when present.
+    var requestBytes: ByteBuffer?
     var response: Outcome
 
-    static func success(echo: ConfigValue, uid: String) -> ChallengeReply {
-        ChallengeReply(request: echo, response: Outcome(uid: uid, success: true, status: nil))
+    static func success(echo: ConfigValue, echoBytes: ByteBuffer? = nil, uid: String) -> ChallengeReply {
+        ChallengeReply(request: echo, requestBytes: echoBytes, response: Outcome(uid: uid, success: true, status: nil))
     }
 
     /// The reply as JSON, written directly (the envelope in a fixed order).
@@ -29,7 +32,11 @@ struct ChallengeReply: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         out += Array(#"{"apiVersion":"\#(apiVersion)","kind":"\#(kind)","request":"#.utf8)
-        request.writeJSON(into: &out)
+        if let requestBytes {
+            out.append(contentsOf: requestBytes.readableBytesView)
+        } else {
+            request.writeJSON(into: &out)
+        }
         out += Array(#","response":{"uid":"#.utf8)
         JSONText.write(string: response.uid, into: &out)
         out += Array(#","success":\#(response.success)"#.utf8)
@@ -42,8 +49,8 @@ struct ChallengeReply: Sendable {
         return out
     }
 
-    static func failure(echo: ConfigValue, uid: String, message: String) -> ChallengeReply {
+    static func failure(echo: ConfigValue, echoBytes: ByteBuffer? = nil, uid: String, message: String) -> ChallengeReply {
         let text = message.isEmpty ? "the challenge failed without a message" : message
-        return ChallengeReply(request: echo, response: Outcome(uid: uid, success: false, status: Result(message: text)))
+        return ChallengeReply(request: echo, requestBytes: echoBytes, response: Outcome(uid: uid, success: false, status: Result(message: text)))
     }
 }

@@ -20,10 +20,14 @@ public final class WebhookMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     private let inFlight: CoreMetrics.Meter
     private let certificateExpiry: CoreMetrics.Gauge
-    /// Metric objects by name and label values: creating one per request costs a registry
-    /// lookup and name sanitising, several times a request.
-    private let counters = Mutex<[[String]: CoreMetrics.Counter]>([:])
-    private let timers = Mutex<[[String]: Metrics.Timer]>([:])
+    /// Metric objects by their label values, made on first use: making one costs a registry
+    /// lookup and name sanitising, and the request path records several per request.
+    private let requestMetrics = MetricCache<RequestKey, (CoreMetrics.Counter, Metrics.Timer)>()
+    private let challengeMetrics = MetricCache<ChallengeKey, (CoreMetrics.Counter, Metrics.Timer)>()
+    private let failureCounters = MetricCache<[String], CoreMetrics.Counter>()
+
+    private struct RequestKey: Hashable { var endpoint: String; var code: Int }
+    private struct ChallengeKey: Hashable { var solver: String; var action: String; var outcome: String }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -40,45 +44,39 @@ public final class WebhookMetrics: Sendable {
 
     func requestFinished(endpoint: String, code: Int, duration: Duration) {
         inFlight.decrement()
-        counter("dns01_webhook_http_requests_total", [("endpoint", endpoint), ("code", String(code))]).increment()
-        timer("dns01_webhook_http_request_duration_seconds", [("endpoint", endpoint)]).recordNanoseconds(duration.nanoseconds)
+        let (count, latency) = requestMetrics.value(for: RequestKey(endpoint: endpoint, code: code)) { [factory] in
+            (CoreMetrics.Counter(label: "dns01_webhook_http_requests_total", dimensions: [("endpoint", endpoint), ("code", String(code))], factory: factory),
+             Metrics.Timer(label: "dns01_webhook_http_request_duration_seconds", dimensions: [("endpoint", endpoint)], factory: factory))
+        }
+        count.increment()
+        latency.recordNanoseconds(duration.nanoseconds)
     }
 
     func challenge(solver: String, action: String, outcome: String, providerDuration: Duration) {
-        let dimensions = [("solver", solver), ("action", action), ("outcome", outcome)]
-        counter("dns01_webhook_challenges_total", dimensions).increment()
-        timer("dns01_webhook_provider_call_duration_seconds", dimensions).recordNanoseconds(providerDuration.nanoseconds)
+        let (count, latency) = challengeMetrics.value(for: ChallengeKey(solver: solver, action: action, outcome: outcome)) { [factory] in
+            let dimensions = [("solver", solver), ("action", action), ("outcome", outcome)]
+            return (CoreMetrics.Counter(label: "dns01_webhook_challenges_total", dimensions: dimensions, factory: factory),
+                    Metrics.Timer(label: "dns01_webhook_provider_call_duration_seconds", dimensions: dimensions, factory: factory))
+        }
+        count.increment()
+        latency.recordNanoseconds(providerDuration.nanoseconds)
     }
 
     func authenticationFailed(reason: String) {
-        counter("dns01_webhook_authentication_failures_total", [("reason", reason)]).increment()
+        failureCounter("dns01_webhook_authentication_failures_total", "reason", reason).increment()
     }
 
     func authorizationDenied(kind: String) {
-        counter("dns01_webhook_authorization_denials_total", [("kind", kind)]).increment()
+        failureCounter("dns01_webhook_authorization_denials_total", "kind", kind).increment()
     }
 
     func servingCertificateLoaded(notAfter: Date) {
         certificateExpiry.record(notAfter.timeIntervalSince1970.rounded())
     }
 
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
-        let key = [label] + dimensions.map(\.1)
-        return counters.withLock { counters in
-            if let existing = counters[key] { return existing }
-            let made = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
-            counters[key] = made
-            return made
-        }
-    }
-
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Timer {
-        let key = [label] + dimensions.map(\.1)
-        return timers.withLock { timers in
-            if let existing = timers[key] { return existing }
-            let made = Metrics.Timer(label: label, dimensions: dimensions, factory: factory)
-            timers[key] = made
-            return made
+    private func failureCounter(_ label: String, _ dimension: String, _ value: String) -> CoreMetrics.Counter {
+        failureCounters.value(for: [label, value]) { [factory] in
+            CoreMetrics.Counter(label: label, dimensions: [(dimension, value)], factory: factory)
         }
     }
 
@@ -90,5 +88,21 @@ extension Duration {
     var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
+    }
+}
+
+/// Made-once metric objects by key.
+private final class MetricCache<Key: Hashable & Sendable, Value>: @unchecked Sendable {
+    // @unchecked: `Value` is a metric object (or a tuple of them), which is thread-safe;
+    // the dictionary is only touched under the lock.
+    private let values = Mutex<[Key: Value]>([:])
+
+    func value(for key: Key, make: () -> Value) -> Value {
+        values.withLock { values in
+            if let existing = values[key] { return existing }
+            let made = make()
+            values[key] = made
+            return made
+        }
     }
 }

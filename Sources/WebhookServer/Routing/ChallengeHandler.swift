@@ -59,17 +59,17 @@ struct ChallengeHandler: Sendable {
         case .finished(.success(let route)):
             metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "success", providerDuration: elapsed)
             logger.info("challenge \(challenge.action == .present ? "presented" : "cleaned up")", metadata: details(["route": "\(route)", "duration": "\(elapsed)"]))
-            reply = .success(echo: payload.echo, uid: challenge.uid)
+            reply = .success(echo: payload.echo, echoBytes: payload.echoBytes, uid: challenge.uid)
         case .finished(.failure(let error)):
             let message = (error as? DNS01Error)?.message ?? "\(error)"
             metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "failure", providerDuration: elapsed)
             logger.warning("challenge failed", metadata: details(["error": "\(message)", "code": "\((error as? DNS01Error)?.code.description ?? "unexpected")", "duration": "\(elapsed)"]))
-            reply = .failure(echo: payload.echo, uid: challenge.uid, message: message)
+            reply = .failure(echo: payload.echo, echoBytes: payload.echoBytes, uid: challenge.uid, message: message)
         case .timedOut:
             let message = "\(challenge.action.rawValue) for \(challenge.resolvedFQDN.fqdn) did not finish within the webhook's --request-timeout of \(deadlines.timeout); cert-manager will retry"
             metrics.challenge(solver: solver, action: challenge.action.rawValue, outcome: "timeout", providerDuration: elapsed)
             logger.warning("challenge timed out", metadata: details(["timeout": "\(deadlines.timeout)"]))
-            reply = .failure(echo: payload.echo, uid: challenge.uid, message: message)
+            reply = .failure(echo: payload.echo, echoBytes: payload.echoBytes, uid: challenge.uid, message: message)
         }
         return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.jsonBytes())))
     }

@@ -25,12 +25,12 @@ enum Endpoint: Sendable, Equatable {
 
     /// The endpoint and its authorization attributes for `method` and `path` (query removed).
     static func classify(method: HTTPRequest.Method, path: String, group: String) -> (Endpoint, AuthorizationAttributes) {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         let verb = method.rawValue.lowercased()
         let nonResource = AuthorizationAttributes.nonResource(path: path.isEmpty ? "/" : path, verb: verb)
 
-        if let first = segments.first, let check = HealthCheck(rawValue: first), segments.count <= 2 {
-            return (.health(check, check: segments.count == 2 ? segments[1] : nil), nonResource)
+        if let first = segments.first, let check = HealthCheck(rawValue: String(first)), segments.count <= 2 {
+            return (.health(check, check: segments.count == 2 ? String(segments[1]) : nil), nonResource)
         }
         switch segments.count {
         case 1 where segments[0] == "version": return (.version, nonResource)
@@ -45,14 +45,14 @@ enum Endpoint: Sendable, Equatable {
         // /apis/<group>/<version>/<resource>[/<name>[/<subresource>]]: a resource request.
         let attributes = AuthorizationAttributes.resource(
             verb: resourceVerb(method: method, hasName: segments.count >= 5),
-            group: segments[1],
-            version: segments[2],
-            resource: segments[3],
-            name: segments.count >= 5 ? segments[4] : nil,
-            subresource: segments.count >= 6 ? segments[5] : nil
+            group: String(segments[1]),
+            version: String(segments[2]),
+            resource: String(segments[3]),
+            name: segments.count >= 5 ? String(segments[4]) : nil,
+            subresource: segments.count >= 6 ? String(segments[5]) : nil
         )
         let isSolver = segments.count == 4 && segments[1] == group && segments[2] == DiscoveryDocuments.version
-        return (isSolver ? .solver(segments[3]) : .unknown, attributes)
+        return (isSolver ? .solver(String(segments[3])) : .unknown, attributes)
     }
 
     /// The Kubernetes verb of a resource request.

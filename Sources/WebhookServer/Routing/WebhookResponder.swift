@@ -44,7 +44,7 @@ struct WebhookResponder: Sendable {
 
         metrics.requestStarted()
         var user: UserIdentity?
-        let response = await answer(request, endpoint: endpoint, attributes: attributes, user: &user, logger: logger)
+        let response = await answer(request, path: path, endpoint: endpoint, attributes: attributes, user: &user, logger: logger)
         let elapsed = clock.now - started
         metrics.requestFinished(endpoint: endpoint.metricLabel, code: response.status.code, duration: elapsed)
 
@@ -59,9 +59,9 @@ struct WebhookResponder: Sendable {
         return response
     }
 
-    private func answer(_ request: Request, endpoint: Endpoint, attributes: AuthorizationAttributes, user: inout UserIdentity?, logger: Logger) async -> Response {
+    private func answer(_ request: Request, path: String, endpoint: Endpoint, attributes: AuthorizationAttributes, user: inout UserIdentity?, logger: Logger) async -> Response {
         if case .health(let check, let only) = endpoint {
-            guard request.method == .get || request.method == .head else { return methodNotAllowed(request) }
+            guard request.method == .get || request.method == .head else { return methodNotAllowed(request, path: path) }
             return health.respond(check, only: only, verbose: request.uri.queryParameters["verbose"] != nil)
         }
 
@@ -70,11 +70,11 @@ struct WebhookResponder: Sendable {
             user = identity
         case .anonymous:
             metrics.authenticationFailed(reason: "anonymous")
-            logger.info("refused an anonymous request", metadata: ["path": "\(request.uri.path)"])
+            logger.info("refused an anonymous request", metadata: ["path": "\(path)"])
             return Responses.unauthorized
         case .rejected(let reasons):
             metrics.authenticationFailed(reason: "rejected")
-            logger.warning("authentication failed", metadata: ["path": "\(request.uri.path)", "reasons": .array(reasons.map { .string($0) })])
+            logger.warning("authentication failed", metadata: ["path": "\(path)", "reasons": .array(reasons.map { .string($0) })])
             return Responses.unauthorized
         }
         guard let identity = user else { return Responses.unauthorized }
@@ -99,30 +99,30 @@ struct WebhookResponder: Sendable {
         case .health:
             return Responses.unauthorized  // answered above
         case .version:
-            guard request.method == .get else { return methodNotAllowed(request) }
+            guard request.method == .get else { return methodNotAllowed(request, path: path) }
             return Responses.json(version)
         case .metrics:
-            guard request.method == .get else { return methodNotAllowed(request) }
+            guard request.method == .get else { return methodNotAllowed(request, path: path) }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
             )
         case .groupList:
-            guard request.method == .get else { return methodNotAllowed(request) }
+            guard request.method == .get else { return methodNotAllowed(request, path: path) }
             return Responses.json(DiscoveryDocuments.groupList(groupName))
         case .group:
-            guard request.method == .get else { return methodNotAllowed(request) }
+            guard request.method == .get else { return methodNotAllowed(request, path: path) }
             return Responses.json(DiscoveryDocuments.group(groupName))
         case .resourceList:
-            guard request.method == .get else { return methodNotAllowed(request) }
+            guard request.method == .get else { return methodNotAllowed(request, path: path) }
             return Responses.json(DiscoveryDocuments.resourceList(group: groupName, solvers: solverNames))
         case .solver(let solver):
-            guard challenges.dispatcher.serves(solver) else { return notFound(request.uri.path, solver: solver, logger: logger) }
-            guard request.method == .post else { return methodNotAllowed(request) }
+            guard challenges.dispatcher.serves(solver) else { return notFound(path, solver: solver, logger: logger) }
+            guard request.method == .post else { return methodNotAllowed(request, path: path) }
             return await challenges.respond(solver: solver, request: request, logger: logger)
         case .unknown:
-            return notFound(request.uri.path, solver: nil, logger: logger)
+            return notFound(path, solver: nil, logger: logger)
         }
     }
 
@@ -135,8 +135,8 @@ struct WebhookResponder: Sendable {
         return Responses.status(.notFound, reason: "NotFound", message: message)
     }
 
-    private func methodNotAllowed(_ request: Request) -> Response {
-        Responses.status(.methodNotAllowed, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource: \(request.method.rawValue) \(request.uri.path)")
+    private func methodNotAllowed(_ request: Request, path: String) -> Response {
+        Responses.status(.methodNotAllowed, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource: \(request.method.rawValue) \(path)")
     }
 
     static let auditID = HTTPFields.Element.Name("Audit-Id")!
