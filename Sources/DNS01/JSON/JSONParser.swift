@@ -90,13 +90,14 @@ struct JSONParser {
     private mutating func object() throws(JSONParseError) -> ConfigValue {
         try enter()
         index += 1  // {
-        var fields: [String: ConfigValue] = [:]
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(fields)
+            return .object([:])
         }
+        // Members are collected first so the dictionary is made once at its final size.
+        var members: [(String, ConfigValue)] = []
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("unexpected \(describe(index)); expected an object key (a string)") }
@@ -106,15 +107,16 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             let start = index
-            fields[key] = try value()
-            if depth == 1, members != nil { members?[key] = start..<index }
+            members.append((key, try value()))
+            if depth == 1, self.members != nil { self.members?[key] = start..<index }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(fields)
+                // Duplicate keys: the last one wins, as in Go's encoding/json.
+                return .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
             default: throw error("unexpected \(describe(index)); expected ',' or '}' in an object")
             }
         }

@@ -6,7 +6,18 @@ import HummingbirdCore
 /// authorized (a resource request under `/apis/<g>/<v>/<resource>`, a non-resource path
 /// otherwise).
 enum Endpoint: Sendable, Equatable {
-    enum HealthCheck: String, Sendable { case healthz, livez, readyz }
+    enum HealthCheck: String, Sendable {
+        case healthz, livez, readyz
+
+        init?(segment: Substring) {
+            switch segment {
+            case "healthz": self = .healthz
+            case "livez": self = .livez
+            case "readyz": self = .readyz
+            default: return nil
+            }
+        }
+    }
 
     /// `/healthz`, `/livez`, `/readyz` and their `/<check>` sub-paths: never authenticated.
     case health(HealthCheck, check: String?)
@@ -25,45 +36,31 @@ enum Endpoint: Sendable, Equatable {
 
     /// The endpoint and its authorization attributes for `method` and `path` (query removed).
     static func classify(method: HTTPRequest.Method, path: String, group: String) -> (Endpoint, AuthorizationAttributes) {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        let verb = method.rawValue.lowercased()
-        let nonResource = AuthorizationAttributes.nonResource(path: path.isEmpty ? "/" : path, verb: verb)
-
-        if let first = segments.first, let check = HealthCheck(rawValue: String(first)), segments.count <= 2 {
-            return (.health(check, check: segments.count == 2 ? String(segments[1]) : nil), nonResource)
-        }
-        switch segments.count {
-        case 1 where segments[0] == "version": return (.version, nonResource)
-        case 1 where segments[0] == "metrics": return (.metrics, nonResource)
-        case 1 where segments[0] == "apis": return (.groupList, nonResource)
-        case 2 where segments[0] == "apis": return (segments[1] == group ? .group : .unknown, nonResource)
-        case 3 where segments[0] == "apis":
-            return (segments[1] == group && segments[2] == DiscoveryDocuments.version ? .resourceList : .unknown, nonResource)
-        default: break
-        }
-        guard segments.count >= 4, segments[0] == "apis" else { return (.unknown, nonResource) }
-        // /apis/<group>/<version>/<resource>[/<name>[/<subresource>]]: a resource request.
-        let attributes = AuthorizationAttributes.resource(
-            verb: resourceVerb(method: method, hasName: segments.count >= 5),
-            group: String(segments[1]),
-            version: String(segments[2]),
-            resource: String(segments[3]),
-            name: segments.count >= 5 ? String(segments[4]) : nil,
-            subresource: segments.count >= 6 ? String(segments[5]) : nil
-        )
-        let isSolver = segments.count == 4 && segments[1] == group && segments[2] == DiscoveryDocuments.version
-        return (isSolver ? .solver(String(segments[3])) : .unknown, attributes)
+        (endpoint(method: method, path: path, group: group), AuthorizationAttributes(method: method, path: path))
     }
 
-    /// The Kubernetes verb of a resource request.
-    private static func resourceVerb(method: HTTPRequest.Method, hasName: Bool) -> String {
-        switch method {
-        case .get, .head: hasName ? "get" : "list"
-        case .post: "create"
-        case .put: "update"
-        case .patch: "patch"
-        case .delete: hasName ? "delete" : "deletecollection"
-        default: method.rawValue.lowercased()
+    /// What `path` addresses. Cheap on purpose: it runs for every request, and the
+    /// authorization attributes are only worked out when an authorizer needs them.
+    static func endpoint(method: HTTPRequest.Method, path: String, group: String) -> Endpoint {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        if let first = segments.first, segments.count <= 2, let check = HealthCheck(segment: first) {
+            return .health(check, check: segments.count == 2 ? String(segments[1]) : nil)
+        }
+        guard let first = segments.first else { return .unknown }
+        if segments.count == 1 {
+            switch first {
+            case "version": return .version
+            case "metrics": return .metrics
+            case "apis": return .groupList
+            default: return .unknown
+            }
+        }
+        guard first == "apis", segments[1] == group else { return .unknown }
+        switch segments.count {
+        case 2: return .group
+        case 3: return segments[2] == DiscoveryDocuments.version ? .resourceList : .unknown
+        case 4: return segments[2] == DiscoveryDocuments.version ? .solver(String(segments[3])) : .unknown
+        default: return .unknown
         }
     }
 
@@ -85,4 +82,37 @@ enum Endpoint: Sendable, Equatable {
 enum AuthorizationAttributes: Sendable, Hashable {
     case resource(verb: String, group: String, version: String, resource: String, name: String?, subresource: String?)
     case nonResource(path: String, verb: String)
+}
+
+extension AuthorizationAttributes {
+    /// The attributes of a request, the way the Kubernetes API server's RequestInfo works them
+    /// out: `/apis/<group>/<version>/<resource>[/<name>[/<subresource>]]` is a resource
+    /// request; anything else is a non-resource path.
+    init(method: HTTPRequest.Method, path: String) {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard segments.count >= 4, segments[0] == "apis" else {
+            self = .nonResource(path: path.isEmpty ? "/" : path, verb: method.rawValue.lowercased())
+            return
+        }
+        self = .resource(
+            verb: Self.resourceVerb(method: method, hasName: segments.count >= 5),
+            group: String(segments[1]),
+            version: String(segments[2]),
+            resource: String(segments[3]),
+            name: segments.count >= 5 ? String(segments[4]) : nil,
+            subresource: segments.count >= 6 ? String(segments[5]) : nil
+        )
+    }
+
+    /// The Kubernetes verb of a resource request.
+    private static func resourceVerb(method: HTTPRequest.Method, hasName: Bool) -> String {
+        switch method {
+        case .get, .head: hasName ? "get" : "list"
+        case .post: "create"
+        case .put: "update"
+        case .patch: "patch"
+        case .delete: hasName ? "delete" : "deletecollection"
+        default: method.rawValue.lowercased()
+        }
+    }
 }

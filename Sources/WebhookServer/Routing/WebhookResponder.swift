@@ -40,11 +40,11 @@ struct WebhookResponder: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let path = request.uri.path
-        let (endpoint, attributes) = Endpoint.classify(method: request.method, path: path, group: groupName)
+        let endpoint = Endpoint.endpoint(method: request.method, path: path, group: groupName)
 
         metrics.requestStarted()
         var user: UserIdentity?
-        let response = await answer(request, path: path, endpoint: endpoint, attributes: attributes, user: &user, logger: logger)
+        let response = await answer(request, path: path, endpoint: endpoint, user: &user, logger: logger)
         let elapsed = clock.now - started
         metrics.requestFinished(endpoint: endpoint.metricLabel, code: response.status.code, duration: elapsed)
 
@@ -59,7 +59,7 @@ struct WebhookResponder: Sendable {
         return response
     }
 
-    private func answer(_ request: Request, path: String, endpoint: Endpoint, attributes: AuthorizationAttributes, user: inout UserIdentity?, logger: Logger) async -> Response {
+    private func answer(_ request: Request, path: String, endpoint: Endpoint, user: inout UserIdentity?, logger: Logger) async -> Response {
         if case .health(let check, let only) = endpoint {
             guard request.method == .get || request.method == .head else { return methodNotAllowed(request, path: path) }
             return health.respond(check, only: only, verbose: request.uri.queryParameters["verbose"] != nil)
@@ -80,7 +80,8 @@ struct WebhookResponder: Sendable {
         guard let identity = user else { return Responses.unauthorized }
 
         do {
-            if case .denied(let reason) = try await authorizer.authorize(identity, attributes) {
+            if case .denied(let reason) = try await authorizer.authorize(identity, AuthorizationAttributes(method: request.method, path: path)) {
+                let attributes = AuthorizationAttributes(method: request.method, path: path)
                 let message = Authorizer.forbiddenMessage(user: identity, attributes: attributes, reason: reason)
                 metrics.authorizationDenied(kind: { if case .resource = attributes { "resource" } else { "nonresource" } }())
                 logger.info("forbidden", metadata: ["user": "\(identity.name)", "message": "\(message)"])
