@@ -17,6 +17,7 @@ struct ServeBench: AsyncParsableCommand {
     @Option(help: "Seconds of load per connection count and server.") var seconds = 5.0
     @Option(help: "Comma-separated connection counts.") var connections = "1,16,64"
     @Option(help: "Start-up measurements (the median is reported).") var startRounds = 7
+    @Option(help: "Rounds per connection count, bare and serve alternating; medians are reported.") var rounds = 3
 
     func run() async throws {
         let pki = try makePKI()
@@ -36,28 +37,34 @@ struct ServeBench: AsyncParsableCommand {
 
         let counts = connections.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let duration = Duration.milliseconds(Int64(seconds * 1000))
-        say("Present+CleanUp through serve (memory provider) vs a bare SwiftNIO TLS server, \(seconds) s each, keep-alive TLS 1.3")
+        say("Present+CleanUp through serve (memory provider) vs a bare SwiftNIO TLS server, keep-alive TLS 1.3")
+        say("\(rounds) rounds of \(seconds) s per server and connection count, alternating; each figure is the median over rounds")
         say("conns  server     req/s      p50 ms   p99 ms   failures   serve/bare req/s   p99 added ms")
         var peakRSS = idleRSS
         for count in counts {
-            let bare = ServeLoadGenerator(port: baseline.port, path: "/", tls: client, successMarker: "\"success\":true")
-            let serve = ServeLoadGenerator(port: webhook.port, path: "/apis/acme.example.com/v1alpha1/memory", tls: client, successMarker: "\"success\":true")
-            let bareResult = try await bare.run(connections: count, duration: duration, bodies: Self.bodies)
-            let pid = webhook.process.processIdentifier
-            let sampler = Task { () -> Int in
-                var peak = 0
-                while !Task.isCancelled {
-                    peak = max(peak, ChildProcess.residentKilobytes(pid: pid))
-                    try? await Task.sleep(for: .milliseconds(50))
+            var bareRounds: [ServeLoadGenerator.Result] = []
+            var serveRounds: [ServeLoadGenerator.Result] = []
+            for _ in 0..<rounds {
+                let bare = ServeLoadGenerator(port: baseline.port, path: "/", tls: client, successMarker: "\"success\":true")
+                let serve = ServeLoadGenerator(port: webhook.port, path: "/apis/acme.example.com/v1alpha1/memory", tls: client, successMarker: "\"success\":true")
+                bareRounds.append(try await bare.run(connections: count, duration: duration, bodies: Self.bodies))
+                let pid = webhook.process.processIdentifier
+                let sampler = Task { () -> Int in
+                    var peak = 0
+                    while !Task.isCancelled {
+                        peak = max(peak, ChildProcess.residentKilobytes(pid: pid))
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                    return peak
                 }
-                return peak
+                serveRounds.append(try await serve.run(connections: count, duration: duration, bodies: Self.bodies))
+                sampler.cancel()
+                peakRSS = max(peakRSS, await sampler.value)
             }
-            let serveResult = try await serve.run(connections: count, duration: duration, bodies: Self.bodies)
-            sampler.cancel()
-            peakRSS = max(peakRSS, await sampler.value)
-            say(row(count, "bare", bareResult, ratio: nil, added: nil))
-            say(row(count, "serve", serveResult, ratio: serveResult.requestsPerSecond / bareResult.requestsPerSecond,
-                      added: (serveResult.percentile(0.99) - bareResult.percentile(0.99)).milliseconds))
+            let ratios = zip(serveRounds, bareRounds).map { $0.requestsPerSecond / $1.requestsPerSecond }
+            let added = zip(serveRounds, bareRounds).map { ($0.percentile(0.99) - $1.percentile(0.99)).milliseconds }
+            say(row(count, "bare", Summary(bareRounds), ratio: nil, added: nil))
+            say(row(count, "serve", Summary(serveRounds), ratio: median(ratios), added: median(added)))
         }
         say("RSS of serve: idle \(idleRSS / 1024) MB, peak under load \(peakRSS / 1024) MB (goals: <= 20 MB / <= 60 MB)")
         webhook.stop()
@@ -120,15 +127,38 @@ struct ServeBench: AsyncParsableCommand {
         return files
     }
 
-    private func row(_ count: Int, _ name: String, _ result: ServeLoadGenerator.Result, ratio: Double?, added: Double?) -> String {
+    /// Medians over rounds of one server at one connection count.
+    struct Summary {
+        var requestsPerSecond: Double
+        var p50: Double
+        var p99: Double
+        var failures: Int
+
+        init(_ rounds: [ServeLoadGenerator.Result]) {
+            requestsPerSecond = median(rounds.map(\.requestsPerSecond))
+            p50 = median(rounds.map { $0.percentile(0.5).milliseconds })
+            p99 = median(rounds.map { $0.percentile(0.99).milliseconds })
+            failures = rounds.reduce(0) { $0 + $1.failures }
+        }
+    }
+
+    private func row(_ count: Int, _ name: String, _ result: Summary, ratio: Double?, added: Double?) -> String {
         let columns = [
             String(count).padded(6), name.padded(7), format(result.requestsPerSecond, digits: 0).leftPadded(9),
-            format(result.percentile(0.5).milliseconds).leftPadded(11), format(result.percentile(0.99).milliseconds).leftPadded(8),
+            format(result.p50).leftPadded(11), format(result.p99).leftPadded(8),
             String(result.failures).leftPadded(10), (ratio.map { format($0 * 100, digits: 0) + " %" } ?? "").leftPadded(18),
             (added.map { format($0) } ?? "").leftPadded(14),
         ]
         return columns.joined(separator: " ")
     }
+}
+
+/// The middle value (the mean of the middle two for an even count).
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 extension Duration {
