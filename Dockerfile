@@ -28,7 +28,8 @@ RUN if [ -f Package.resolved ]; then \
     fi
 
 COPY . .
-RUN swift build -c release --static-swift-stdlib --product dns01-webhook
+# scripts/build-release: the release flags (static stdlib, function sections; docs/memory.md).
+RUN scripts/build-release --product dns01-webhook
 
 # Stage the binary plus any resource bundles SwiftPM produced next to it.
 RUN set -eu; \

@@ -8,6 +8,22 @@ let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+// How the shipped binary is linked (release only; docs/memory.md says why and what each saves):
+// lld, packed relative relocations (DT_RELR: glibc >= 2.36 at run time), no dynamic symbol
+// table for the program's own symbols, and the functions `serve` runs placed together
+// (Link/hot-functions.order, from scripts/generate-order-file, a stale list is harmless; and
+// Link/private-functions.ld for the functions that have no symbol to order by).
+let webhookLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags([
+        "-use-ld=lld",
+        "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+        "-Xlinker", "--no-export-dynamic",
+        "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/dns01-webhook/Link/hot-functions.order",
+        "-Xlinker", "--no-warn-symbol-ordering",
+        "-Xlinker", "-T\(Context.packageDirectory)/Sources/dns01-webhook/Link/private-functions.ld",
+    ], .when(platforms: [.linux], configuration: .release)),
+]
+
 let package = Package(
     name: "dns01-webhook",
     platforms: [.macOS(.v15)],
@@ -167,7 +183,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            exclude: ["Link"],
+            swiftSettings: strict,
+            linkerSettings: webhookLinkerSettings
         ),
 
         .executableTarget(

@@ -8,7 +8,7 @@ import NIOSSL
 /// connections, next to a bare SwiftNIO TLS server answering a fixed body in the same run;
 /// resident memory idle and under load; process start to `/readyz` 200. Prints figures only.
 ///
-/// Run from the repository root after `swift build -c release`:
+/// Run from the repository root after `scripts/build-release` (the shipped build, docs/memory.md):
 /// `.build/release/dns01-bench serve --binary .build/release/dns01-webhook`
 struct ServeBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Requests/s, latency, RSS and start-up time of `dns01-webhook serve` against a bare SwiftNIO TLS server.")
