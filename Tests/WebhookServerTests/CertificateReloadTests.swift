@@ -97,4 +97,27 @@ struct CertificateReloadTests {
             #expect(try await send(.GET, server.url + "/readyz").status == 200)
         }
     }
+
+    @Test("a client CA file given by flag is re-read when it changes; an unusable one keeps the CAs in force")
+    func clientCAFileReload() async throws {
+        let pki = TestPKI.shared
+        let caFile = try makeTemporaryDirectory("client-ca") + "/ca.crt"
+        try FileManager.default.copyItem(atPath: pki["wrongCACert"], toPath: caFile)
+        var options = ServerOptions()
+        options.authentication = AuthenticationFlags(clientCAFile: caFile, skipLookup: true)
+        try await withWebhookServer(options) { server in
+            let discovery = server.url + "/apis/acme.example.com/v1alpha1"
+            // alice's certificate is from the cluster CA, which the file does not hold yet.
+            #expect(try await send(.GET, discovery, as: .alice).status == 401)
+
+            try replace(caFile, with: pki["clusterCACert"])
+            #expect(try await eventually(timeout: .seconds(10)) { try await send(.GET, discovery, as: .alice).status == 200 })
+
+            let garbage = caFile + ".garbage"
+            try "not a certificate\n".write(toFile: garbage, atomically: true, encoding: .utf8)
+            try replace(caFile, with: garbage)
+            #expect(try await eventually(timeout: .seconds(10)) { server.logs.text.contains("a CA file given by flag cannot be used") })
+            #expect(try await send(.GET, discovery, as: .alice).status == 200)
+        }
+    }
 }

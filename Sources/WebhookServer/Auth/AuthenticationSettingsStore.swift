@@ -1,13 +1,18 @@
 import Logging
 import Synchronization
 
-/// The authentication settings in force, swapped atomically when the ConfigMap changes.
-/// Requests read `current` on every call; it is a lock and a struct copy.
+/// The authentication settings in force, swapped atomically when the ConfigMap or a CA file
+/// given by flag changes. Requests read `current` on every call; it is a lock and a struct copy.
 final class AuthenticationSettingsStore: Sendable {
     private struct State {
         var settings: AuthenticationSettings
         /// Why the settings are not (yet) usable; `nil` once they are.
         var unavailableReason: String?
+        /// The ConfigMap last applied, so a CA file reload keeps what it contributed.
+        var configMapData: [String: String]?
+        var configMapSource: String?
+        /// The last CA file reload failure, logged once rather than on every poll.
+        var lastFileFailure: String?
     }
 
     let flags: AuthenticationFlags
@@ -43,11 +48,44 @@ final class AuthenticationSettingsStore: Sendable {
                 let changed = state.settings.requestHeader != settings.requestHeader || state.settings.clientCA != settings.clientCA
                 if changed { state.settings = settings }
                 state.unavailableReason = nil
+                state.configMapData = configMapData
+                state.configMapSource = source
                 return changed
             }
             if changed { logSettings(settings) }
         } catch {
             logger.error("ignoring an unusable authentication ConfigMap; keeping the previous settings", metadata: ["source": "\(source)", "error": "\(error)"])
+        }
+    }
+
+    /// Re-reads `--client-ca-file` and `--requestheader-client-ca-file` (mounted Secrets and
+    /// ConfigMaps are rotated in place) and swaps the settings when a CA changed. An unreadable
+    /// or malformed file keeps the settings in force, so a rotation caught half-way cannot lock
+    /// clients out; the next poll tries again.
+    func reloadFlagFiles() {
+        guard flags.clientCAFile != nil || flags.requestHeaderClientCAFile != nil else { return }
+        let (configMapData, configMapSource, generation) = state.withLock { ($0.configMapData, $0.configMapSource, $0.settings.generation + 1) }
+        do {
+            let settings = try AuthenticationSettingsBuilder.build(
+                flags: flags, configMapData: configMapData, generation: generation,
+                source: configMapSource.map { "flags and \($0)" } ?? "flags"
+            )
+            let changed = state.withLock { state -> Bool in
+                state.lastFileFailure = nil
+                guard state.settings.requestHeader != settings.requestHeader || state.settings.clientCA != settings.clientCA else { return false }
+                state.settings = settings
+                return true
+            }
+            if changed { logSettings(settings) }
+        } catch {
+            let message = "\(error)"
+            let isNew = state.withLock { state -> Bool in
+                defer { state.lastFileFailure = message }
+                return state.lastFileFailure != message
+            }
+            if isNew {
+                logger.warning("a CA file given by flag cannot be used; keeping the current authentication settings", metadata: ["error": "\(message)"])
+            }
         }
     }
 

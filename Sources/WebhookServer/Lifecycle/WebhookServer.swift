@@ -90,7 +90,7 @@ public struct WebhookServer: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        var services: [any Service] = [ServingCertificateReloader(store: certificates, interval: configuration.certificateReloadInterval)]
+        var services: [any Service] = [ServingCertificateReloader(store: certificates, authentication: authentication, interval: configuration.certificateReloadInterval)]
         if let kubernetes, !configuration.authentication.skipLookup, !configuration.authentication.coversEverything {
             services.append(AuthenticationConfigWatcher(client: kubernetes, store: authentication, logger: logger))
         }

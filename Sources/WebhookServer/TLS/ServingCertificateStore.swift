@@ -58,10 +58,12 @@ final class ServingCertificateStore: Sendable {
     }
 }
 
-/// Polls the certificate files (Kubernetes updates a mounted Secret by swapping a symlink,
-/// which file-event APIs report unreliably; two small reads a second cost nothing).
+/// Polls the serving certificate and the CA files given by flag (Kubernetes updates a mounted
+/// Secret or ConfigMap by swapping a symlink, which file-event APIs report unreliably; a few
+/// small reads a second cost nothing).
 struct ServingCertificateReloader: Service, CustomStringConvertible {
     let store: ServingCertificateStore
+    let authentication: AuthenticationSettingsStore
     let interval: Duration
 
     var description: String { "ServingCertificateReloader(\(store.certificateFile))" }
@@ -72,6 +74,7 @@ struct ServingCertificateReloader: Service, CustomStringConvertible {
                 while true {
                     try await Task.sleep(for: interval)
                     store.reloadIfChanged()
+                    authentication.reloadFlagFiles()
                 }
             }
         } catch is CancellationError {
