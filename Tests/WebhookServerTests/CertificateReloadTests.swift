@@ -116,7 +116,7 @@ struct CertificateReloadTests {
             let garbage = caFile + ".garbage"
             try "not a certificate\n".write(toFile: garbage, atomically: true, encoding: .utf8)
             try replace(caFile, with: garbage)
-            #expect(try await eventually(timeout: .seconds(10)) { server.logs.text.contains("a CA file given by flag cannot be used") })
+            #expect(await eventually(timeout: .seconds(10)) { server.logs.text.contains("a CA file given by flag cannot be used") })
             #expect(try await send(.GET, discovery, as: .alice).status == 200)
         }
     }

@@ -91,6 +91,46 @@ struct RequestDeadlinesTests {
         #expect(workCancelled.withLock { $0 })
     }
 
+    @Test("on a connection, cancelling the connection answers its request at once and cancels the work")
+    func connectionCancelled() async throws {
+        let deadlines = RequestDeadlines(timeout: .seconds(30))
+        let connection = ConnectionCancellation()
+        let workCancelled = Mutex(false)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let request = Task {
+            await ConnectionCancellation.$current.withValue(connection) {
+                await deadlines.run { () -> Bool in
+                    do {
+                        try await Task.sleep(for: .seconds(30))
+                    } catch {
+                        workCancelled.withLock { $0 = true }
+                    }
+                    return true
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        connection.cancel()
+        guard case .timedOut = await request.value else {
+            Issue.record("expected the request to end when its connection was cancelled")
+            return
+        }
+        #expect(clock.now - started < .seconds(5))
+        for _ in 0..<200 where !workCancelled.withLock({ $0 }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(workCancelled.withLock { $0 })
+        // A connection cancelled before its next request starts: that request ends at once.
+        let next = await ConnectionCancellation.$current.withValue(connection) {
+            await deadlines.run { () -> Bool in (try? await Task.sleep(for: .seconds(30))) != nil }
+        }
+        guard case .timedOut = next else {
+            Issue.record("expected a request on a cancelled connection to end at once")
+            return
+        }
+    }
+
     @Test("thousands of concurrent requests, fast and slow, each get their own answer")
     func manyConcurrent() async {
         let deadlines = RequestDeadlines(timeout: .milliseconds(300))

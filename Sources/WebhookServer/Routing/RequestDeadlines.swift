@@ -54,13 +54,17 @@ final class RequestDeadlines: Sendable {
     func run<Value: Sendable>(_ work: @escaping @Sendable () async -> Value) async -> DeadlineOutcome<Value> {
         let race = Race<Value>()
         let id = add { race.timeOut() }
-        let outcome = await withTaskCancellationHandler {
+        defer { remove(id) }
+        if let connection = ConnectionCancellation.current {
+            connection.set { race.timeOut() }
+            defer { connection.clear() }
+            return await withCheckedContinuation { race.start($0, work) }
+        }
+        return await withTaskCancellationHandler {
             await withCheckedContinuation { race.start($0, work) }
         } onCancel: {
             race.timeOut()
         }
-        remove(id)
-        return outcome
     }
 
     /// Deadlines neither expired nor finished (for tests).
@@ -188,5 +192,43 @@ private final class Race<Value: Sendable>: Sendable {
             }
         }
         continuation?.resume(returning: .finished(value))
+    }
+}
+
+/// Cancellation of a connection's task, passed on to the request it is working on.
+///
+/// One cancellation handler per connection instead of one per request: a handler is a record
+/// on the task that every suspension of a task with an executor preference walks, and pushing
+/// and popping one per request was measurable. Requests of a connection run one at a time.
+final class ConnectionCancellation: Sendable {
+    @TaskLocal static var current: ConnectionCancellation?
+
+    private struct State {
+        var cancelled = false
+        var onCancel: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+
+    /// Runs `handler` when the connection is cancelled (at once if it already is) until
+    /// `clear()`.
+    func set(_ handler: @escaping @Sendable () -> Void) {
+        let cancelled = state.withLock { state -> Bool in
+            state.onCancel = handler
+            return state.cancelled
+        }
+        if cancelled { handler() }
+    }
+
+    func clear() {
+        state.withLock { $0.onCancel = nil }
+    }
+
+    func cancel() {
+        let handler = state.withLock { state -> (@Sendable () -> Void)? in
+            state.cancelled = true
+            return state.onCancel
+        }
+        handler?()
     }
 }

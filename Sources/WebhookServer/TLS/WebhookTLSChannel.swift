@@ -41,12 +41,19 @@ struct WebhookTLSChannel<Base: HTTPChannelHandler>: ServerChildChannel, HTTPChan
         // HTTP1Channel answers a connection's requests in this task, so they all see the peer,
         // and they run on the connection's own event loop.
         let executor = executors[value.channel.eventLoop]
-        await TLSPeer.$current.withValue(value.peer) {
-            await EventLoopTaskExecutor.$current.withValue(executor) {
-                await withTaskExecutorPreference(executor) {
-                    await base.handle(value: value.base, logger: logger)
+        let cancellation = ConnectionCancellation()
+        await withTaskCancellationHandler {
+            await TLSPeer.$current.withValue(value.peer) {
+                await EventLoopTaskExecutor.$current.withValue(executor) {
+                    await ConnectionCancellation.$current.withValue(cancellation) {
+                        await withTaskExecutorPreference(executor) {
+                            await base.handle(value: value.base, logger: logger)
+                        }
+                    }
                 }
             }
+        } onCancel: {
+            cancellation.cancel()
         }
     }
 }
