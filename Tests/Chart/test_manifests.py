@@ -190,7 +190,7 @@ def test_no_disruption_budget_for_one_replica() -> None:
 def test_resources_sized_from_the_footprint(any_rendering: Rendered) -> None:
     res = any_rendering.container["resources"]
     assert res["requests"]["cpu"] == "20m"
-    assert res["requests"]["memory"] == "48Mi"
+    assert res["requests"]["memory"] == "32Mi"
     assert res["limits"]["memory"] == "128Mi"
     assert "cpu" not in res["limits"], "no CPU limit by default (see values.yaml)"
 
