@@ -222,7 +222,7 @@ let package = Package(
         // MARK: Tests
         // Shared by the test targets: starting peers (moto, the AliDNS emulator, Knot, the CLI).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "DNS01Tests", dependencies: ["DNS01", "MemoryProvider"], swiftSettings: strict),
+        .testTarget(name: "DNS01Tests", dependencies: ["DNS01", "MemoryProvider", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigLoadingTests", dependencies: ["ConfigLoading", "DNS01"], swiftSettings: strict),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
         .testTarget(

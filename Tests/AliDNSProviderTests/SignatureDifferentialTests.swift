@@ -15,18 +15,6 @@ struct SignatureDifferentialTests {
         "é", "ü", "ß", "中", "文", "日", "😀", "🇨🇳", "e\u{301}", "\t", "%20", "%2A", "%7E",
     ]
 
-    /// A deterministic generator, so a failure reproduces.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func text(_ random: inout SplitMix64, maxLength: Int) -> String {
         (0..<Int.random(in: 0...maxLength, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
     }
@@ -38,7 +26,7 @@ struct SignatureDifferentialTests {
     }
 
     static func cases(count: Int) -> [Case] {
-        var random = SplitMix64(state: 20_160_223)
+        var random = SplitMix64(seed: 20_160_223)
         return (0..<count).map { index in
             var parameters = [
                 RPCParameter("Action", ["AddDomainRecord", "DescribeDomainRecords", "DeleteDomainRecord"].randomElement(using: &random)!),

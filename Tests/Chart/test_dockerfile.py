@@ -55,7 +55,12 @@ def test_multi_stage_swift_build() -> None:
     build_image = resolve(s[0][0][1].split()[0])
     assert re.fullmatch(r"swift:6\.\d+(\.\d+)?(-[a-z0-9]+)?", build_image), build_image
     runs = " ".join(rest for word, rest in s[0] if word == "RUN")
-    assert "swift build -c release --static-swift-stdlib --product dns01-webhook" in runs
+    # The image is built by scripts/build-release, the same script CI builds with: a static
+    # release build with function sections (docs/memory.md).
+    assert "scripts/build-release --product dns01-webhook" in runs
+    script = (REPO / "scripts" / "build-release").read_text()
+    assert re.search(r"swift build -c release --static-swift-stdlib\b", script), script
+    assert "-function-sections" in script
 
 
 def test_build_image_matches_the_package_tools_version() -> None:

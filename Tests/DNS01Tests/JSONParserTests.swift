@@ -1,6 +1,7 @@
 import DNS01
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("JSON parsing and writing of ConfigValue")
 struct JSONParserTests {
@@ -110,7 +111,7 @@ struct JSONParserTests {
     /// reads back to the same values.
     @Test("random documents agree with JSONSerialization both ways")
     func differential() throws {
-        var generator = SeededGenerator(seed: 0x5eed_1234)
+        var generator = SplitMix64(seed: 0x5eed_1234)
         for _ in 0..<400 {
             let value = ConfigValue.random(depth: 0, using: &generator)
             let foundationBytes = try JSONSerialization.data(withJSONObject: value.foundationObject, options: [.fragmentsAllowed])
@@ -136,21 +137,8 @@ struct JSONParserTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failing document can be reproduced.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension ConfigValue {
-    static func random(depth: Int, using generator: inout SeededGenerator) -> ConfigValue {
+    static func random(depth: Int, using generator: inout SplitMix64) -> ConfigValue {
         let choice = Int.random(in: 0..<(depth >= 4 ? 4 : 6), using: &generator)
         switch choice {
         case 0: return .null
@@ -170,7 +158,7 @@ extension ConfigValue {
         }
     }
 
-    private static func randomString(using generator: inout SeededGenerator) -> String {
+    private static func randomString(using generator: inout SplitMix64) -> String {
         let pool: [Character] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "✓", "😀", "\u{FFFD}", "中"]
         return String((0..<Int.random(in: 0...12, using: &generator)).map { _ in pool.randomElement(using: &generator)! })
     }

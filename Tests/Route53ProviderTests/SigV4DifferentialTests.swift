@@ -97,19 +97,6 @@ struct GeneratedRequest {
     }
 }
 
-/// A deterministic generator, so a failing case can be reproduced by its index.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A peer that answers one JSON line per JSON line on stdin (the SigV4 oracle).
 final class LineOracle: @unchecked Sendable {
     // @unchecked: used from one test at a time; the pipes are set once.

@@ -54,10 +54,7 @@ struct RequestDeadlinesTests {
             Issue.record("expected a timeout, got \(outcome)")
             return
         }
-        for _ in 0..<200 where !sawCancellation.withLock({ $0 }) {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(sawCancellation.withLock { $0 })
+        #expect(try await becomesTrue(sawCancellation))
     }
 
     @Test("a cancelled request is answered at once and its work cancelled")
@@ -67,14 +64,7 @@ struct RequestDeadlinesTests {
         let started = clock.now
         let workCancelled = Mutex(false)
         let request = Task {
-            await deadlines.run { () -> Bool in
-                do {
-                    try await Task.sleep(for: .seconds(30))
-                } catch {
-                    workCancelled.withLock { $0 = true }
-                }
-                return true
-            }
+            await deadlines.run { await cancellableWork(recordingIn: workCancelled) }
         }
         try await Task.sleep(for: .milliseconds(50))
         request.cancel()
@@ -85,10 +75,7 @@ struct RequestDeadlinesTests {
         }
         #expect(clock.now - started < .seconds(5))
         #expect(deadlines.pendingCount == 0)
-        for _ in 0..<200 where !workCancelled.withLock({ $0 }) {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(workCancelled.withLock { $0 })
+        #expect(try await becomesTrue(workCancelled))
     }
 
     @Test("on a connection, cancelling the connection answers its request at once and cancels the work")
@@ -100,14 +87,7 @@ struct RequestDeadlinesTests {
         let started = clock.now
         let request = Task {
             await ConnectionCancellation.$current.withValue(connection) {
-                await deadlines.run { () -> Bool in
-                    do {
-                        try await Task.sleep(for: .seconds(30))
-                    } catch {
-                        workCancelled.withLock { $0 = true }
-                    }
-                    return true
-                }
+                await deadlines.run { await cancellableWork(recordingIn: workCancelled) }
             }
         }
         try await Task.sleep(for: .milliseconds(50))
@@ -117,10 +97,7 @@ struct RequestDeadlinesTests {
             return
         }
         #expect(clock.now - started < .seconds(5))
-        for _ in 0..<200 where !workCancelled.withLock({ $0 }) {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(workCancelled.withLock { $0 })
+        #expect(try await becomesTrue(workCancelled))
         // A connection cancelled before its next request starts: that request ends at once.
         let next = await ConnectionCancellation.$current.withValue(connection) {
             await deadlines.run { () -> Bool in (try? await Task.sleep(for: .seconds(30))) != nil }
@@ -158,6 +135,24 @@ struct RequestDeadlinesTests {
         }
         #expect(deadlines.pendingCount == 0)
     }
+}
+
+/// Whether `flag` is set within two seconds (the work's cancellation lands on another task).
+private func becomesTrue(_ flag: borrowing Mutex<Bool>) async throws -> Bool {
+    for _ in 0..<200 where !flag.withLock({ $0 }) {
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    return flag.withLock { $0 }
+}
+
+/// Work that sleeps 30 s unless cancelled, and records that it was.
+private func cancellableWork(recordingIn flag: borrowing Mutex<Bool>) async -> Bool {
+    do {
+        try await Task.sleep(for: .seconds(30))
+    } catch {
+        flag.withLock { $0 = true }
+    }
+    return true
 }
 
 /// A short busy wait standing in for blocking work.
