@@ -72,6 +72,8 @@ final class AuthenticationSettingsStore: Sendable {
             )
             let changed = state.withLock { state -> Bool in
                 state.lastFileFailure = nil
+                // A ConfigMap applied meanwhile wins; the next poll builds on it.
+                guard state.settings.generation == generation - 1 else { return false }
                 guard state.settings.requestHeader != settings.requestHeader || state.settings.clientCA != settings.clientCA else { return false }
                 state.settings = settings
                 return true
