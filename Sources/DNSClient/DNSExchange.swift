@@ -5,16 +5,40 @@ import NIOPosix
 /// Sends DNS messages to one server over UDP (falling back to TCP when the answer is
 /// truncated) or over TCP directly, each exchange bounded by `timeout`.
 public struct DNSExchange: Sendable {
-    public let server: SocketAddress
+    /// The server as given (`HOST:PORT`).
+    public let host: String
+    public let port: Int
     public let timeout: Duration
     private let group: any EventLoopGroup
+    /// The address when `host` is an IP address; a name is resolved at each exchange.
+    private let literalAddress: SocketAddress?
 
-    /// `hostAndPort` is `HOST:PORT`, `[IPv6]:PORT` or a bare host (port 53).
+    /// `hostAndPort` is `HOST:PORT`, `[IPv6]:PORT` or a bare host (port 53). A host name is
+    /// resolved when a message is sent, off the event loops (the resolver blocks, and requests
+    /// run on event loops), so creating an exchange never waits on DNS.
     public init(hostAndPort: String, timeout: Duration = .seconds(3), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         let (host, port) = try Self.split(hostAndPort)
-        self.server = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        self.host = host
+        self.port = port
+        self.literalAddress = try? SocketAddress(ipAddress: host, port: port)
         self.timeout = timeout
         self.group = group
+    }
+
+    /// The server as messages name it: `HOST:PORT` (`[IPv6]:PORT`).
+    public var serverName: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// The server's address: the IP given, or the host name resolved on NIO's thread pool.
+    public func serverAddress() async throws -> SocketAddress {
+        if let literalAddress { return literalAddress }
+        let (host, port) = (self.host, self.port)
+        do {
+            return try await NIOThreadPool.singleton.runIfActive {
+                try SocketAddress.makeAddressResolvingHost(host, port: port)
+            }
+        } catch {
+            throw DNSClientError("cannot resolve nameserver \"\(host)\": \(error)")
+        }
     }
 
     /// Sends `message` over UDP; when the answer has TC set, asks again over TCP.
@@ -36,7 +60,7 @@ public struct DNSExchange: Sendable {
     /// answers it (same ID, QR set). The raw forms exist for TSIG, which signs exact bytes.
     public func exchangeUDP(_ query: [UInt8]) async throws -> [UInt8] {
         guard query.count >= 12 else { throw DNSClientError("query shorter than a DNS header") }
-        let server = self.server
+        let server = try await serverAddress()
         let bindHost = server.protocol == .inet6 ? "::" : "0.0.0.0"
         return try await withDeadline(timeout, what: "UDP query to \(server)") {
             let channel = try await DatagramBootstrap(group: self.group)
@@ -62,7 +86,7 @@ public struct DNSExchange: Sendable {
     public func exchangeTCP(_ query: [UInt8]) async throws -> [UInt8] {
         guard query.count >= 12 else { throw DNSClientError("query shorter than a DNS header") }
         guard query.count <= Int(UInt16.max) else { throw DNSClientError("query too large for TCP") }
-        let server = self.server
+        let server = try await serverAddress()
         return try await withDeadline(timeout, what: "TCP query to \(server)") {
             let channel = try await ClientBootstrap(group: self.group)
                 .connect(to: server) { channel in

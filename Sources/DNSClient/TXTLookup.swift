@@ -27,7 +27,7 @@ extension DNSExchange {
         case .nameError:
             return .nameDoesNotExist
         default:
-            throw DNSClientError("\(server) answered \(answer.flags.responseCode) for TXT \(canonical(name))")
+            throw DNSClientError("\(serverName) answered \(answer.flags.responseCode) for TXT \(canonical(name))")
         }
     }
 

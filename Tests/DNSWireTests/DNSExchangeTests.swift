@@ -51,6 +51,27 @@ struct DNSExchangeTests {
         }
     }
 
+    @Test("a nameserver given by host name is resolved when used, not when the exchange is made")
+    func hostName() async throws {
+        try await withKnot { knot in
+            let exchange = try DNSExchange(hostAndPort: "localhost:\(knot.port)", timeout: Self.patience)
+            let address = try await exchange.serverAddress()
+            #expect(["127.0.0.1", "::1"].contains(address.ipAddress ?? ""))
+            // Knot listens on 127.0.0.1 only; where localhost resolves to ::1 first, the
+            // resolution above is the whole check.
+            if address.ipAddress == "127.0.0.1" {
+                #expect(Set(try await exchange.txtLookup("_acme-challenge.www.example.com.").values) == ["one", "twoparts"])
+            }
+        }
+        // Making an exchange for a name that does not resolve succeeds; using it says why not.
+        let unresolvable = try DNSExchange(hostAndPort: "no-such-host.invalid:53", timeout: .seconds(2))
+        await #expect {
+            try await unresolvable.txtLookup("example.com")
+        } throws: { error in
+            "\(error)".contains("cannot resolve nameserver \"no-such-host.invalid\"")
+        }
+    }
+
     @Test("a refused query is an error naming the rcode")
     func refused() async throws {
         try await withKnot { knot in
