@@ -1,7 +1,6 @@
 import Foundation
-import HTTPTypes
-import HummingbirdCore
 import Logging
+import NIOHTTP1
 
 /// Authenticates a request in the Kubernetes order: front proxy (request-header), then a
 /// client-CA certificate, then a bearer token by TokenReview. The first that accepts wins; if
@@ -20,11 +19,11 @@ struct Authenticator: Sendable {
     /// A connection's certificate verdict is re-computed after this long (certificates expire).
     var verdictMaximumAge: Duration = .seconds(60)
 
-    func authenticate(_ request: Request, peer: TLSPeer?) async -> Outcome {
+    func authenticate(_ request: WebhookRequest) async -> Outcome {
         let settings = settings.current
         var failures: [String] = []
 
-        if let peer, peer.presentedCertificate {
+        if let peer = request.peer, peer.presentedCertificate {
             let verdict = await certificateVerdict(peer: peer, settings: settings)
             switch verdict.frontProxy {
             case .verified:
@@ -80,32 +79,26 @@ struct Authenticator: Sendable {
     }
 
     /// The user the front proxy names in its headers; `nil` without a username.
-    static func frontProxyUser(_ headers: HTTPFields, settings: RequestHeaderSettings) -> UserIdentity? {
-        guard let name = settings.usernameHeaders.lazy.compactMap({ Self.values(headers, $0).first(where: { !$0.isEmpty }) }).first else {
+    static func frontProxyUser(_ headers: HTTPHeaders, settings: RequestHeaderSettings) -> UserIdentity? {
+        guard let name = settings.usernameHeaders.lazy.compactMap({ headers[$0].first(where: { !$0.isEmpty }) }).first else {
             return nil
         }
-        let groups = settings.groupHeaders.flatMap { Self.values(headers, $0) }
-        let uid = settings.uidHeaders.lazy.compactMap { Self.values(headers, $0).first }.first
+        let groups = settings.groupHeaders.flatMap { headers[$0] }
+        let uid = settings.uidHeaders.lazy.compactMap { headers[$0].first }.first
         var extra: [String: [String]] = [:]
-        for field in headers {
-            let header = field.name.canonicalName
+        for (header, value) in headers {
             for prefix in settings.extraHeaderPrefixes where header.count > prefix.count && header.lowercased().hasPrefix(prefix.lowercased()) {
                 // X-Remote-Extra-<key>: the key is lower-cased and percent-decoded.
                 let rawKey = String(header.dropFirst(prefix.count)).lowercased()
                 let key = rawKey.removingPercentEncoding ?? rawKey
-                extra[key, default: []].append(field.value)
+                extra[key, default: []].append(value)
             }
         }
         return UserIdentity(name: name, uid: uid, groups: groups, extra: extra, method: .frontProxy)
     }
 
-    private static func values(_ headers: HTTPFields, _ name: String) -> [String] {
-        guard let field = HTTPFields.Element.Name(name) else { return [] }
-        return headers[values: field]
-    }
-
-    private static func bearerToken(_ headers: HTTPFields) -> String? {
-        guard let value = headers[.authorization] else { return nil }
+    private static func bearerToken(_ headers: HTTPHeaders) -> String? {
+        guard let value = headers.first(name: "Authorization") else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         let token = parts[1].trimmingCharacters(in: .whitespaces)

@@ -1,9 +1,6 @@
 import DNS01
-import HummingbirdCore
 import Kubernetes
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
 /// `dns01-webhook serve`: the aggregated API server, as one swift-service-lifecycle `Service`.
@@ -79,10 +76,10 @@ public struct WebhookServer: Service, CustomStringConvertible {
             challenges: ChallengeHandler(
                 dispatcher: dispatcher,
                 deadlines: RequestDeadlines(timeout: configuration.requestTimeout),
-                maximumBodyBytes: configuration.maximumBodyBytes,
                 metrics: metrics
             ),
             health: HealthHandler(readiness: readiness),
+            maximumBodyBytes: configuration.maximumBodyBytes,
             metrics: metrics,
             version: Self.versionInfo(configuration),
             logger: logger
@@ -94,32 +91,25 @@ public struct WebhookServer: Service, CustomStringConvertible {
         if let kubernetes, !configuration.authentication.skipLookup, !configuration.authentication.coversEverything {
             services.append(AuthenticationConfigWatcher(client: kubernetes, store: authentication, logger: logger))
         }
-        let certificates = self.certificates
-        let idleTimeout = TimeAmount.nanoseconds(configuration.idleTimeout.nanoseconds)
         let responder = self.responder
-        let channel = WebhookTLSChannel(
-            base: HTTP1Channel(responder: { request, writer, _ in try await responder.handle(request, writer: writer) }, configuration: .init(idleTimeout: idleTimeout)),
-            certificates: certificates,
-            executors: EventLoopTaskExecutors(group: MultiThreadedEventLoopGroup.singleton)
-        )
         let logger = self.logger
-        let onListening = self.onListening
-        let configuration = self.configuration
-        let solvers = responder.challenges.dispatcher.solverNames
-        let server = channel.server(
-            configuration: ServerConfiguration(address: .hostname(configuration.bindAddress, port: configuration.securePort)),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? configuration.securePort
+        let listener = HTTPSListener(
+            host: configuration.bindAddress,
+            port: configuration.securePort,
+            certificates: certificates,
+            idleTimeout: configuration.idleTimeout,
+            maximumBodyBytes: configuration.maximumBodyBytes,
+            logger: logger,
+            onListening: { [logger, configuration, onListening] port in
                 logger.info("serving", metadata: [
                     "address": "\(configuration.bindAddress)", "port": "\(port)", "group": "\(configuration.groupName)",
-                    "solvers": .array(solvers.map { .string($0) }),
+                    "solvers": .array(responder.challenges.dispatcher.solverNames.map { .string($0) }),
                 ])
                 await onListening(port)
             },
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: logger
+            respond: { await responder.handle($0) }
         )
-        let group = ServiceGroup(configuration: .init(services: services + [server], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: services + [listener], logger: logger))
         let readiness = self.readiness
         try await withGracefulShutdownHandler {
             try await group.run()

@@ -1,34 +1,20 @@
 import DNS01
-import HTTPTypes
-import HummingbirdCore
 import Logging
 import NIOCore
 
 /// `POST /apis/<group>/v1alpha1/<solver>`: reads the ChallengePayload, runs Present or CleanUp
 /// through the shared dispatcher within the request deadline, and answers 201 with the request
-/// echoed and a `response`. Malformed input is a 400 (413 when too large); a provider failure
+/// echoed and a `response`. Malformed input is a 400; a provider failure
 /// or a timeout is `success:false` with a message, which cert-manager shows and retries.
 struct ChallengeHandler: Sendable {
     let dispatcher: ChallengeDispatcher
     let deadlines: RequestDeadlines
-    let maximumBodyBytes: Int
     let metrics: WebhookMetrics
 
-    func respond(solver: String, request: Request, logger: Logger) async -> Response {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
-            return tooLarge()
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maximumBodyBytes)
-        } catch is NIOTooManyBytesError {
-            return tooLarge()
-        } catch {
-            return Responses.status(.badRequest, reason: "BadRequest", message: "cannot read the request body: \(error)")
-        }
+    func respond(solver: String, request: WebhookRequest, logger: Logger) async -> WebhookResponse {
         let payload: ChallengePayload
         do {
-            payload = try ChallengePayload.decode(body)
+            payload = try ChallengePayload.decode(request.body)
         } catch {
             logger.info("malformed ChallengePayload", metadata: ["solver": "\(solver)", "problem": "\(error.message)"])
             return Responses.status(.badRequest, reason: "BadRequest", message: error.message)
@@ -71,13 +57,6 @@ struct ChallengeHandler: Sendable {
             logger.warning("challenge timed out", metadata: details(["timeout": "\(deadlines.timeout)"]))
             reply = .failure(echo: payload.echo, echoBytes: payload.echoBytes, uid: challenge.uid, message: message)
         }
-        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.jsonBytes())))
-    }
-
-    private func tooLarge() -> Response {
-        var response = Responses.status(.contentTooLarge, reason: "RequestEntityTooLarge", message: "the request body is larger than the limit of \(maximumBodyBytes) bytes")
-        // The rest of an oversized body is not worth reading: close after answering.
-        response.headers[.connection] = "close"
-        return response
+        return WebhookResponse(status: .created, contentType: "application/json", body: ByteBuffer(bytes: reply.jsonBytes()))
     }
 }

@@ -1,5 +1,4 @@
-import HTTPTypes
-import HummingbirdCore
+import NIOHTTP1
 
 /// What a request addresses, worked out from method and path the way the Kubernetes API
 /// server's RequestInfo does: it decides both the handler and the attributes that are
@@ -35,13 +34,13 @@ enum Endpoint: Sendable, Equatable {
     case unknown
 
     /// The endpoint and its authorization attributes for `method` and `path` (query removed).
-    static func classify(method: HTTPRequest.Method, path: String, group: String) -> (Endpoint, AuthorizationAttributes) {
+    static func classify(method: HTTPMethod, path: String, group: String) -> (Endpoint, AuthorizationAttributes) {
         (endpoint(method: method, path: path, group: group), AuthorizationAttributes(method: method, path: path))
     }
 
     /// What `path` addresses. Cheap on purpose: it runs for every request, and the
     /// authorization attributes are only worked out when an authorizer needs them.
-    static func endpoint(method: HTTPRequest.Method, path: String, group: String) -> Endpoint {
+    static func endpoint(method: HTTPMethod, path: String, group: String) -> Endpoint {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         if let first = segments.first, segments.count <= 2, let check = HealthCheck(segment: first) {
             return .health(check, check: segments.count == 2 ? String(segments[1]) : nil)
@@ -88,7 +87,7 @@ extension AuthorizationAttributes {
     /// The attributes of a request, the way the Kubernetes API server's RequestInfo works them
     /// out: `/apis/<group>/<version>/<resource>[/<name>[/<subresource>]]` is a resource
     /// request; anything else is a non-resource path.
-    init(method: HTTPRequest.Method, path: String) {
+    init(method: HTTPMethod, path: String) {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         guard segments.count >= 4, segments[0] == "apis" else {
             self = .nonResource(path: path.isEmpty ? "/" : path, verb: method.rawValue.lowercased())
@@ -105,13 +104,13 @@ extension AuthorizationAttributes {
     }
 
     /// The Kubernetes verb of a resource request.
-    private static func resourceVerb(method: HTTPRequest.Method, hasName: Bool) -> String {
+    private static func resourceVerb(method: HTTPMethod, hasName: Bool) -> String {
         switch method {
-        case .get, .head: hasName ? "get" : "list"
-        case .post: "create"
-        case .put: "update"
-        case .patch: "patch"
-        case .delete: hasName ? "delete" : "deletecollection"
+        case .GET, .HEAD: hasName ? "get" : "list"
+        case .POST: "create"
+        case .PUT: "update"
+        case .PATCH: "patch"
+        case .DELETE: hasName ? "delete" : "deletecollection"
         default: method.rawValue.lowercased()
         }
     }

@@ -1,6 +1,4 @@
 import Foundation
-import HTTPTypes
-import HummingbirdCore
 
 /// `/healthz`, `/livez`, `/readyz` as the Kubernetes API server answers them: `ok`, or 500
 /// with one `[+]`/`[-]` line per check (`?verbose` lists them on success too). A failing
@@ -8,7 +6,7 @@ import HummingbirdCore
 struct HealthHandler: Sendable {
     let readiness: Readiness
 
-    func respond(_ check: Endpoint.HealthCheck, only: String?, verbose: Bool) -> Response {
+    func respond(_ check: Endpoint.HealthCheck, only: String?, verbose: Bool) -> WebhookResponse {
         var results = [(name: String, failure: String?)]()
         results.append(("ping", nil))
         if check != .livez {

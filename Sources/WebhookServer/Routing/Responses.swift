@@ -1,7 +1,6 @@
 import Foundation
-import HTTPTypes
-import HummingbirdCore
 import NIOCore
+import NIOHTTP1
 import Kubernetes
 import NIOFoundationCompat
 
@@ -14,25 +13,31 @@ enum Responses {
         return encoder
     }()
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) -> WebhookResponse {
         do {
             let data = try encoder.encode(value)
-            return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+            return WebhookResponse(status: status, contentType: "application/json", body: ByteBuffer(data: data))
         } catch {
             return self.status(.internalServerError, reason: "InternalError", message: "cannot encode the response: \(error)")
         }
     }
 
-    static func status(_ code: HTTPResponse.Status, reason: String, message: String, details: Status.Details? = nil) -> Response {
-        let body = Status(message: message, reason: reason, details: details, code: code.code)
+    static func status(_ code: HTTPResponseStatus, reason: String, message: String, details: Status.Details? = nil) -> WebhookResponse {
+        let body = Status(message: message, reason: reason, details: details, code: Int(code.code))
         guard let data = try? encoder.encode(body) else {
-            return Response(status: code, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: message)))
+            return text(message, status: code)
         }
-        return Response(status: code, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+        return WebhookResponse(status: code, contentType: "application/json", body: ByteBuffer(data: data))
     }
 
-    static func text(_ text: String, status: HTTPResponse.Status = .ok, contentType: String = "text/plain; charset=utf-8") -> Response {
-        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+    static func text(_ text: String, status: HTTPResponseStatus = .ok, contentType: String = "text/plain; charset=utf-8") -> WebhookResponse {
+        WebhookResponse(status: status, contentType: contentType, body: ByteBuffer(string: text))
+    }
+
+    /// The answer to a body over the server's limit. The connection is closed after it: the
+    /// rest of the body is not worth reading.
+    static func tooLarge(limit: Int) -> WebhookResponse {
+        status(.payloadTooLarge, reason: "RequestEntityTooLarge", message: "the request body is larger than the limit of \(limit) bytes")
     }
 
     static let unauthorized = status(.unauthorized, reason: "Unauthorized", message: "Unauthorized")

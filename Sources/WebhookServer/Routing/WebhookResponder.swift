@@ -1,71 +1,73 @@
 import DNS01
-import HTTPTypes
-import HummingbirdCore
-import NIOCore
 import Kubernetes
 import Logging
+import NIOCore
+import NIOHTTP1
 
 /// Answers every request: classify (`Endpoint`), authenticate, authorize, handle, and record
 /// metrics and one log line. Health is answered before authentication so probes never depend
 /// on the cluster. Every answer is JSON or a `v1 Status`; nothing throws.
 ///
-/// A hand-written dispatch on HummingbirdCore's HTTP/1 channel rather than a Hummingbird
-/// Router and Application: the paths are Kubernetes' (the group is a runtime value, unknown
-/// names must 404 with what is served, and authorization has to see the path before any route
-/// does), and the per-request context, logger and request id that Application builds are work
-/// this server does not need on every request.
+/// A hand-written dispatch rather than a framework's router: the paths are Kubernetes' (the
+/// group is a runtime value, unknown names must 404 with what is served, and authorization has
+/// to see the path before any route does).
 struct WebhookResponder: Sendable {
     let groupName: String
     let authenticator: Authenticator
     let authorizer: Authorizer
     let challenges: ChallengeHandler
     let health: HealthHandler
+    let maximumBodyBytes: Int
     let metrics: WebhookMetrics
     let version: DiscoveryDocuments.VersionInfo
     let logger: Logger
 
     private var solverNames: [String] { challenges.dispatcher.solverNames }
 
-    /// Answers one request and writes the answer.
-    func handle(_ request: Request, writer: consuming ResponseWriter) async throws {
-        let auditID = request.headers[Self.auditID].flatMap { $0.isEmpty ? nil : $0 } ?? RequestLogMetadata.makeAuditID()
+    /// Answers one request, with its `Audit-Id` (the apiserver's, or a new one) echoed.
+    func handle(_ request: WebhookRequest) async -> WebhookResponse {
+        let auditID = request.headers.first(name: Self.auditID).flatMap { $0.isEmpty ? nil : $0 } ?? RequestLogMetadata.makeAuditID()
         var response = await RequestLogMetadata.$auditID.withValue(auditID) {
             await respond(to: request)
         }
-        response.headers[Self.auditID] = auditID
-        try await writer.write(response: response.head, body: response.body)
+        response.headers.add(name: Self.auditID, value: auditID)
+        return response
     }
 
-    func respond(to request: Request) async -> Response {
+    func respond(to request: WebhookRequest) async -> WebhookResponse {
         let clock = ContinuousClock()
         let started = clock.now
-        let path = request.uri.path
+        let path = request.path
         let endpoint = Endpoint.endpoint(method: request.method, path: path, group: groupName)
 
         metrics.requestStarted()
         var user: UserIdentity?
         let response = await answer(request, path: path, endpoint: endpoint, user: &user, logger: logger)
         let elapsed = clock.now - started
-        metrics.requestFinished(endpoint: endpoint.metricLabel, code: response.status.code, duration: elapsed)
+        metrics.requestFinished(endpoint: endpoint.metricLabel, code: response.code, duration: elapsed)
 
         if case .health = endpoint {
-            logger.trace("health", metadata: ["path": "\(path)", "code": "\(response.status.code)"])
+            logger.trace("health", metadata: ["path": "\(path)", "code": "\(response.code)"])
         } else {
             logger.debug("request", metadata: [
-                "method": "\(request.method.rawValue)", "path": "\(path)", "code": "\(response.status.code)",
+                "method": "\(request.method.rawValue)", "path": "\(path)", "code": "\(response.code)",
                 "user": "\(user?.name ?? "-")", "duration": "\(elapsed)",
             ])
         }
         return response
     }
 
-    private func answer(_ request: Request, path: String, endpoint: Endpoint, user: inout UserIdentity?, logger: Logger) async -> Response {
+    private func answer(_ request: WebhookRequest, path: String, endpoint: Endpoint, user: inout UserIdentity?, logger: Logger) async -> WebhookResponse {
+        if request.bodyTooLarge {
+            logger.info("request body too large", metadata: ["path": "\(path)", "limit": "\(maximumBodyBytes)"])
+            return Responses.tooLarge(limit: maximumBodyBytes)
+        }
         if case .health(let check, let only) = endpoint {
-            guard request.method == .get || request.method == .head else { return methodNotAllowed(request, path: path) }
-            return health.respond(check, only: only, verbose: request.uri.queryParameters["verbose"] != nil)
+            guard request.method == .GET || request.method == .HEAD else { return methodNotAllowed(request, path: path) }
+            return health.respond(check, only: only, verbose: request.hasQueryItem("verbose"))
         }
 
-        switch await authenticator.authenticate(request, peer: TLSPeer.current) {
+        switch await authenticator.authenticate(request) {
         case .authenticated(let identity):
             user = identity
         case .anonymous:
@@ -100,27 +102,23 @@ struct WebhookResponder: Sendable {
         case .health:
             return Responses.unauthorized  // answered above
         case .version:
-            guard request.method == .get else { return methodNotAllowed(request, path: path) }
+            guard request.method == .GET else { return methodNotAllowed(request, path: path) }
             return Responses.json(version)
         case .metrics:
-            guard request.method == .get else { return methodNotAllowed(request, path: path) }
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
-            )
+            guard request.method == .GET else { return methodNotAllowed(request, path: path) }
+            return WebhookResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: ByteBuffer(bytes: metrics.exposition()))
         case .groupList:
-            guard request.method == .get else { return methodNotAllowed(request, path: path) }
+            guard request.method == .GET else { return methodNotAllowed(request, path: path) }
             return Responses.json(DiscoveryDocuments.groupList(groupName))
         case .group:
-            guard request.method == .get else { return methodNotAllowed(request, path: path) }
+            guard request.method == .GET else { return methodNotAllowed(request, path: path) }
             return Responses.json(DiscoveryDocuments.group(groupName))
         case .resourceList:
-            guard request.method == .get else { return methodNotAllowed(request, path: path) }
+            guard request.method == .GET else { return methodNotAllowed(request, path: path) }
             return Responses.json(DiscoveryDocuments.resourceList(group: groupName, solvers: solverNames))
         case .solver(let solver):
             guard challenges.dispatcher.serves(solver) else { return notFound(path, solver: solver, logger: logger) }
-            guard request.method == .post else { return methodNotAllowed(request, path: path) }
+            guard request.method == .POST else { return methodNotAllowed(request, path: path) }
             return await challenges.respond(solver: solver, request: request, logger: logger)
         case .unknown:
             return notFound(path, solver: nil, logger: logger)
@@ -129,16 +127,16 @@ struct WebhookResponder: Sendable {
 
     /// A 404 that says what is served, because a groupName or solverName typo in the Issuer is
     /// the usual cause ("the server could not find the requested resource").
-    private func notFound(_ path: String, solver: String?, logger: Logger) -> Response {
+    private func notFound(_ path: String, solver: String?, logger: Logger) -> WebhookResponse {
         let served = "this webhook serves group \"\(groupName)\" version \(DiscoveryDocuments.version) with solvers: \(solverNames.joined(separator: ", "))"
         let message = solver.map { "solver \"\($0)\" is not served; \(served)" } ?? "the server could not find the requested resource \(path); \(served)"
         logger.info("not found", metadata: ["path": "\(path)"])
         return Responses.status(.notFound, reason: "NotFound", message: message)
     }
 
-    private func methodNotAllowed(_ request: Request, path: String) -> Response {
+    private func methodNotAllowed(_ request: WebhookRequest, path: String) -> WebhookResponse {
         Responses.status(.methodNotAllowed, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource: \(request.method.rawValue) \(path)")
     }
 
-    static let auditID = HTTPFields.Element.Name("Audit-Id")!
+    static let auditID = "Audit-Id"
 }

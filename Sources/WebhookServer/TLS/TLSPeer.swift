@@ -8,10 +8,8 @@ import X509
 ///
 /// The TLS layer accepts any certificate (clients certificates are requested, not required,
 /// and judged by the authenticator against CAs that can change at run time); the handshake
-/// callback records them here, and `handle` makes this object the request tasks' `current`.
+/// callback records them here, and every request of the connection carries this object.
 final class TLSPeer: Sendable {
-    @TaskLocal static var current: TLSPeer?
-
     private struct State {
         var presented: [NIOSSLCertificate] = []
         var parsed: [Certificate]?
