@@ -5,6 +5,7 @@ import PackageDescription
 // warnings as errors, so "no warnings" is enforced by the build rather than by review.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
     .treatAllWarnings(as: .error),
 ]
 

@@ -6,10 +6,8 @@ import NIOSSL
 /// One accepted connection: TLS with the serving certificate current when it was accepted,
 /// SwiftNIO's HTTP/1.1 server codec, and the loop that answers its requests one at a time.
 ///
-/// NIO's `HTTPServerPipelineHandler` does the HTTP/1.1 bookkeeping: it holds pipelined
-/// requests back until the previous answer is written, answers unparseable input with 400 and
-/// closes, and on quiescing (graceful shutdown) closes an idle connection at once and a busy
-/// one after its answer, with `Connection: close`.
+/// NIO's codec answers unparseable input with 400 and closes; `ConnectionLifecycleHandler`
+/// closes idle connections and quiesces on graceful shutdown.
 struct WebhookConnection: Sendable {
     typealias Parts = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
@@ -31,8 +29,8 @@ struct WebhookConnection: Sendable {
                 peer.record(presented)
                 promise.succeed(.certificateVerified)
             }, configuration: .init()))
-            try handlers.configureHTTPServerPipeline(withErrorHandling: true)
-            try handlers.addHandler(IdleConnectionCloser())
+            try handlers.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
+            try handlers.addHandler(ConnectionLifecycleHandler())
             return WebhookConnection(parts: try Parts(wrappingChannelSynchronously: channel), peer: peer)
         }
     }
@@ -103,11 +101,20 @@ struct WebhookConnection: Sendable {
     }
 }
 
-/// Closes a connection whose client has gone quiet (`--idle-timeout` without a byte): between
-/// requests, during the TLS handshake, or part-way through sending a request, which would
-/// otherwise hold the connection for ever. A request being answered is not cut off; its
-/// deadline bounds it.
-final class IdleConnectionCloser: ChannelDuplexHandler, RemovableChannelHandler {
+/// The connection's HTTP/1.1 lifecycle beyond parsing: closing it when the client has gone
+/// quiet, and when the server quiesces.
+///
+/// - Idle (`--idle-timeout` without a byte): between requests, during the TLS handshake, or
+///   part-way through sending a request, which would otherwise hold the connection for ever.
+///   A request being answered is not cut off; its deadline bounds it.
+/// - Quiescing (graceful shutdown): an idle connection is closed at once; a busy one after its
+///   answer, which says `Connection: close`.
+///
+/// NIO's `HTTPServerPipelineHandler` would do the quiescing too, but it stops and restarts
+/// reading the socket around every request (two `epoll_ctl` calls each); the connection loop
+/// reads one request at a time anyway, and its inbound buffer bounds what a pipelining client
+/// can queue.
+final class ConnectionLifecycleHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -115,6 +122,7 @@ final class IdleConnectionCloser: ChannelDuplexHandler, RemovableChannelHandler 
 
     private var readingRequest = false
     private var answering = false
+    private var closeAfterAnswer = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -130,15 +138,33 @@ final class IdleConnectionCloser: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { answering = false }
-        context.write(data, promise: promise)
+        switch unwrapOutboundIn(data) {
+        case .head(var head) where closeAfterAnswer:
+            head.headers.replaceOrAdd(name: "Connection", value: "close")
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .end:
+            answering = false
+            if closeAfterAnswer {
+                let loopBound = context.loopBound
+                let written = context.writeAndFlush(data)
+                written.cascade(to: promise)
+                written.whenComplete { _ in loopBound.value.close(promise: nil) }
+            } else {
+                context.write(data, promise: promise)
+            }
+        default:
+            context.write(data, promise: promise)
+        }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case IdleStateHandler.IdleStateEvent.read = event {
+        switch event {
+        case IdleStateHandler.IdleStateEvent.read:
             if readingRequest || !answering { context.close(promise: nil) }
-            return
+        case is ChannelShouldQuiesceEvent:
+            if answering { closeAfterAnswer = true } else { context.close(promise: nil) }
+        default:
+            context.fireUserInboundEventTriggered(event)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 }

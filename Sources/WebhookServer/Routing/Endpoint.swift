@@ -38,11 +38,12 @@ enum Endpoint: Sendable, Equatable {
         (endpoint(method: method, path: path, group: group), AuthorizationAttributes(method: method, path: path))
     }
 
-    /// What `path` addresses. Cheap on purpose: it runs for every request, and the
-    /// authorization attributes are only worked out when an authorizer needs them.
+    /// What `path` addresses. Cheap on purpose: it runs for every request (so it compares
+    /// bytes and allocates nothing but a solver name), and the authorization attributes are
+    /// only worked out when an authorizer needs them.
     static func endpoint(method: HTTPMethod, path: String, group: String) -> Endpoint {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        if let first = segments.first, segments.count <= 2, let check = HealthCheck(segment: first) {
+        let segments = PathSegments(path)
+        if segments.count <= 2, let first = segments.first, let check = HealthCheck(segment: first) {
             return .health(check, check: segments.count == 2 ? String(segments[1]) : nil)
         }
         guard let first = segments.first else { return .unknown }
@@ -88,7 +89,7 @@ extension AuthorizationAttributes {
     /// out: `/apis/<group>/<version>/<resource>[/<name>[/<subresource>]]` is a resource
     /// request; anything else is a non-resource path.
     init(method: HTTPMethod, path: String) {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        let segments = path.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) }
         guard segments.count >= 4, segments[0] == "apis" else {
             self = .nonResource(path: path.isEmpty ? "/" : path, verb: method.rawValue.lowercased())
             return
@@ -113,5 +114,50 @@ extension AuthorizationAttributes {
         case .DELETE: hasName ? "delete" : "deletecollection"
         default: method.rawValue.lowercased()
         }
+    }
+}
+
+/// The non-empty `/`-separated segments of a path: how many there are, and the first four.
+/// Found by scanning the bytes once; splitting the `String` walked grapheme clusters and
+/// allocated an array of substrings on every request.
+struct PathSegments {
+    private let path: Substring
+    private var ranges: (Range<String.Index>?, Range<String.Index>?, Range<String.Index>?, Range<String.Index>?) = (nil, nil, nil, nil)
+    private(set) var count = 0
+
+    init(_ path: String) {
+        self.path = Substring(path)
+        let utf8 = path.utf8
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            guard utf8[index] != UInt8(ascii: "/") else {
+                utf8.formIndex(after: &index)
+                continue
+            }
+            let start = index
+            while index < utf8.endIndex, utf8[index] != UInt8(ascii: "/") { utf8.formIndex(after: &index) }
+            switch count {
+            case 0: ranges.0 = start..<index
+            case 1: ranges.1 = start..<index
+            case 2: ranges.2 = start..<index
+            case 3: ranges.3 = start..<index
+            default: break
+            }
+            count += 1
+        }
+    }
+
+    var first: Substring? { count > 0 ? self[0] : nil }
+
+    /// Segment `position`, which must be below `min(count, 4)`.
+    subscript(position: Int) -> Substring {
+        let range: Range<String.Index>?
+        switch position {
+        case 0: range = ranges.0
+        case 1: range = ranges.1
+        case 2: range = ranges.2
+        default: range = ranges.3
+        }
+        return path[range!]
     }
 }
