@@ -3,17 +3,17 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
-/// The HTTPS listener, as a swift-service-lifecycle `Service`: accepts connections, gives each
-/// its own task on its own event loop, and answers their requests with `respond`.
+/// The HTTPS listener, as a swift-service-lifecycle `Service`: accepts connections and answers
+/// their requests with `respond`, each request on its connection's event loop.
 ///
 /// Graceful shutdown closes the listening socket, closes idle connections, lets each busy one
 /// finish its answer (sent with `Connection: close`), and returns when the last is closed.
 ///
-/// Built directly on SwiftNIO's HTTP/1.1 codec, the same stack as the bare server that
-/// `dns01-bench serve` compares against, rather than on a framework's channel: the webhook
-/// answers small whole requests, and the request-body stream, response writer and type
-/// conversions that a general server carries were an eighth of the CPU per challenge.
+/// Built directly on SwiftNIO's HTTP/1.1 codec rather than on a framework's server: the webhook
+/// answers small whole requests, and the request-body stream, response writer, async channel
+/// and type conversions of a general server were a fifth of the CPU per challenge.
 struct HTTPSListener: Service {
     var host: String
     var port: Int
@@ -29,8 +29,14 @@ struct HTTPSListener: Service {
         let executors = EventLoopTaskExecutors(group: group)
         let quiescing = ServerQuiescingHelper(group: group)
         let certificates = self.certificates
-        let idleTimeout = TimeAmount.nanoseconds(idleTimeout.nanoseconds)
         let logger = self.logger
+        let settings = WebhookRequestHandler.Settings(
+            maximumBodyBytes: maximumBodyBytes,
+            idleTimeout: .nanoseconds(idleTimeout.nanoseconds),
+            executor: nil,
+            logger: logger,
+            respond: respond
+        )
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -40,61 +46,47 @@ struct HTTPSListener: Service {
                     try channel.pipeline.syncOperations.addHandler(AcceptErrorLogger(logger: logger))
                 }
             }
-            .bind(host: host, port: port) { channel in
+            .childChannelInitializer { channel in
+                var settings = settings
+                // The connection's requests run on the event loop that reads and writes its
+                // socket (EventLoopTaskExecutor).
+                settings.executor = executors[channel.eventLoop]
                 // The certificate current now: a reload applies from the next connection on.
-                WebhookConnection.configure(channel, tls: certificates.current.context, idleTimeout: idleTimeout)
+                return WebhookConnection.configure(channel, tls: certificates.current.context, settings: settings)
             }
-        await onListening(listener.channel.localAddress?.port ?? port)
+            .bind(host: host, port: port)
+            .get()
+        await onListening(listener.localAddress?.port ?? port)
 
-        let maximumBodyBytes = self.maximumBodyBytes
-        let respond = self.respond
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { connections in
-                do {
-                    try await listener.executeThenClose { accepted in
-                        for try await connection in accepted {
-                            // The connection's requests run on the event loop that reads and
-                            // writes its socket (EventLoopTaskExecutor).
-                            let executor = executors[connection.eventLoop]
-                            connections.addTask(executorPreference: executor) {
-                                await Self.serve(connection, executor: executor, maximumBodyBytes: maximumBodyBytes, logger: logger, respond: respond)
-                            }
-                        }
-                    }
-                } catch {
-                    // Not recoverable here: end the service so the process exits and restarts.
-                    logger.error("the listener failed", metadata: ["error": "\(error)"])
-                    throw error
-                }
-            }
-        } onGracefulShutdown: {
-            quiescing.initiateShutdown(promise: nil)
-        }
-    }
-
-    private static func serve(
-        _ connection: WebhookConnection,
-        executor: EventLoopTaskExecutor?,
-        maximumBodyBytes: Int,
-        logger: Logger,
-        respond: @escaping @Sendable (WebhookRequest) async -> WebhookResponse
-    ) async {
-        let cancellation = ConnectionCancellation()
+        // Quiescing closes the listener, closes idle connections at once and busy ones after
+        // their answer; `drained` completes when the last is closed.
+        let drained = listener.eventLoop.makePromise(of: Void.self)
+        let shuttingDown = Atomic(false)
         await withTaskCancellationHandler {
-            await EventLoopTaskExecutor.$current.withValue(executor) {
-                await ConnectionCancellation.$current.withValue(cancellation) {
-                    await connection.serve(maximumBodyBytes: maximumBodyBytes, logger: logger, respond: respond)
-                }
+            await withGracefulShutdownHandler {
+                try? await listener.closeFuture.get()
+            } onGracefulShutdown: {
+                shuttingDown.store(true, ordering: .sequentiallyConsistent)
+                quiescing.initiateShutdown(promise: drained)
             }
         } onCancel: {
-            cancellation.cancel()
-            connection.parts.channel.close(promise: nil)
+            quiescing.initiateShutdown(promise: nil)
+        }
+        if shuttingDown.load(ordering: .sequentiallyConsistent) {
+            try? await drained.futureResult.get()
+            return
+        }
+        quiescing.initiateShutdown(promise: drained)
+        try? await drained.futureResult.get()
+        if !Task.isCancelled {
+            logger.error("the listener closed unexpectedly")
+            throw WebhookServerError("the HTTPS listener on \(host):\(port) closed unexpectedly")
         }
     }
 }
 
-/// Keeps the accept loop alive through accept errors (out of file descriptors, a connection
-/// reset before it was accepted): they are logged here instead of ending the listener.
+/// Logs accept errors (out of file descriptors, a connection reset before it was accepted):
+/// the listener goes on accepting.
 private final class AcceptErrorLogger: ChannelInboundHandler {
     typealias InboundIn = any Channel
     typealias InboundOut = any Channel

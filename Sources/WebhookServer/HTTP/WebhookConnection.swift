@@ -3,26 +3,16 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// One accepted connection: TLS with the serving certificate current when it was accepted,
-/// SwiftNIO's HTTP/1.1 server codec, and the loop that answers its requests one at a time.
-///
-/// NIO's codec answers unparseable input with 400 and closes; `ConnectionLifecycleHandler`
-/// closes idle connections and quiesces on graceful shutdown.
-struct WebhookConnection: Sendable {
-    typealias Parts = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-
-    let parts: Parts
-    /// The client's certificates, recorded by the TLS handshake.
-    let peer: TLSPeer
-
-    var eventLoop: any EventLoop { parts.channel.eventLoop }
-
-    /// Builds the pipeline of a newly accepted channel (on its event loop).
-    static func configure(_ channel: any Channel, tls: NIOSSLContext, idleTimeout: TimeAmount) -> EventLoopFuture<WebhookConnection> {
+/// The pipeline of an accepted connection: TLS with the serving certificate current when it
+/// was accepted (client certificates recorded for the authenticator), SwiftNIO's HTTP/1.1
+/// codec (which answers unparseable input with 400 and closes), an idle timer, and
+/// `WebhookRequestHandler`.
+enum WebhookConnection {
+    static func configure(_ channel: any Channel, tls: NIOSSLContext, settings: WebhookRequestHandler.Settings) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
             let peer = TLSPeer()
             let handlers = channel.pipeline.syncOperations
-            try handlers.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+            try handlers.addHandler(IdleStateHandler(readTimeout: settings.idleTimeout))
             try handlers.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: { presented, promise in
                 // Client certificates are requested, not required, and any chain is accepted
                 // here: the authenticator decides what it proves, against CAs that can change.
@@ -30,141 +20,183 @@ struct WebhookConnection: Sendable {
                 promise.succeed(.certificateVerified)
             }, configuration: .init()))
             try handlers.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
-            try handlers.addHandler(ConnectionLifecycleHandler())
-            return WebhookConnection(parts: try Parts(wrappingChannelSynchronously: channel), peer: peer)
-        }
-    }
-
-    /// Answers the connection's requests until the client closes it, asks for `close`, the
-    /// server quiesces or the connection goes idle. A request whose body passes
-    /// `maximumBodyBytes` is answered at once (`WebhookRequest.bodyTooLarge`), and the
-    /// connection closed rather than the rest read.
-    func serve(
-        maximumBodyBytes: Int,
-        logger: Logger,
-        respond: (WebhookRequest) async -> WebhookResponse
-    ) async {
-        let peer = self.peer
-        let noBody = parts.channel.allocator.buffer(capacity: 0)
-        do {
-            try await parts.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: ByteBuffer?
-                for try await part in inbound {
-                    switch part {
-                    case .head(let next):
-                        if let length = next.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodyBytes {
-                            let response = await respond(WebhookRequest(head: next, body: noBody, peer: peer, bodyTooLarge: true))
-                            try await Self.write(response, answering: next, to: outbound, close: true)
-                            return
-                        }
-                        head = next
-                        body = nil
-                    case .body(var chunk):
-                        guard head != nil else { continue }
-                        guard (body?.readableBytes ?? 0) + chunk.readableBytes <= maximumBodyBytes else {
-                            let response = await respond(WebhookRequest(head: head!, body: noBody, peer: peer, bodyTooLarge: true))
-                            try await Self.write(response, answering: head!, to: outbound, close: true)
-                            return
-                        }
-                        if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-                    case .end:
-                        guard let request = head else { continue }
-                        head = nil
-                        let response = await respond(WebhookRequest(head: request, body: body ?? noBody, peer: peer))
-                        body = nil
-                        try await Self.write(response, answering: request, to: outbound)
-                        guard request.isKeepAlive else { return }
-                    }
-                }
-            }
-        } catch {
-            // The client went away mid-request or mid-answer; nothing is left to tell it.
-            logger.trace("connection ended", metadata: ["error": "\(error)"])
-        }
-    }
-
-    private static func write(
-        _ response: WebhookResponse,
-        answering request: HTTPRequestHead,
-        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
-        close: Bool = false
-    ) async throws {
-        var head = HTTPResponseHead(version: request.version, status: response.status, headers: response.headers)
-        head.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-        if close || !request.isKeepAlive { head.headers.replaceOrAdd(name: "Connection", value: "close") }
-        if request.method == .HEAD || response.body.readableBytes == 0 {
-            try await outbound.write(contentsOf: [.head(head), .end(nil)])
-        } else {
-            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(response.body)), .end(nil)])
+            try handlers.addHandler(WebhookRequestHandler(peer: peer, eventLoop: channel.eventLoop, settings: settings))
         }
     }
 }
 
-/// The connection's HTTP/1.1 lifecycle beyond parsing: closing it when the client has gone
-/// quiet, and when the server quiesces.
+/// A connection's requests: each gathered whole (body up to the limit), answered by
+/// `respond` in a task of its own on the connection's event loop, and written back in one
+/// flush. One request is answered at a time; parts a pipelining client sends meanwhile wait,
+/// and only then is reading paused.
 ///
-/// - Idle (`--idle-timeout` without a byte): between requests, during the TLS handshake, or
-///   part-way through sending a request, which would otherwise hold the connection for ever.
-///   A request being answered is not cut off; its deadline bounds it.
-/// - Quiescing (graceful shutdown): an idle connection is closed at once; a busy one after its
-///   answer, which says `Connection: close`.
+/// It also closes the connection when the client has gone quiet (`--idle-timeout` without a
+/// byte: between requests, during the TLS handshake, or part-way through sending a request; a
+/// request being answered is bounded by its deadline instead), and when the server quiesces
+/// (graceful shutdown): at once if idle, else after the answer, which then says
+/// `Connection: close`.
 ///
-/// NIO's `HTTPServerPipelineHandler` would do the quiescing too, but it stops and restarts
-/// reading the socket around every request (two `epoll_ctl` calls each); the connection loop
-/// reads one request at a time anyway, and its inbound buffer bounds what a pipelining client
-/// can queue.
-final class ConnectionLifecycleHandler: ChannelDuplexHandler, RemovableChannelHandler {
+/// A channel handler rather than a loop over `NIOAsyncChannel`: the async stream and writer
+/// between the pipeline and a connection task, with their locks and wake-ups, cost more per
+/// request than the task that answers it. NIO's `HTTPServerPipelineHandler` is not used
+/// either: it pauses and resumes reading around every request (two `epoll_ctl` calls), where
+/// a client that does not pipeline (none of the webhook's do) needs neither.
+final class WebhookRequestHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private var readingRequest = false
-    private var answering = false
-    private var closeAfterAnswer = false
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head:
-            readingRequest = true
-            answering = true
-        case .end:
-            readingRequest = false
-        case .body:
-            break
-        }
-        context.fireChannelRead(data)
+    struct Settings: Sendable {
+        var maximumBodyBytes: Int
+        var idleTimeout: TimeAmount
+        var executor: EventLoopTaskExecutor?
+        var logger: Logger
+        var respond: @Sendable (WebhookRequest) async -> WebhookResponse
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
-        case .head(var head) where closeAfterAnswer:
-            head.headers.replaceOrAdd(name: "Connection", value: "close")
-            context.write(wrapOutboundOut(.head(head)), promise: promise)
-        case .end:
-            answering = false
-            if closeAfterAnswer {
-                let loopBound = context.loopBound
-                let written = context.writeAndFlush(data)
-                written.cascade(to: promise)
-                written.whenComplete { _ in loopBound.value.close(promise: nil) }
-            } else {
-                context.write(data, promise: promise)
+    private let peer: TLSPeer
+    private let eventLoop: any EventLoop
+    private let settings: Settings
+    /// Cancels the request being answered when the connection closes.
+    private let cancellation = ConnectionCancellation()
+
+    /// The request being read, and its body so far.
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    /// A request is being answered.
+    private var answering = false
+    /// Parts that arrived while answering (a pipelining client), handled after the answer.
+    private var waiting = CircularBuffer<HTTPServerRequestPart>()
+    /// A `read` held back while parts wait.
+    private var readPending = false
+    private var closeAfterAnswer = false
+    private var closed = false
+
+    init(peer: TLSPeer, eventLoop: any EventLoop, settings: Settings) {
+        self.peer = peer
+        self.eventLoop = eventLoop
+        self.settings = settings
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if answering || !waiting.isEmpty {
+            waiting.append(part)
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
+        case .head(let next):
+            if let length = next.headers.first(name: "content-length").flatMap(Int.init), length > settings.maximumBodyBytes {
+                tooLarge(next, context: context)
+                return
             }
-        default:
-            context.write(data, promise: promise)
+            head = next
+            body = nil
+        case .body(var chunk):
+            guard let request = head else { return }  // the rest of a refused body
+            guard (body?.readableBytes ?? 0) + chunk.readableBytes <= settings.maximumBodyBytes else {
+                tooLarge(request, context: context)
+                return
+            }
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+        case .end:
+            guard let request = head else { return }
+            head = nil
+            let whole = WebhookRequest(head: request, body: body ?? context.channel.allocator.buffer(capacity: 0), peer: peer)
+            body = nil
+            answer(whole, context: context, close: !request.isKeepAlive)
+        }
+    }
+
+    /// Answers a body over the limit at once, and closes rather than reading the rest.
+    private func tooLarge(_ request: HTTPRequestHead, context: ChannelHandlerContext) {
+        head = nil
+        body = nil
+        answer(WebhookRequest(head: request, body: context.channel.allocator.buffer(capacity: 0), peer: peer, bodyTooLarge: true), context: context, close: true)
+    }
+
+    private func answer(_ request: WebhookRequest, context: ChannelHandlerContext, close: Bool) {
+        answering = true
+        let settings = self.settings
+        let cancellation = self.cancellation
+        let eventLoop = self.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+        Task(executorPreference: settings.executor) {
+            let response = await EventLoopTaskExecutor.$current.withValue(settings.executor) {
+                await ConnectionCancellation.$current.withValue(cancellation) {
+                    await settings.respond(request)
+                }
+            }
+            if eventLoop.inEventLoop {
+                bound.value.handler.finish(request.head, response, context: bound.value.context, close: close)
+            } else {
+                eventLoop.execute { bound.value.handler.finish(request.head, response, context: bound.value.context, close: close) }
+            }
+        }
+    }
+
+    private func finish(_ request: HTTPRequestHead, _ response: WebhookResponse, context: ChannelHandlerContext, close: Bool) {
+        answering = false
+        guard !closed else { return }
+        let close = close || closeAfterAnswer
+        var head = HTTPResponseHead(version: request.version, status: response.status, headers: response.headers)
+        head.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        if close { head.headers.replaceOrAdd(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if request.method != .HEAD, response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if close {
+            let bound = context.loopBound
+            written.whenComplete { _ in bound.value.close(promise: nil) }
+            return
+        }
+        while !answering, let next = waiting.popFirst() {
+            handle(next, context: context)
+        }
+        if waiting.isEmpty, readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Read on while nothing waits: a client that does not pipeline costs no epoll changes.
+        if waiting.isEmpty {
+            context.read()
+        } else {
+            readPending = true
         }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case IdleStateHandler.IdleStateEvent.read:
-            if readingRequest || !answering { context.close(promise: nil) }
+            if head != nil || (!answering && waiting.isEmpty) { context.close(promise: nil) }
         case is ChannelShouldQuiesceEvent:
-            if answering { closeAfterAnswer = true } else { context.close(promise: nil) }
+            if answering || head != nil { closeAfterAnswer = true } else { context.close(promise: nil) }
         default:
             context.fireUserInboundEventTriggered(event)
         }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        waiting.removeAll()
+        cancellation.cancel()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Unparseable HTTP: NIO's error handler has answered 400 and closes after writing it.
+        guard !(error is HTTPParserError) else { return }
+        // A TLS failure or a reset: nothing more can be said on this connection.
+        settings.logger.trace("connection failed", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
     }
 }
