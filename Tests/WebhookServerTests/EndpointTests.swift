@@ -41,4 +41,19 @@ struct EndpointTests {
         #expect(Endpoint.classify(method: .GET, path: "/openapi/v2", group: group).0 == .unknown)
         #expect(Endpoint.classify(method: .GET, path: "/apis/other.example.com", group: group).0 == .unknown)
     }
+
+    @Test("segments are split on slashes, empty ones dropped, like the Kubernetes RequestInfo")
+    func segments() {
+        #expect(Endpoint.classify(method: .POST, path: "//apis//acme.example.com/v1alpha1/memory/", group: group).0 == .solver("memory"))
+        #expect(Endpoint.classify(method: .GET, path: "/apis/", group: group).0 == .groupList)
+        #expect(Endpoint.classify(method: .GET, path: "/", group: group).0 == .unknown)
+        #expect(Endpoint.classify(method: .GET, path: "", group: group).0 == .unknown)
+        #expect(Endpoint.classify(method: .GET, path: "/healthz/ping", group: group).0 == .health(.healthz, check: "ping"))
+        #expect(Endpoint.classify(method: .GET, path: "/healthz/ping/more", group: group).0 == .unknown)
+        #expect(Endpoint.classify(method: .POST, path: "/apis/acme.example.com/v1alpha1/mémoire", group: group).0 == .solver("mémoire"))
+        let deep = PathSegments("/a/bb/ccc/dddd/e/f")
+        #expect(deep.count == 6)
+        #expect([deep[0], deep[1], deep[2], deep[3]] == ["a", "bb", "ccc", "dddd"])
+        #expect(PathSegments("///").count == 0 && PathSegments("///").first == nil)
+    }
 }

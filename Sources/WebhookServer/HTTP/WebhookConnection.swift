@@ -193,10 +193,11 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Unparseable HTTP: NIO's error handler has answered 400 and closes after writing it.
-        guard !(error is HTTPParserError) else { return }
-        // A TLS failure or a reset: nothing more can be said on this connection.
+        // Unparseable HTTP (NIO's error handler has written the 400 just now), a TLS failure or
+        // a reset: nothing more can be said on this connection.
         settings.logger.trace("connection failed", metadata: ["error": "\(error)"])
+        closed = true
+        waiting.removeAll()
         context.close(promise: nil)
     }
 }

@@ -19,6 +19,7 @@ struct ServerOptions: Sendable {
     var requestTimeout: Duration = .seconds(25)
     var defaultConfig: ConfigValue?
     var certificateReloadInterval: Duration = .milliseconds(100)
+    var idleTimeout: Duration = .seconds(90)
     /// Also serve the `exec` provider (to prove an Issuer cannot use it).
     var servesExec = false
 
@@ -74,6 +75,7 @@ func withWebhookServer<Result: Sendable>(_ options: ServerOptions, _ body: @Send
     configuration.authentication = options.authentication
     configuration.requestTimeout = options.requestTimeout
     configuration.certificateReloadInterval = options.certificateReloadInterval
+    configuration.idleTimeout = options.idleTimeout
     let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
     let server = try WebhookServer(configuration: configuration, dispatcher: dispatcher, kubernetes: kubernetes, logger: logger) { port in
         portSink.yield(port)

@@ -1,0 +1,61 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// What a raw exchange saw: everything the server sent, and whether it closed the connection.
+struct RawExchange: Sendable {
+    var text: String
+    var closedByServer: Bool
+
+    /// The status lines of the responses, in order (a body need not end in a line break, so
+    /// the next status line can follow it on the same line).
+    var statusLines: [String] {
+        text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { "HTTP/1.1 " + ($0.components(separatedBy: "\r\n").first ?? "") }
+    }
+}
+
+/// Opens a TLS connection as `identity`, sends `request` byte for byte (pipelined requests,
+/// partial requests, garbage: whatever an HTTP client library would not send), and reads until
+/// `done` holds for what has arrived, the server closes, or `timeout` passes.
+func rawExchange(
+    port: Int,
+    as identity: ClientIdentity = .alice,
+    sending request: String,
+    timeout: Duration = .seconds(10),
+    until done: @escaping @Sendable (String) -> Bool = { _ in false }
+) async throws -> RawExchange {
+    let context = try NIOSSLContext(configuration: identity.tlsConfiguration())
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: "localhost"))
+                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
+    return try await channel.executeThenClose { inbound, outbound in
+        if !request.isEmpty { try await outbound.write(ByteBuffer(string: request)) }
+        return try await withThrowingTaskGroup(of: RawExchange?.self) { group in
+            group.addTask {
+                var text = ""
+                for try await chunk in inbound {
+                    text += String(buffer: chunk)
+                    if done(text) { return RawExchange(text: text, closedByServer: false) }
+                }
+                return RawExchange(text: text, closedByServer: true)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = try await group.next()!
+            group.cancelAll()
+            guard let first else { throw RawExchangeTimeout(seconds: timeout) }
+            return first
+        }
+    }
+}
+
+struct RawExchangeTimeout: Error, CustomStringConvertible {
+    var seconds: Duration
+    var description: String { "nothing conclusive from the server within \(seconds)" }
+}
