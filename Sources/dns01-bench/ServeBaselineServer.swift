@@ -5,8 +5,9 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// The baseline for `serve`: a bare SwiftNIO HTTP/1.1 TLS server (the same async channel model
-/// Hummingbird builds on) answering every request with a fixed body. Whatever `serve` costs
+/// The baseline for `serve`: a bare SwiftNIO HTTP/1.1 TLS server (NIO's HTTP/1.1 codec and an
+/// async channel per connection, the usual way to write one) answering every request with a
+/// fixed body. Whatever `serve` costs
 /// beyond this is the webhook's own work: routing, authentication, JSON, the provider call.
 struct ServeBaselineServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

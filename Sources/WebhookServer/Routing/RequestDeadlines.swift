@@ -195,11 +195,13 @@ private final class Race<Value: Sendable>: Sendable {
     }
 }
 
-/// Cancellation of a connection's task, passed on to the request it is working on.
+/// A connection's closing, passed on to the request being answered on it (its task is not a
+/// child of anything the connection could cancel).
 ///
 /// One cancellation handler per connection instead of one per request: a handler is a record
 /// on the task that every suspension of a task with an executor preference walks, and pushing
-/// and popping one per request was measurable. Requests of a connection run one at a time.
+/// and popping one per request was measurable. Requests of a connection are answered one at a
+/// time.
 final class ConnectionCancellation: Sendable {
     @TaskLocal static var current: ConnectionCancellation?
 
