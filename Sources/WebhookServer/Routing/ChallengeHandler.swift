@@ -4,8 +4,8 @@ import NIOCore
 
 /// `POST /apis/<group>/v1alpha1/<solver>`: reads the ChallengePayload, runs Present or CleanUp
 /// through the shared dispatcher within the request deadline, and answers 201 with the request
-/// echoed and a `response`. Malformed input is a 400; a provider failure
-/// or a timeout is `success:false` with a message, which cert-manager shows and retries.
+/// echoed and a `response`. Malformed input is a 400; a provider failure or a timeout is
+/// `success:false` with a message, which cert-manager shows and retries.
 struct ChallengeHandler: Sendable {
     let dispatcher: ChallengeDispatcher
     let deadlines: RequestDeadlines
