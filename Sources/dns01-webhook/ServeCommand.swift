@@ -83,6 +83,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "After SIGTERM, how long in-flight requests may take before the process exits.")
     var shutdownGracePeriod: GoDuration = GoDuration(.seconds(30))
 
+    @Option(help: "After SIGTERM, how long to go on accepting requests, with /readyz failing, before the listener closes (so endpoints stop routing here first); added to the grace period.")
+    var shutdownDelayDuration: GoDuration = GoDuration(.zero)
+
     @Option(help: "Log format: text or json.")
     var logFormat: LogFormat = .text
 
@@ -100,6 +103,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(securePort) else { throw ValidationError("--secure-port must be between 0 and 65535") }
         guard requestTimeout.value > .zero else { throw ValidationError("--request-timeout must be positive") }
+        guard shutdownDelayDuration.value >= .zero else { throw ValidationError("--shutdown-delay-duration must not be negative") }
         guard resolvedGroupName != nil else { throw ValidationError("--group-name is required (or set GROUP_NAME)") }
     }
 
@@ -139,7 +143,7 @@ struct Serve: AsyncParsableCommand {
                 }
             )
             var group = ServiceGroupConfiguration(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            group.maximumGracefulShutdownDuration = shutdownGracePeriod.value
+            group.maximumGracefulShutdownDuration = shutdownDelayDuration.value + shutdownGracePeriod.value
             group.maximumCancellationDuration = .seconds(5)
             try await ServiceGroup(configuration: group).run()
             logger.info("stopped")
@@ -171,6 +175,7 @@ struct Serve: AsyncParsableCommand {
         configuration.authorizationDeniedTTL = authorizationWebhookCacheUnauthorizedTtl.value
         configuration.alwaysAllowPaths = list(authorizationAlwaysAllowPaths) ?? []
         configuration.requestTimeout = requestTimeout.value
+        configuration.shutdownDelay = shutdownDelayDuration.value
         configuration.certificateReloadInterval = certificateReloadInterval.value
         return configuration
     }

@@ -107,6 +107,7 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
         "logLevel": "debug",
         "requestTimeout": "20s",
         "shutdownGracePeriod": "15s",
+        "shutdownDelay": "3s",
         "terminationGracePeriodSeconds": 25,
         "extraArgs": ["--requestheader-allowed-names=front-proxy-client,aggregator"],
         "extraEnv": [

@@ -127,6 +127,7 @@ def test_args_wire_the_server_flags(any_rendering: Rendered) -> None:
         "--log-level": v["logLevel"],
         "--request-timeout": v["requestTimeout"],
         "--shutdown-grace-period": v["shutdownGracePeriod"],
+        "--shutdown-delay-duration": v["shutdownDelay"],
     }
     for name, value in expected.items():
         assert flag(args, name) == [value], name
@@ -195,10 +196,13 @@ def test_resources_sized_from_the_footprint(any_rendering: Rendered) -> None:
     assert "cpu" not in res["limits"], "no CPU limit by default (see values.yaml)"
 
 
-def test_termination_grace_exceeds_shutdown_grace(any_rendering: Rendered) -> None:
-    grace = any_rendering.values["shutdownGracePeriod"]
-    assert grace.endswith("s") and grace[:-1].isdigit()
-    assert any_rendering.pod_spec["terminationGracePeriodSeconds"] > int(grace[:-1])
+def test_termination_grace_exceeds_shutdown_delay_and_grace(any_rendering: Rendered) -> None:
+    seconds = []
+    for name in ("shutdownDelay", "shutdownGracePeriod"):
+        value = any_rendering.values[name]
+        assert value.endswith("s") and value[:-1].isdigit(), name
+        seconds.append(int(value[:-1]))
+    assert any_rendering.pod_spec["terminationGracePeriodSeconds"] > sum(seconds)
 
 
 # ---- the default routing table ----------------------------------------------------------

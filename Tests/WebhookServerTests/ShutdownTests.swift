@@ -56,4 +56,43 @@ struct ShutdownTests {
         #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] })
         #expect(process.stderrText.contains("shutting down"))
     }
+
+    @Test("with --shutdown-delay-duration, SIGTERM fails /readyz at once while new connections are still answered; then the process exits 0")
+    func shutdownDelay() async throws {
+        let pki = TestPKI.shared
+        let arguments = [
+            "serve", "--group-name", "acme.example.com", "--bind-address", "127.0.0.1", "--secure-port", "0",
+            "--tls-cert-file", pki["servingACert"], "--tls-private-key-file", pki["servingAKey"],
+            "--authentication-skip-lookup", "--client-ca-file", pki["clusterCACert"],
+            "--shutdown-delay-duration", "3s", "--shutdown-grace-period", "10s", "--announce",
+        ]
+        let process = try await offloaded { try PeerProcess(webhookBinary, arguments) }
+        defer { process.stop() }
+        func fresh(_ request: String) async throws -> RawExchange {
+            // A new connection each time, closed by the server after its answer.
+            try await rawExchange(port: process.port, sending: request.replacingOccurrences(of: "\r\n\r\n", with: "\r\nConnection: close\r\n\r\n", options: [], range: request.range(of: "\r\n\r\n")))
+        }
+        let readyz = "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"
+        #expect(try await fresh(readyz).statusLines == ["HTTP/1.1 200 OK"])
+
+        let clock = ContinuousClock()
+        kill(process.process.processIdentifier, SIGTERM)
+        let signalled = clock.now
+        let notReady = await eventually(timeout: .seconds(2)) {
+            (try? await fresh(readyz))?.statusLines == ["HTTP/1.1 500 Internal Server Error"]
+        }
+        #expect(notReady)
+        let payload = challengePayload(dnsName: "late.example.com", key: "during-delay")
+        let challenge = try await fresh("POST /apis/acme.example.com/v1alpha1/memory HTTP/1.1\r\nHost: x\r\nContent-Length: \(payload.utf8.count)\r\n\r\n\(payload)")
+        #expect(clock.now - signalled < .seconds(3), "the checks must run inside the delay to prove anything")
+        #expect(challenge.statusLines == ["HTTP/1.1 201 Created"])
+        #expect(challenge.text.contains("\"success\":true"))
+
+        let status = try await offloaded { () -> Int32 in
+            process.process.waitUntilExit()
+            return process.process.terminationStatus
+        }
+        #expect(status == 0)
+        #expect(clock.now - signalled >= .milliseconds(2900))
+    }
 }

@@ -8,8 +8,9 @@ import Synchronization
 /// The HTTPS listener, as a swift-service-lifecycle `Service`: accepts connections and answers
 /// their requests with `respond`, each request on its connection's event loop.
 ///
-/// Graceful shutdown closes the listening socket, closes idle connections, lets each busy one
-/// finish its answer (sent with `Connection: close`), and returns when the last is closed.
+/// Graceful shutdown, after `shutdownDelay` of serving on as usual, closes the listening socket,
+/// closes idle connections, lets each busy one finish its answer (sent with
+/// `Connection: close`), and returns when the last is closed.
 ///
 /// Built directly on SwiftNIO's HTTP/1.1 codec rather than on a framework's server: the webhook
 /// answers small whole requests, and the request-body stream, response writer, async channel
@@ -20,6 +21,7 @@ struct HTTPSListener: Service {
     var port: Int
     var certificates: ServingCertificateStore
     var idleTimeout: Duration
+    var shutdownDelay: Duration = .zero
     var maximumBodyBytes: Int
     var logger: Logger
     var onListening: @Sendable (Int) async -> Void
@@ -63,15 +65,29 @@ struct HTTPSListener: Service {
         // their answer; `drained` completes when the last is closed.
         let drained = listener.eventLoop.makePromise(of: Void.self)
         let shuttingDown = Atomic(false)
+        let delay = shutdownDelay
+        let delayedQuiescing = Mutex<Task<Void, Never>?>(nil)
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 try? await listener.closeFuture.get()
             } onGracefulShutdown: {
                 shuttingDown.store(true, ordering: .sequentiallyConsistent)
-                quiescing.initiateShutdown(promise: drained)
+                guard delay > .zero else {
+                    quiescing.initiateShutdown(promise: drained)
+                    return
+                }
+                logger.info("serving on until the shutdown delay has passed", metadata: ["delay": "\(delay)"])
+                delayedQuiescing.withLock { task in
+                    task = Task {
+                        // Cancelled (the process is being torn down): quiesce at once.
+                        try? await Task.sleep(for: delay)
+                        quiescing.initiateShutdown(promise: drained)
+                    }
+                }
             }
         } onCancel: {
             quiescing.initiateShutdown(promise: nil)
+            delayedQuiescing.withLock { $0?.cancel() }
         }
         if shuttingDown.load(ordering: .sequentiallyConsistent) {
             try? await drained.futureResult.get()

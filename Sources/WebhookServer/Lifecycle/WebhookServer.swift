@@ -98,6 +98,7 @@ public struct WebhookServer: Service, CustomStringConvertible {
             port: configuration.securePort,
             certificates: certificates,
             idleTimeout: configuration.idleTimeout,
+            shutdownDelay: configuration.shutdownDelay,
             maximumBodyBytes: configuration.maximumBodyBytes,
             logger: logger,
             onListening: { [logger, configuration, onListening] port in
@@ -114,7 +115,7 @@ public struct WebhookServer: Service, CustomStringConvertible {
         try await withGracefulShutdownHandler {
             try await group.run()
         } onGracefulShutdown: {
-            logger.info("shutting down: no new connections; in-flight requests finish")
+            logger.info("shutting down: /readyz fails; after the shutdown delay no new connections, and in-flight requests finish", metadata: ["delay": "\(configuration.shutdownDelay)"])
             readiness.markShuttingDown()
         }
     }

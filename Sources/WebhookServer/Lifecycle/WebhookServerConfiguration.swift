@@ -20,6 +20,10 @@ public struct WebhookServerConfiguration: Sendable {
     public var certificateReloadInterval: Duration = .seconds(1)
     /// Idle keep-alive connections are closed after this long.
     public var idleTimeout: Duration = .seconds(90)
+    /// After graceful shutdown begins, new connections are still accepted and answered this
+    /// long, with `/readyz` failing, so the Service's endpoints and the aggregator stop sending
+    /// here before the listener closes (the generic API server's `--shutdown-delay-duration`).
+    public var shutdownDelay: Duration = .zero
     public var version: String
     public var platform: String
 
