@@ -106,13 +106,89 @@ struct CredentialsChainTests {
         #expect(route53Requests(transport).allSatisfy { $0.header("Authorization")?.contains("Credential=AKIDENV/") == true && $0.header("X-Amz-Security-Token") == "env-token" })
     }
 
-    @Test("nothing ambient to find is a clear error naming what was looked for")
+    @Test("nothing ambient to find is a clear error naming what was looked for, the instance metadata service tried twice")
     func nothingAmbient() async throws {
+        let attempts = Mutex(0)
+        let unreachable = ClosureTransport { request in
+            attempts.withLock { $0 += 1 }
+            throw TransportError(url: request.url, underlying: "connect timeout")
+        }
         let error = try await #require(throws: DNS01Error.self) {
-            try await present(R53.plugin(transport()), ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: [:]))
+            try await present(R53.plugin(transport(extra: ["169.254.169.254": unreachable])), ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: [:]))
         }
         #expect(error.message.contains("no ambient AWS credentials found"))
         #expect(error.message.contains("AWS_WEB_IDENTITY_TOKEN_FILE"))
+        #expect(error.message.contains("the instance metadata service at http://169.254.169.254 gave none: cannot reach 169.254.169.254"))
+        #expect(attempts.withLock { $0 } == 2)
+
+        let disabled = try await #require(throws: DNS01Error.self) {
+            try await present(R53.plugin(transport(extra: ["169.254.169.254": unreachable])), ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: ["AWS_EC2_METADATA_DISABLED": "true"]))
+        }
+        #expect(disabled.message.contains("turned off by AWS_EC2_METADATA_DISABLED"))
+        #expect(attempts.withLock { $0 } == 2, "a disabled service is not called")
+    }
+
+    /// An instance metadata service: IMDSv2 tokens unless `refusesTokens`, reads checked for
+    /// the token it issued, one role, credentials valid for an hour.
+    final class FakeInstanceMetadata: HTTPTransport, Sendable {
+        let refusesTokens: Bool
+        private let log = Mutex<[String]>([])
+        init(refusesTokens: Bool = false) { self.refusesTokens = refusesTokens }
+        var calls: [String] { log.withLock { $0 } }
+
+        func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+            let path = String(request.url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+            let token = request.header("X-aws-ec2-metadata-token")
+            log.withLock { $0.append("\(request.method) \(path)\(token.map { " token=\($0)" } ?? "")") }
+            if request.method == "PUT", path == "/latest/api/token" {
+                guard !refusesTokens else { return APIResponse(status: 403, body: []) }
+                guard request.header("X-aws-ec2-metadata-token-ttl-seconds") == "21600" else { return APIResponse(status: 400, body: []) }
+                return APIResponse(status: 200, body: Array("imds-session".utf8))
+            }
+            guard request.method == "GET", refusesTokens || token == "imds-session" else { return APIResponse(status: 401, body: []) }
+            switch path {
+            case "/latest/meta-data/iam/security-credentials/":
+                return APIResponse(status: 200, body: Array("node-role\n".utf8))
+            case "/latest/meta-data/iam/security-credentials/node-role":
+                let body = #"{"Code":"Success","LastUpdated":"2026-12-05T00:00:00Z","Type":"AWS-HMAC","AccessKeyId":"ASIANODE","SecretAccessKey":"node-secret","Token":"node-session","Expiration":"\#((AWSTimestamp.now() + 3600).iso8601)"}"#
+                return APIResponse(status: 200, body: Array(body.utf8))
+            default:
+                return APIResponse(status: 404, body: [])
+            }
+        }
+    }
+
+    @Test("instance profile: an IMDSv2 session token, then the role and its credentials, which sign Route53; cached until near expiry")
+    func instanceProfileV2() async throws {
+        let imds = FakeInstanceMetadata()
+        let transport = transport(extra: ["169.254.169.254": imds])
+        let plugin = R53.plugin(transport)
+        try await present(plugin, ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: [:]))
+        try await present(plugin, ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: [:]), key: "k2")
+        #expect(imds.calls == [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/iam/security-credentials/ token=imds-session",
+            "GET /latest/meta-data/iam/security-credentials/node-role token=imds-session",
+        ])
+        #expect(route53Requests(transport).allSatisfy { $0.header("Authorization")?.contains("Credential=ASIANODE/") == true && $0.header("X-Amz-Security-Token") == "node-session" })
+    }
+
+    @Test("instance profile: IMDSv1 when the token call is refused, unless AWS_EC2_METADATA_V1_DISABLED; IPv6 endpoint mode")
+    func instanceProfileV1() async throws {
+        let imds = FakeInstanceMetadata(refusesTokens: true)
+        try await present(R53.plugin(transport(extra: ["169.254.169.254": imds])), ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: [:]))
+        #expect(imds.calls == ["PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/", "GET /latest/meta-data/iam/security-credentials/node-role"])
+
+        let strict = FakeInstanceMetadata(refusesTokens: true)
+        let error = try await #require(throws: DNS01Error.self) {
+            try await present(R53.plugin(transport(extra: ["169.254.169.254": strict])), ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: ["AWS_EC2_METADATA_V1_DISABLED": "true"]))
+        }
+        #expect(error.message.contains("refused an IMDSv2 session token (HTTP 403); IMDSv1 is disabled by AWS_EC2_METADATA_V1_DISABLED"))
+        #expect(strict.calls == ["PUT /latest/api/token"])
+
+        let ipv6 = FakeInstanceMetadata()
+        try await present(R53.plugin(transport(extra: ["[fd00:ec2::254]": ipv6])), ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"]))
+        #expect(ipv6.calls.count == 3)
     }
 
     @Test("IRSA: the token file goes to regional STS when AWS_STS_REGIONAL_ENDPOINTS=regional, global STS otherwise, and is read again on refresh")

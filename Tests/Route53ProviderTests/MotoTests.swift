@@ -136,6 +136,26 @@ struct MotoTests {
         #expect(denied?.message == "route53: empty credentials; perhaps you meant to enable ambient credentials?")
     }
 
+    @Test("instance profile: credentials from moto's instance metadata service (IMDSv2 token, role, credentials), when ambient credentials are allowed")
+    func instanceProfile() async throws {
+        let environment = ["AWS_EC2_METADATA_SERVICE_ENDPOINT": moto.endpoint + "/", "AWS_REGION": "us-east-1"]
+        let context = R53.context(ambient: true, environment: environment)
+        let config: ConfigValue = ["endpoint": .string(moto.endpoint)]
+        let provider = try await provider(config, context: context)
+        try await provider.present(R53.challenge(.present, "_acme-challenge.imds.example.com", key: "via-imds"))
+        #expect(try await provider.txtValues(at: DomainName("_acme-challenge.imds.example.com"), zone: nil) == ["via-imds"])
+
+        let chain = CredentialsChain(
+            configuration: Route53Configuration(endpoint: moto.endpoint), context: context, cache: ExpiringCache(),
+            sender: AWSRequestSender(transport: AsyncHTTPClientTransport())
+        )
+        let resolved = try await chain.resolve()
+        #expect(resolved.credentials.accessKeyID == "test-key")
+        #expect(resolved.credentials.sessionToken?.text == "test-session-token")
+        #expect(resolved.credentials.expiration != nil)
+        #expect(resolved.identity == "imds|\(moto.endpoint)")
+    }
+
     @Test("dns01-webhook check passes Basic and Extended against moto with ambient keys, leaving nothing behind")
     func checkCommand() async throws {
         let directory = try makeTemporaryDirectory()

@@ -19,7 +19,8 @@ public struct ResolvedCredentials: Sendable {
 /// 2. `auth.kubernetes.serviceAccountRef`: a TokenRequest token exchanged by
 ///    AssumeRoleWithWebIdentity (unsigned) for `role`;
 /// 3. ambient, only when the challenge allows it: environment keys, IRSA (token file re-read
-///    on every refresh), EKS Pod Identity / ECS container credentials;
+///    on every refresh), EKS Pod Identity / ECS container credentials, the EC2 instance
+///    profile from the instance metadata service (IMDSv2, then v1);
 /// 4. otherwise cert-manager's error.
 /// Then, with `role` and no web identity, AssumeRole signed with what steps 1 or 3 found.
 /// Temporary credentials are cached and refreshed before they expire.
@@ -168,10 +169,18 @@ public struct CredentialsChain: Sendable {
             }
             return (credentials, identity)
         }
-        throw DNS01Error(
-            .credentialsUnavailable,
-            "route53: no ambient AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, IRSA (AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE) or EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI), or configure keys in the issuer"
-        )
+        let lookedFor = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, IRSA (AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE) or EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI), give the node an instance profile, or configure keys in the issuer"
+        guard let instance = InstanceMetadataCredentialsClient.fromEnvironment(environment, transport: sender.transport) else {
+            throw DNS01Error(.credentialsUnavailable, "route53: no ambient AWS credentials found: \(lookedFor) (the instance metadata service is turned off by AWS_EC2_METADATA_DISABLED)")
+        }
+        let identity = "imds|\(instance.endpoint)"
+        do {
+            let credentials = try await cached(identity) { try await instance.fetch() }
+            return (credentials, identity)
+        } catch {
+            let reason = (error as? DNS01Error)?.message ?? "\(error)"
+            throw DNS01Error(.credentialsUnavailable, "route53: no ambient AWS credentials found: \(lookedFor); the instance metadata service at \(instance.endpoint) gave none: \(reason)")
+        }
     }
 
     /// STS for this challenge: the `stsEndpoint` override; else regional when asked and a
