@@ -33,6 +33,22 @@ struct HTTPConnectionTests {
         }
     }
 
+    @Test("Expect: 100-continue gets 100 Continue before the answer; over the limit it gets 413 instead")
+    func expectContinue() async throws {
+        try await withWebhookServer(.flagsOnly) { server in
+            let payload = challengePayload(dnsName: "continue.example.com", key: "after-100")
+            let exchange = try await rawExchange(port: server.port, sending: Self.request("POST", "/apis/acme.example.com/v1alpha1/memory", body: payload, headers: "Expect: 100-continue\r\n")) { text in
+                text.hasSuffix("}")
+            }
+            #expect(exchange.statusLines == ["HTTP/1.1 100 Continue", "HTTP/1.1 201 Created"], "\(exchange.text)")
+            #expect(server.records.values(at: try DomainName("_acme-challenge.continue.example.com")) == ["after-100"])
+
+            let tooLarge = try await rawExchange(port: server.port, sending: "POST /apis/acme.example.com/v1alpha1/memory HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n")
+            #expect(tooLarge.statusLines == ["HTTP/1.1 413 Payload Too Large"], "\(tooLarge.text)")
+            #expect(tooLarge.closedByServer)
+        }
+    }
+
     @Test("HEAD gets the headers and no body; the connection stays usable")
     func head() async throws {
         try await withWebhookServer(.flagsOnly) { server in

@@ -96,6 +96,10 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
             }
             head = next
             body = nil
+            if next.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                // The client waits for this before sending the body (curl does, for large ones).
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: next.version, status: .continue))), promise: nil)
+            }
         case .body(var chunk):
             guard let request = head else { return }  // the rest of a refused body
             guard (body?.readableBytes ?? 0) + chunk.readableBytes <= settings.maximumBodyBytes else {
