@@ -101,6 +101,23 @@ struct HTTPConnectionTests {
         }
     }
 
+    @Test("a request trickled in byte by byte is cut off at the request read timeout, although the idle timer keeps being reset")
+    func trickledRequest() async throws {
+        var options = ServerOptions.flagsOnly
+        options.requestReadTimeout = .milliseconds(400)
+        try await withWebhookServer(options) { server in
+            let request = Self.request("GET", "/apis/acme.example.com/v1alpha1", headers: "X-Padding: \(String(repeating: "p", count: 40))\r\n")
+            let (closedAfter, answered) = try await trickle(port: server.port, sending: request, interval: .milliseconds(50))
+            // About 400 ms at 50 ms a byte: closed after roughly 8-12 bytes, well before the
+            // ~100-byte request is complete, and never answered.
+            let bytes = try #require(closedAfter, "the trickling client was never cut off")
+            #expect(bytes < request.utf8.count / 2)
+            #expect(!answered)
+            // A prompt client on the same server is unaffected.
+            #expect(try await send(.GET, server.url + "/apis/acme.example.com/v1alpha1", as: .alice).status == 200)
+        }
+    }
+
     @Test("a request answered slower than the idle timeout is still answered")
     func slowAnswerOutlivesIdleTimeout() async throws {
         var options = ServerOptions.flagsOnly

@@ -21,6 +21,7 @@ struct HTTPSListener: Service {
     var port: Int
     var certificates: ServingCertificateStore
     var idleTimeout: Duration
+    var requestReadTimeout: Duration = .seconds(30)
     var shutdownDelay: Duration = .zero
     var maximumBodyBytes: Int
     var logger: Logger
@@ -36,6 +37,7 @@ struct HTTPSListener: Service {
         let settings = WebhookRequestHandler.Settings(
             maximumBodyBytes: maximumBodyBytes,
             idleTimeout: .nanoseconds(idleTimeout.nanoseconds),
+            requestReadTimeout: .nanoseconds(requestReadTimeout.nanoseconds),
             executor: nil,
             logger: logger,
             respond: respond

@@ -5,8 +5,8 @@ import NIOSSL
 
 /// The pipeline of an accepted connection: TLS with the serving certificate current when it
 /// was accepted (client certificates recorded for the authenticator), SwiftNIO's HTTP/1.1
-/// codec (which answers unparseable input with 400 and closes), an idle timer, and
-/// `WebhookRequestHandler`.
+/// codec (which answers unparseable input with 400 and closes), an idle timer, a deadline for
+/// each request's arrival, and `WebhookRequestHandler`.
 enum WebhookConnection {
     static func configure(_ channel: any Channel, tls: NIOSSLContext, settings: WebhookRequestHandler.Settings) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
@@ -19,8 +19,10 @@ enum WebhookConnection {
                 peer.record(presented)
                 promise.succeed(.certificateVerified)
             }, configuration: .init()))
+            let readDeadline = RequestReadDeadline(limit: settings.requestReadTimeout)
+            try handlers.addHandler(readDeadline)
             try handlers.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
-            try handlers.addHandler(WebhookRequestHandler(peer: peer, eventLoop: channel.eventLoop, settings: settings))
+            try handlers.addHandler(WebhookRequestHandler(peer: peer, eventLoop: channel.eventLoop, readDeadline: readDeadline, settings: settings))
         }
     }
 }
@@ -49,6 +51,7 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
     struct Settings: Sendable {
         var maximumBodyBytes: Int
         var idleTimeout: TimeAmount
+        var requestReadTimeout: TimeAmount
         var executor: EventLoopTaskExecutor?
         var logger: Logger
         var respond: @Sendable (WebhookRequest) async -> WebhookResponse
@@ -56,6 +59,7 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
 
     private let peer: TLSPeer
     private let eventLoop: any EventLoop
+    private let readDeadline: RequestReadDeadline
     private let settings: Settings
     /// Cancels the request being answered when the connection closes.
     private let cancellation = ConnectionCancellation()
@@ -72,9 +76,10 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
     private var closeAfterAnswer = false
     private var closed = false
 
-    init(peer: TLSPeer, eventLoop: any EventLoop, settings: Settings) {
+    init(peer: TLSPeer, eventLoop: any EventLoop, readDeadline: RequestReadDeadline, settings: Settings) {
         self.peer = peer
         self.eventLoop = eventLoop
+        self.readDeadline = readDeadline
         self.settings = settings
     }
 
@@ -108,6 +113,7 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
             }
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
         case .end:
+            readDeadline.requestRead()
             guard let request = head else { return }
             head = nil
             let whole = WebhookRequest(head: request, body: body ?? context.channel.allocator.buffer(capacity: 0), peer: peer)

@@ -98,6 +98,7 @@ public struct WebhookServer: Service, CustomStringConvertible {
             port: configuration.securePort,
             certificates: certificates,
             idleTimeout: configuration.idleTimeout,
+            requestReadTimeout: configuration.requestReadTimeout,
             shutdownDelay: configuration.shutdownDelay,
             maximumBodyBytes: configuration.maximumBodyBytes,
             logger: logger,

@@ -20,6 +20,9 @@ public struct WebhookServerConfiguration: Sendable {
     public var certificateReloadInterval: Duration = .seconds(1)
     /// Idle keep-alive connections are closed after this long.
     public var idleTimeout: Duration = .seconds(90)
+    /// A request must arrive whole within this long of its first byte (a slow-sending client is
+    /// closed, however steadily it trickles).
+    public var requestReadTimeout: Duration = .seconds(30)
     /// After graceful shutdown begins, new connections are still accepted and answered this
     /// long, with `/readyz` failing, so the Service's endpoints and the aggregator stop sending
     /// here before the listener closes (the generic API server's `--shutdown-delay-duration`).

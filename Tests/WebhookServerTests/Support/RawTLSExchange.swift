@@ -59,3 +59,49 @@ struct RawExchangeTimeout: Error, CustomStringConvertible {
     var seconds: Duration
     var description: String { "nothing conclusive from the server within \(seconds)" }
 }
+
+/// Opens a TLS connection as `identity` and sends `request` one byte every `interval`, until
+/// it is all sent or the server closes the connection; returns how many bytes went out
+/// before the close (`nil`: never closed) and whether any answer came back.
+func trickle(
+    port: Int,
+    as identity: ClientIdentity = .alice,
+    sending request: String,
+    interval: Duration
+) async throws -> (bytesBeforeClose: Int?, answered: Bool) {
+    let context = try NIOSSLContext(configuration: identity.tlsConfiguration())
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: "localhost"))
+                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
+    return try await channel.executeThenClose { inbound, outbound in
+        let reader = Task { () -> Bool in
+            var answered = false
+            do {
+                for try await chunk in inbound where chunk.readableBytes > 0 { answered = true }
+            } catch {}
+            return answered
+        }
+        var sent = 0
+        var closedAt: Int?
+        for byte in request.utf8 {
+            do {
+                try await outbound.write(ByteBuffer(bytes: [byte]))
+            } catch {
+                closedAt = sent
+                break
+            }
+            sent += 1
+            try await Task.sleep(for: interval)
+            if !channel.channel.isActive {
+                closedAt = sent
+                break
+            }
+        }
+        if closedAt == nil { reader.cancel() }
+        return (closedAt, await reader.value)
+    }
+}

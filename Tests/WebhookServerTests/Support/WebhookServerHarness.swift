@@ -20,6 +20,7 @@ struct ServerOptions: Sendable {
     var defaultConfig: ConfigValue?
     var certificateReloadInterval: Duration = .milliseconds(100)
     var idleTimeout: Duration = .seconds(90)
+    var requestReadTimeout: Duration = .seconds(30)
     /// Also serve the `exec` provider (to prove an Issuer cannot use it).
     var servesExec = false
 
@@ -76,6 +77,7 @@ func withWebhookServer<Result: Sendable>(_ options: ServerOptions, _ body: @Send
     configuration.requestTimeout = options.requestTimeout
     configuration.certificateReloadInterval = options.certificateReloadInterval
     configuration.idleTimeout = options.idleTimeout
+    configuration.requestReadTimeout = options.requestReadTimeout
     let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
     let server = try WebhookServer(configuration: configuration, dispatcher: dispatcher, kubernetes: kubernetes, logger: logger) { port in
         portSink.yield(port)
