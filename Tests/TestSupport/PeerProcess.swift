@@ -31,7 +31,8 @@ public final class PeerProcess: @unchecked Sendable {
         stderrFile = FileManager.default.temporaryDirectory.appendingPathComponent("peer-\(UUID().uuidString).stderr")
         _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: stderrFile)
-        try process.run()
+        let process = self.process
+        try Self.withSignalsUnblocked { try process.run() }
         guard expectJSONLine else {
             announcement = [:]
             return
@@ -45,6 +46,20 @@ public final class PeerProcess: @unchecked Sendable {
             throw PeerError("\(executable) \(arguments.joined(separator: " ")) did not announce itself; stderr: \(stderr)")
         }
         announcement = object
+    }
+
+    /// Runs `body` (which spawns a child) with no signal blocked on this thread. A child
+    /// inherits the spawning thread's signal mask, Foundation's `Process` does not reset it,
+    /// and SwiftNIO's threads block nearly every signal: a peer started from one could not
+    /// receive SIGTERM, so stopping it took the SIGKILL after two seconds, and a peer's own
+    /// child (moto under its harness) outlived the test run.
+    private static func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
+        var none = sigset_t()
+        sigemptyset(&none)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     public var port: Int { announcement["port"] as? Int ?? 0 }
