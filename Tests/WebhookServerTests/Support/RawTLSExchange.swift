@@ -24,14 +24,7 @@ func rawExchange(
     timeout: Duration = .seconds(10),
     until done: @escaping @Sendable (String) -> Bool = { _ in false }
 ) async throws -> RawExchange {
-    let context = try NIOSSLContext(configuration: identity.tlsConfiguration())
-    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .connect(host: "127.0.0.1", port: port) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: "localhost"))
-                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-            }
-        }
+    let channel = try await connectRawTLS(port: port, as: identity)
     return try await channel.executeThenClose { inbound, outbound in
         if !request.isEmpty { try await outbound.write(ByteBuffer(string: request)) }
         return try await withThrowingTaskGroup(of: RawExchange?.self) { group in
@@ -69,14 +62,7 @@ func trickle(
     sending request: String,
     interval: Duration
 ) async throws -> (bytesBeforeClose: Int?, answered: Bool) {
-    let context = try NIOSSLContext(configuration: identity.tlsConfiguration())
-    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .connect(host: "127.0.0.1", port: port) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: "localhost"))
-                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-            }
-        }
+    let channel = try await connectRawTLS(port: port, as: identity)
     return try await channel.executeThenClose { inbound, outbound in
         let reader = Task { () -> Bool in
             var answered = false
@@ -104,4 +90,16 @@ func trickle(
         if closedAt == nil { reader.cancel() }
         return (closedAt, await reader.value)
     }
+}
+
+/// A TLS connection to the server on 127.0.0.1:`port` as `identity`, carrying raw bytes.
+private func connectRawTLS(port: Int, as identity: ClientIdentity) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+    let context = try NIOSSLContext(configuration: identity.tlsConfiguration())
+    return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: "localhost"))
+                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
 }
