@@ -101,7 +101,7 @@ struct HTTPConnectionTests {
         }
     }
 
-    @Test("a request trickled in byte by byte is cut off at the request read timeout, although the idle timer keeps being reset")
+    @Test("a request trickled in byte by byte is cut off at the request read timeout, although the idle timer keeps being reset", .timeLimit(.minutes(1)))
     func trickledRequest() async throws {
         var options = ServerOptions.flagsOnly
         options.requestReadTimeout = .milliseconds(400)
