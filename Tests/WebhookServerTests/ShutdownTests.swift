@@ -68,11 +68,11 @@ struct ShutdownTests {
         ]
         let process = try await offloaded { try PeerProcess(webhookBinary, arguments) }
         defer { process.stop() }
-        func fresh(_ request: String) async throws -> RawExchange {
+        func fresh(_ requestLine: String, body: String = "") async throws -> RawExchange {
             // A new connection each time, closed by the server after its answer.
-            try await rawExchange(port: process.port, sending: request.replacingOccurrences(of: "\r\n\r\n", with: "\r\nConnection: close\r\n\r\n", options: [], range: request.range(of: "\r\n\r\n")))
+            try await rawExchange(port: process.port, sending: "\(requestLine)\r\nHost: x\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
         }
-        let readyz = "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"
+        let readyz = "GET /readyz HTTP/1.1"
         #expect(try await fresh(readyz).statusLines == ["HTTP/1.1 200 OK"])
 
         let clock = ContinuousClock()
@@ -83,7 +83,7 @@ struct ShutdownTests {
         }
         #expect(notReady)
         let payload = challengePayload(dnsName: "late.example.com", key: "during-delay")
-        let challenge = try await fresh("POST /apis/acme.example.com/v1alpha1/memory HTTP/1.1\r\nHost: x\r\nContent-Length: \(payload.utf8.count)\r\n\r\n\(payload)")
+        let challenge = try await fresh("POST /apis/acme.example.com/v1alpha1/memory HTTP/1.1", body: payload)
         #expect(clock.now - signalled < .seconds(3), "the checks must run inside the delay to prove anything")
         #expect(challenge.statusLines == ["HTTP/1.1 201 Created"])
         #expect(challenge.text.contains("\"success\":true"))

@@ -21,8 +21,8 @@ struct HTTPSListener: Service {
     var port: Int
     var certificates: ServingCertificateStore
     var idleTimeout: Duration
-    var requestReadTimeout: Duration = .seconds(30)
-    var shutdownDelay: Duration = .zero
+    var requestReadTimeout: Duration
+    var shutdownDelay: Duration
     var maximumBodyBytes: Int
     var logger: Logger
     var onListening: @Sendable (Int) async -> Void
@@ -91,13 +91,12 @@ struct HTTPSListener: Service {
             quiescing.initiateShutdown(promise: nil)
             delayedQuiescing.withLock { $0?.cancel() }
         }
-        if shuttingDown.load(ordering: .sequentiallyConsistent) {
-            try? await drained.futureResult.get()
-            return
-        }
-        quiescing.initiateShutdown(promise: drained)
+        // The listener closed: by graceful shutdown, which has quiesced, or else by cancellation
+        // or a failure, which quiesce here.
+        let graceful = shuttingDown.load(ordering: .sequentiallyConsistent)
+        if !graceful { quiescing.initiateShutdown(promise: drained) }
         try? await drained.futureResult.get()
-        if !Task.isCancelled {
+        if !graceful, !Task.isCancelled {
             logger.error("the listener closed unexpectedly")
             throw WebhookServerError("the HTTPS listener on \(host):\(port) closed unexpectedly")
         }

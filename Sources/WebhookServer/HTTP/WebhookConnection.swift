@@ -22,7 +22,7 @@ enum WebhookConnection {
             let readDeadline = RequestReadDeadline(limit: settings.requestReadTimeout)
             try handlers.addHandler(readDeadline)
             try handlers.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
-            try handlers.addHandler(WebhookRequestHandler(peer: peer, eventLoop: channel.eventLoop, readDeadline: readDeadline, settings: settings))
+            try handlers.addHandler(WebhookRequestHandler(peer: peer, readDeadline: readDeadline, settings: settings))
         }
     }
 }
@@ -58,11 +58,11 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
     }
 
     private let peer: TLSPeer
-    private let eventLoop: any EventLoop
     private let readDeadline: RequestReadDeadline
     private let settings: Settings
     /// Cancels the request being answered when the connection closes.
     private let cancellation = ConnectionCancellation()
+    private let noBody = ByteBufferAllocator().buffer(capacity: 0)
 
     /// The request being read, and its body so far.
     private var head: HTTPRequestHead?
@@ -76,9 +76,8 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
     private var closeAfterAnswer = false
     private var closed = false
 
-    init(peer: TLSPeer, eventLoop: any EventLoop, readDeadline: RequestReadDeadline, settings: Settings) {
+    init(peer: TLSPeer, readDeadline: RequestReadDeadline, settings: Settings) {
         self.peer = peer
-        self.eventLoop = eventLoop
         self.readDeadline = readDeadline
         self.settings = settings
     }
@@ -116,7 +115,7 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
             readDeadline.requestRead()
             guard let request = head else { return }
             head = nil
-            let whole = WebhookRequest(head: request, body: body ?? context.channel.allocator.buffer(capacity: 0), peer: peer)
+            let whole = WebhookRequest(head: request, body: body ?? noBody, peer: peer)
             body = nil
             answer(whole, context: context, close: !request.isKeepAlive)
         }
@@ -126,14 +125,14 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
     private func tooLarge(_ request: HTTPRequestHead, context: ChannelHandlerContext) {
         head = nil
         body = nil
-        answer(WebhookRequest(head: request, body: context.channel.allocator.buffer(capacity: 0), peer: peer, bodyTooLarge: true), context: context, close: true)
+        answer(WebhookRequest(head: request, body: noBody, peer: peer, bodyTooLarge: true), context: context, close: true)
     }
 
     private func answer(_ request: WebhookRequest, context: ChannelHandlerContext, close: Bool) {
         answering = true
         let settings = self.settings
         let cancellation = self.cancellation
-        let eventLoop = self.eventLoop
+        let eventLoop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
         Task(executorPreference: settings.executor) {
             let response = await EventLoopTaskExecutor.$current.withValue(settings.executor) {
@@ -195,9 +194,14 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    /// Nothing more is read or answered on this connection.
+    private func stop() {
         closed = true
         waiting.removeAll()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stop()
         cancellation.cancel()
         context.fireChannelInactive()
     }
@@ -206,8 +210,7 @@ final class WebhookRequestHandler: ChannelDuplexHandler {
         // Unparseable HTTP (NIO's error handler has written the 400 just now), a TLS failure or
         // a reset: nothing more can be said on this connection.
         settings.logger.trace("connection failed", metadata: ["error": "\(error)"])
-        closed = true
-        waiting.removeAll()
+        stop()
         context.close(promise: nil)
     }
 }

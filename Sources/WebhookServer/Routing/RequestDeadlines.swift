@@ -195,13 +195,9 @@ private final class Race<Value: Sendable>: Sendable {
     }
 }
 
-/// A connection's closing, passed on to the request being answered on it (its task is not a
-/// child of anything the connection could cancel).
-///
-/// One cancellation handler per connection instead of one per request: a handler is a record
-/// on the task that every suspension of a task with an executor preference walks, and pushing
-/// and popping one per request was measurable. Requests of a connection are answered one at a
-/// time.
+/// A connection's closing, passed on to the request being answered on it: the request's task
+/// is unstructured, so nothing would cancel it otherwise. Requests of a connection are answered
+/// one at a time, so one object per connection serves them all.
 final class ConnectionCancellation: Sendable {
     @TaskLocal static var current: ConnectionCancellation?
 

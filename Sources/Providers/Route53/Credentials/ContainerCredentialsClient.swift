@@ -48,25 +48,13 @@ struct ContainerCredentialsClient: Sendable {
             || ["169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"].contains(host)
     }
 
-    private struct Answer: Decodable {
-        var AccessKeyId: String
-        var SecretAccessKey: String
-        var Token: String?
-        var Expiration: String?
-    }
-
     func fetch() async throws -> AWSCredentials {
         var headers: [APIRequest.Header] = [.init("Accept", "application/json")]
         if let authorization { headers.append(.init("Authorization", authorization.text)) }
         let response = try await sender.send(APIRequest(method: "GET", url: uri, headers: headers), operation: "GetContainerCredentials", signer: nil)
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+        guard let credentials = CredentialsDocument.decode(response.body)?.credentials else {
             throw DNS01Error(.credentialsUnavailable, "the container credentials endpoint answered without credentials")
         }
-        return AWSCredentials(
-            accessKeyID: answer.AccessKeyId,
-            secretAccessKey: SecretValue(answer.SecretAccessKey),
-            sessionToken: answer.Token.map(SecretValue.init),
-            expiration: answer.Expiration.flatMap { AWSTimestamp(iso8601: $0) }
-        )
+        return credentials
     }
 }

@@ -34,15 +34,6 @@ struct InstanceMetadataCredentialsClient: Sendable {
         return InstanceMetadataCredentialsClient(endpoint: endpoint, allowsV1: !flag("AWS_EC2_METADATA_V1_DISABLED"), transport: transport)
     }
 
-    private struct Answer: Decodable {
-        var Code: String?
-        var Message: String?
-        var AccessKeyId: String?
-        var SecretAccessKey: String?
-        var Token: String?
-        var Expiration: String?
-    }
-
     func fetch() async throws -> AWSCredentials {
         var headers: [APIRequest.Header] = []
         if let token = try await sessionToken() {
@@ -53,19 +44,12 @@ struct InstanceMetadataCredentialsClient: Sendable {
         guard let role = roles.split(whereSeparator: \.isNewline).lazy.map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty }) else {
             throw DNS01Error(.credentialsUnavailable, "the instance metadata service lists no IAM role: attach an instance profile to the node")
         }
-        let body = try await read(rolesPath + role, headers: headers)
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(body.utf8)),
-              answer.Code == nil || answer.Code == "Success",
-              let keyID = answer.AccessKeyId, let secret = answer.SecretAccessKey else {
-            let reason = (try? JSONDecoder().decode(Answer.self, from: Data(body.utf8))).map { "\($0.Code ?? "no code"): \($0.Message ?? "no message")" } ?? "not a credentials document"
+        let document = CredentialsDocument.decode(try await read(rolesPath + role, headers: headers).utf8)
+        guard let credentials = document?.credentials else {
+            let reason = document.map { "\($0.Code ?? "no code"): \($0.Message ?? "no message")" } ?? "not a credentials document"
             throw DNS01Error(.credentialsUnavailable, "the instance metadata service gave no credentials for role \(role) (\(reason))")
         }
-        return AWSCredentials(
-            accessKeyID: keyID,
-            secretAccessKey: SecretValue(secret),
-            sessionToken: answer.Token.map(SecretValue.init),
-            expiration: answer.Expiration.flatMap { AWSTimestamp(iso8601: $0) }
-        )
+        return credentials
     }
 
     /// The IMDSv2 session token, or `nil` to go on with IMDSv1.
