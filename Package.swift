@@ -28,6 +28,60 @@ let webhookLinkerSettings: [LinkerSetting] = [
     ], .when(platforms: [.linux], configuration: .release)),
 ]
 
+/// A provider plugin: one folder, `Sources/Providers/<folder>`, a library `<folder>Provider`
+/// whose `ProviderPlugin` is `<folder>Plugin`, tests in `Tests/<folder>ProviderTests`
+/// (docs/providers.md). **Adding a provider is one entry in `providers`**: its targets are made
+/// here, and `ProviderRegistry.builtIn()` is generated from this list by the
+/// ProviderRegistryGenerator build plugin. `swift package new-provider <Name>` writes the entry.
+struct ProviderModule {
+    let folder: String
+    let dependencies: [Target.Dependency]
+    let testDependencies: [Target.Dependency]
+    let hasTests: Bool
+
+    init(_ folder: String, uses dependencies: [Target.Dependency] = [], testsUse testDependencies: [Target.Dependency] = [], hasTests: Bool = true) {
+        self.folder = folder
+        self.dependencies = dependencies
+        self.testDependencies = testDependencies
+        self.hasTests = hasTests
+    }
+
+    var module: String { "\(folder)Provider" }
+
+    var targets: [Target] {
+        var targets: [Target] = [
+            .target(
+                name: module,
+                dependencies: ["DNS01", "ProviderKit", .product(name: "Logging", package: "swift-log")] + dependencies,
+                path: "Sources/Providers/\(folder)",
+                swiftSettings: strict
+            )
+        ]
+        if hasTests {
+            targets.append(.testTarget(
+                name: "\(module)Tests",
+                dependencies: [.target(name: module), "DNS01", "ProviderKit", "TestSupport", .product(name: "Logging", package: "swift-log")] + testDependencies,
+                swiftSettings: strict
+            ))
+        }
+        return targets
+    }
+}
+
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+
+let providers: [ProviderModule] = [
+    ProviderModule("Memory", hasTests: false),
+    ProviderModule("Route53", uses: [crypto], testsUse: ["Route53Emulator", crypto]),
+    ProviderModule("AliDNS", uses: [crypto]),
+    ProviderModule("RFC2136", uses: ["DNSWire", "DNSClient"], testsUse: ["DNSWire", "DNSClient"]),
+    ProviderModule("HTTP", uses: ["DNSClient", asyncHTTPClient, nioSSL], testsUse: [asyncHTTPClient, nioSSL]),
+    ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
+    // `swift package new-provider` adds new providers above this line.
+]
+
 let package = Package(
     name: "dns01-webhook",
     platforms: [.macOS(.v15)],
@@ -36,20 +90,19 @@ let package = Package(
         .library(name: "DNS01", targets: ["DNS01"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
-        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", exact: "1.0.2"),
     ],
     targets: [
         // MARK: Plugin SDK and shared pieces
@@ -83,57 +136,6 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-
-        // MARK: Provider plugins (one folder each)
-        .target(
-            name: "MemoryProvider",
-            dependencies: ["DNS01"],
-            path: "Sources/Providers/Memory",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "AliDNSProvider",
-            dependencies: [
-                "DNS01", "ProviderKit",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Providers/AliDNS",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "Route53Provider",
-            dependencies: [
-                "DNS01", "ProviderKit",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Providers/Route53",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "ExecProvider",
-            dependencies: ["DNS01", "DNSClient", .product(name: "Subprocess", package: "swift-subprocess")],
-            path: "Sources/Providers/Exec",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "HTTPProvider",
-            dependencies: [
-                "DNS01", "DNSClient", "ProviderKit",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
-            path: "Sources/Providers/HTTP",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "RFC2136Provider",
-            dependencies: ["DNS01", "DNSWire", "DNSClient"],
-            path: "Sources/Providers/RFC2136",
-            swiftSettings: strict
-        ),
-        // `swift package new-provider` inserts provider targets above this line.
 
         // MARK: The server: Kubernetes access and the aggregated API server
         .target(
@@ -176,8 +178,9 @@ let package = Package(
         ),
         .target(
             name: "BuiltinProviders",
-            dependencies: ["DNS01", "MemoryProvider", "AliDNSProvider", "Route53Provider", "ExecProvider", "HTTPProvider", "RFC2136Provider"],
-            swiftSettings: strict
+            dependencies: ["DNS01"] + providers.map { .target(name: $0.module) },
+            swiftSettings: strict,
+            plugins: ["ProviderRegistryGenerator"]
         ),
         .executableTarget(
             name: "dns01-webhook",
@@ -219,21 +222,27 @@ let package = Package(
         .executableTarget(name: "provider-scaffold", dependencies: ["ProviderScaffold"], path: "Plugins/Tools/provider-scaffold", swiftSettings: strict),
         .target(name: "ProviderScaffold", path: "Plugins/Tools/ProviderScaffold", swiftSettings: strict),
         .plugin(
+            name: "ProviderRegistryGenerator",
+            capability: .buildTool(),
+            dependencies: ["provider-scaffold"]
+        ),
+        .plugin(
             name: "SolverCheckPlugin",
             capability: .command(intent: .custom(verb: "solver-check", description: "Build dns01-webhook and run its check command with these arguments."))
         ),
 
         // MARK: Tests
-        // Shared by the test targets: starting peers (moto, the AliDNS emulator, Knot, the CLI).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        // Shared by the test targets: starting peers (moto, the emulators, Knot, the CLI) and the
+        // provider contract suite every provider runs.
+        .target(
+            name: "TestSupport",
+            dependencies: ["DNS01", "ProviderKit", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "DNS01Tests", dependencies: ["DNS01", "MemoryProvider", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigLoadingTests", dependencies: ["ConfigLoading", "DNS01"], swiftSettings: strict),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
-        .testTarget(
-            name: "AliDNSProviderTests",
-            dependencies: ["AliDNSProvider", "DNS01", "ProviderKit", "TestSupport"],
-            swiftSettings: strict
-        ),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubernetesTests",
@@ -245,7 +254,6 @@ let package = Package(
             dependencies: [
                 "WebhookServer", "Kubernetes", "DNS01", "MemoryProvider", "ExecProvider", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -256,38 +264,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // A model of real Route53 (paging, change rules, throttling) for the tests and dns01-bench.
-        .target(
-            name: "Route53Emulator",
-            dependencies: ["ProviderKit", "Route53Provider"],
-            path: "Tests/Route53ProviderTests/Emulator",
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "Route53ProviderTests",
-            dependencies: [
-                "Route53Provider", "Route53Emulator", "DNS01", "ProviderKit", "TestSupport",
-                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
-            ],
-            exclude: ["Emulator"],
-            swiftSettings: strict
-        ),
-        .testTarget(name: "ExecProviderTests", dependencies: ["ExecProvider", "DNS01", "TestSupport"], swiftSettings: strict),
-        .testTarget(
-            name: "HTTPProviderTests",
-            dependencies: [
-                "HTTPProvider", "DNS01", "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "RFC2136ProviderTests",
-            dependencies: ["RFC2136Provider", "DNS01", "DNSWire", "DNSClient", "TestSupport"],
-            swiftSettings: strict
-        ),
         .testTarget(name: "PluginTests", dependencies: ["ProviderScaffold", "TestSupport"], swiftSettings: strict),
-        // `swift package new-provider` inserts provider test targets above this line.
     ]
+        + providers.flatMap(\.targets)
+        // A model of real Route53 (paging, change rules, throttling), for the tests and dns01-bench.
+        + [.target(name: "Route53Emulator", dependencies: ["ProviderKit", "Route53Provider"], path: "Sources/Emulators/Route53", swiftSettings: strict)]
 )

@@ -39,10 +39,10 @@ struct Route53Bench: AsyncParsableCommand {
             emulator.addZone("example.com")
             let count = challenges
             let (wall, failures) = try await Route53EmulatorServer(emulator: emulator).run { endpoint in
-                let plugin = Route53ProviderPlugin()
+                let plugin = Route53Plugin()
                 let configuration = try plugin.decodeConfiguration(
                     ["accessKeyID": "AKIDBENCH", "secretAccessKeySecretRef": ["name": "aws", "key": "secret"], "endpoint": .string(endpoint)],
-                    at: .root.appending("route53"), origin: .operatorConfig
+                    at: .root.appending("route53"), source: .operatorConfig
                 )
                 let context = ProviderContext(
                     namespace: "bench", secrets: StaticSecretSource([.init(namespace: "bench", name: "aws"): ["secret": SecretValue("bench-secret")]]),

@@ -7,7 +7,7 @@ struct AliDNSConfigurationTests {
     let path = ConfigPath.root.appending("providers").appending(index: 1).appending("alidns")
 
     func decode(_ block: ConfigValue, origin: ConfigOrigin = .issuerConfig) throws(DNS01Error) -> AliDNSConfiguration {
-        try AliDNSConfiguration.decode(block, at: path, origin: origin)
+        try AliDNSConfiguration.decode(block, at: path, source: ConfigSource(origin: origin))
     }
 
     func message(_ block: ConfigValue, origin: ConfigOrigin = .issuerConfig) -> String? {
@@ -89,14 +89,16 @@ struct AliDNSConfigurationTests {
         "endpoint", "stsEndpoint",
     ])
     func issuerEndpointPolicy(field: String) throws {
-        for endpoint in ["http://127.0.0.1:8080", "https://evil.example.com", "http://alidns.aliyuncs.com", "https://aliyuncs.com.evil.example"] {
+        // A storage bucket's host is under aliyuncs.com too, and anyone can rent one.
+        for endpoint in ["http://127.0.0.1:8080", "https://evil.example.com", "http://alidns.aliyuncs.com", "https://aliyuncs.com.evil.example", "https://bucket.oss-cn-hangzhou.aliyuncs.com"] {
             let block: ConfigValue = .object([field: .string(endpoint)])
             do {
                 _ = try decode(block, origin: .issuerConfig)
                 Issue.record("\(endpoint) was accepted from an Issuer")
             } catch {
                 #expect(error.code == .forbiddenByPolicy)
-                #expect(error.message.contains("providers[1].alidns.\(field) may only name an https://….aliyuncs.com endpoint"))
+                #expect(error.message.contains("providers[1].alidns.\(field) \"") && error.message.contains("is not allowed in an Issuer's config"))
+                #expect(error.message.contains("issuerPolicy.allowedEndpoints"))
             }
             #expect(throws: Never.self) { try decode(block, origin: .operatorConfig) }
         }

@@ -77,8 +77,8 @@ enum Fixture {
     /// A retry policy that does not sleep, so retry tests run instantly.
     static let instantRetries = RetryPolicy(sleep: { _ in })
 
-    static func plugin(retryPolicy: RetryPolicy = instantRetries, environment: RPCEnvironment = RPCEnvironment()) -> AliDNSProviderPlugin {
-        AliDNSProviderPlugin(retryPolicy: retryPolicy, environment: environment)
+    static func plugin(retryPolicy: RetryPolicy = instantRetries, environment: RPCEnvironment = RPCEnvironment()) -> AliDNSPlugin {
+        AliDNSPlugin(retryPolicy: retryPolicy, environment: environment)
     }
 
     /// The config block for the emulator, with the AccessKey from the `alidns-secrets` Secret.
@@ -107,11 +107,11 @@ enum Fixture {
     }
 
     static func provider(
-        _ plugin: AliDNSProviderPlugin,
+        _ plugin: AliDNSPlugin,
         config: ConfigValue,
         context: ProviderContext = Fixture.context()
     ) async throws -> any DNSProvider {
-        let configuration = try plugin.decodeConfiguration(config, at: .root.appending("alidns"), origin: .operatorConfig)
+        let configuration = try plugin.decodeConfiguration(config, at: .root.appending("alidns"), source: .operatorConfig)
         return try await plugin.makeProvider(for: configuration, context: context)
     }
 

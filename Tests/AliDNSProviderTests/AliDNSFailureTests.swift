@@ -129,7 +129,7 @@ struct AliDNSFailureTests {
     func unreachable() async throws {
         // AsyncHTTPClient keeps trying to connect until the request's deadline; keep it short.
         let plugin = Fixture.plugin(environment: RPCEnvironment(requestTimeout: .milliseconds(500)))
-        let configuration = try plugin.decodeConfiguration(Fixture.config(try AliDNSEmulator(), extra: ["endpoint": "http://127.0.0.1:9"]), at: .root, origin: .operatorConfig)
+        let configuration = try plugin.decodeConfiguration(Fixture.config(try AliDNSEmulator(), extra: ["endpoint": "http://127.0.0.1:9"]), at: .root, source: .operatorConfig)
         let provider = try await plugin.makeProvider(for: configuration, context: Fixture.context())
         let error = await failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .providerUnavailable)

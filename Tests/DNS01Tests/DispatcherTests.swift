@@ -3,6 +3,7 @@ import Logging
 import MemoryProvider
 import Synchronization
 import Testing
+import TestSupport
 
 @Suite("ChallengeDispatcher")
 struct DispatcherTests {
@@ -10,7 +11,7 @@ struct DispatcherTests {
 
     func dispatcher(default document: ConfigValue?) throws -> ChallengeDispatcher {
         var registry = ProviderRegistry()
-        registry.register(MemoryProviderPlugin(store: store))
+        registry.register(MemoryPlugin(store: store))
         return try ChallengeDispatcher(
             registry: registry, defaultConfig: document, secrets: StaticSecretSource([:]),
             logger: Logger(label: "test"), environment: [:]
@@ -157,9 +158,9 @@ struct SecretValueTests {
 /// A plugin that counts how often its config is decoded; `n` must be a number.
 private final class CountingPlugin: ProviderPlugin, Sendable {
     let decodes = Mutex(0)
-    var name: String { "counting" }
+    static let descriptor = ProviderDescriptor.forTests("counting")
 
-    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> Double {
+    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> Double {
         decodes.withLock { $0 += 1 }
         guard case .number(let n)? = block["n"] else { throw DNS01Error(.invalidConfiguration, "\(path).n must be a number") }
         return n

@@ -1,18 +1,19 @@
 @testable import DNS01
 import MemoryProvider
 import Testing
+import TestSupport
 
 @Suite("Config decoding")
 struct RoutingTableTests {
     var registry: ProviderRegistry {
         var registry = ProviderRegistry()
-        registry.register(MemoryProviderPlugin())
+        registry.register(MemoryPlugin())
         registry.register(FakeCloudPlugin())
         return registry
     }
 
     func decode(_ document: ConfigValue, origin: ConfigOrigin = .operatorConfig) throws(DNS01Error) -> RoutingTable {
-        try RoutingTable.decode(document, registry: registry, origin: origin)
+        try RoutingTable.decode(document, registry: registry, source: ConfigSource(origin: origin))
     }
 
     func error(of document: ConfigValue) -> String? {
@@ -136,9 +137,9 @@ struct FakeCloudPlugin: ProviderPlugin {
         var ttl: Int
         var wait: Bool
     }
-    let name = "cloud"
+    static let descriptor = ProviderDescriptor.forTests("cloud")
 
-    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> Configuration {
+    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> Configuration {
         var reader = try ConfigReader(block, at: path)
         let region = try reader.string("region")
         let secret = try reader.secretReference("secretRef")

@@ -8,7 +8,7 @@ import Testing
 struct ExecPolicyTests {
     func dispatcher(default document: ConfigValue?) throws -> ChallengeDispatcher {
         var registry = ProviderRegistry()
-        registry.register(ExecProviderPlugin())
+        registry.register(ExecPlugin())
         return try ChallengeDispatcher(
             registry: registry, defaultConfig: document, secrets: StaticSecretSource([:]),
             logger: Logger(label: "test"), environment: ["PATH": "/usr/bin:/bin"]

@@ -10,8 +10,8 @@ struct ExecProviderTests {
     static let namespace = "cert-manager"
 
     func provider(_ block: ConfigValue, environment: [String: String] = ["PATH": "/usr/bin:/bin"]) async throws -> any DNSProvider {
-        let plugin = ExecProviderPlugin()
-        let configuration = try plugin.decodeConfiguration(block, at: ConfigPath.root.appending("exec"), origin: .operatorConfig)
+        let plugin = ExecPlugin()
+        let configuration = try plugin.decodeConfiguration(block, at: ConfigPath.root.appending("exec"), source: .operatorConfig)
         let secrets = StaticSecretSource([.init(namespace: Self.namespace, name: "hook"): ["token": SecretValue("s3cr3t-token-value")]])
         let context = ProviderContext(
             namespace: Self.namespace, secrets: secrets, allowAmbientCredentials: false,
@@ -119,7 +119,7 @@ struct ExecProviderTests {
     ] as [(ConfigValue, String)])
     func configMistakes(block: ConfigValue, message: String) {
         #expect(throws: DNS01Error(.invalidConfiguration, message)) {
-            try ExecProviderPlugin().decodeConfiguration(block, at: ConfigPath.root.appending("exec"), origin: .operatorConfig)
+            try ExecPlugin().decodeConfiguration(block, at: ConfigPath.root.appending("exec"), source: .operatorConfig)
         }
     }
 }

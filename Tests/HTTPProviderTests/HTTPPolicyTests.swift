@@ -9,7 +9,7 @@ import Testing
 struct HTTPPolicyTests {
     func dispatcher(default document: ConfigValue?) throws -> ChallengeDispatcher {
         var registry = ProviderRegistry()
-        registry.register(HTTPProviderPlugin())
+        registry.register(HTTPPlugin())
         return try ChallengeDispatcher(
             registry: registry, defaultConfig: document, secrets: HookTest.secrets,
             logger: Logger(label: "test"), environment: [:]

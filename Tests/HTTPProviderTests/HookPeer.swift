@@ -79,8 +79,8 @@ enum HookTest {
     ])
 
     static func provider(_ block: ConfigValue, origin: ConfigOrigin = .operatorConfig, policy: IssuerPolicy = .denyAll, secrets: StaticSecretSource = secrets) async throws -> any DNSProvider {
-        let plugin = HTTPProviderPlugin()
-        let configuration = try plugin.decodeConfiguration(block, at: ConfigPath.root.appending("http"), origin: origin, policy: policy)
+        let plugin = HTTPPlugin()
+        let configuration = try plugin.decodeConfiguration(block, at: ConfigPath.root.appending("http"), source: ConfigSource(origin: origin, policy: policy))
         let context = ProviderContext(
             namespace: namespace, secrets: secrets, allowAmbientCredentials: false,
             origin: origin, logger: Logger(label: "test"), environment: [:]

@@ -45,8 +45,8 @@ struct KnotFixture {
     ])
 
     func provider(_ config: ConfigValue) async throws -> any DNSProvider {
-        let plugin = RFC2136ProviderPlugin()
-        let configuration = try plugin.decodeConfiguration(config, at: ConfigPath.root.appending("rfc2136"), origin: .issuerConfig)
+        let plugin = RFC2136Plugin()
+        let configuration = try plugin.decodeConfiguration(config, at: ConfigPath.root.appending("rfc2136"), source: .operatorConfig)
         let context = ProviderContext(
             namespace: Self.namespace, secrets: Self.secrets, allowAmbientCredentials: false,
             origin: .issuerConfig, logger: Logger(label: "test"), environment: [:]

@@ -6,7 +6,7 @@ import Testing
 @Suite("rfc2136 configuration")
 struct RFC2136ConfigurationTests {
     func decode(_ block: ConfigValue) throws(DNS01Error) -> RFC2136Configuration {
-        try RFC2136ProviderPlugin().decodeConfiguration(block, at: ConfigPath.root.appending("rfc2136"), origin: .issuerConfig)
+        try RFC2136Plugin().decodeConfiguration(block, at: ConfigPath.root.appending("rfc2136"), source: .operatorConfig)
     }
 
     @Test("cert-manager's fields, its algorithm spellings in any case, and its default of HMACMD5")

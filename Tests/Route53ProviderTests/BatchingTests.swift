@@ -14,7 +14,7 @@ struct BatchingTests {
         return Route53Emulator(options: options)
     }
 
-    static func presentAll(_ plugin: Route53ProviderPlugin, _ challenges: [Challenge]) async -> [Result<Void, DNS01Error>] {
+    static func presentAll(_ plugin: Route53Plugin, _ challenges: [Challenge]) async -> [Result<Void, DNS01Error>] {
         await withTaskGroup(of: (Int, Result<Void, DNS01Error>).self) { group in
             for (index, challenge) in challenges.enumerated() {
                 group.addTask {

@@ -34,7 +34,7 @@ struct CredentialsChainTests {
         RoutingTransport(extra.merging(["sts.eu-west-1.amazonaws.com": sts, "sts.amazonaws.com": sts, "sts.cn-north-1.amazonaws.com.cn": sts]) { a, _ in a }, fallback: emulator)
     }
 
-    func present(_ plugin: Route53ProviderPlugin, _ config: ConfigValue, _ context: ProviderContext, key: String = "k") async throws {
+    func present(_ plugin: Route53Plugin, _ config: ConfigValue, _ context: ProviderContext, key: String = "k") async throws {
         let provider = try await R53.provider(plugin, config, context: context)
         try await provider.present(R53.challenge(.present, "_acme-challenge.example.com", key: key))
     }

@@ -91,12 +91,14 @@ struct HostedZoneFinderTests {
     func refreshesAfterMiss() async throws {
         let emulator = Self.emulator()
         emulator.addZone("example.com")
-        let finder = HostedZoneFinder(cache: ExpiringCache(), refreshAfterMiss: .milliseconds(50))
+        let finder = ZoneFinder<PublicHostedZone>(cache: .init(), reloadOnMissAfter: .milliseconds(50))
+        let account = AccountKey(endpoint: "https://route53.test", identity: "s")
         let client = Route53Client(endpoint: "https://route53.test", signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: SecretValue("s")), region: "us-east-1", service: "route53"), sender: AWSRequestSender(transport: emulator))
-        _ = try await finder.zone(for: DomainName("www.example.com"), client: client, cacheScope: "s")
+        let list: @Sendable () async throws -> [PublicHostedZone] = { try await client.publicHostedZones() }
+        _ = try await finder.zones(holding: DomainName("www.example.com"), account: account, list: list)
         let newZone = emulator.addZone("example.org")
         try await Task.sleep(for: .milliseconds(80))
-        #expect(try await finder.zone(for: DomainName("www.example.org"), client: client, cacheScope: "s").id == newZone)
+        #expect(try await finder.zones(holding: DomainName("www.example.org"), account: account, list: list).matches.first?.zone.id == newZone)
         #expect(emulator.calls("ListHostedZonesByName") == 2)
     }
 

@@ -25,7 +25,7 @@ final class MotoServer: @unchecked Sendable {
         zoneIDs = ids
     }
 
-    func plugin() -> Route53ProviderPlugin {
+    func plugin() -> Route53Plugin {
         R53.plugin(AsyncHTTPClientTransport())
     }
 

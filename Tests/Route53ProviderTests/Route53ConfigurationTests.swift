@@ -4,10 +4,10 @@ import Testing
 
 @Suite("Route53 config: cert-manager's fields and errors")
 struct Route53ConfigurationTests {
-    let plugin = Route53ProviderPlugin()
+    let plugin = Route53Plugin()
 
     func decode(_ block: ConfigValue, origin: ConfigOrigin = .operatorConfig) throws(DNS01Error) -> Route53Configuration {
-        try plugin.decodeConfiguration(block, at: .root.appending("route53"), origin: origin)
+        try plugin.decodeConfiguration(block, at: .root.appending("route53"), source: ConfigSource(origin: origin))
     }
 
     func message(_ block: ConfigValue, origin: ConfigOrigin = .operatorConfig) -> String? {
@@ -83,7 +83,7 @@ struct Route53ConfigurationTests {
         var registry = ProviderRegistry()
         registry.register(plugin)
         let error = try #require(throws: DNS01Error.self) {
-            try RoutingTable.decode(["providers": [["route53": ["accessKeyID": "A"]]]], registry: registry, origin: .operatorConfig)
+            try RoutingTable.decode(["providers": [["route53": ["accessKeyID": "A"]]]], registry: registry, source: .operatorConfig)
         }
         #expect(error.message == "providers[0].route53 only one of access and secret key was provided")
     }

@@ -21,8 +21,8 @@ enum R53 {
         })
     }
 
-    static func plugin(_ transport: any HTTPTransport, retry: RetryPolicy = fastRetry(), pacing: Double? = nil, now: @escaping @Sendable () -> AWSTimestamp = AWSTimestamp.now, readFile: @escaping @Sendable (String) throws -> String = CredentialsChain.readTextFile) -> Route53ProviderPlugin {
-        Route53ProviderPlugin(
+    static func plugin(_ transport: any HTTPTransport, retry: RetryPolicy = fastRetry(), pacing: Double? = nil, now: @escaping @Sendable () -> AWSTimestamp = AWSTimestamp.now, readFile: @escaping @Sendable (String) throws -> String = CredentialsChain.readTextFile) -> Route53Plugin {
+        Route53Plugin(
             sender: AWSRequestSender(transport: transport, retryPolicy: retry, now: now),
             requestsPerSecond: pacing,
             syncWaiter: ChangeSyncWaiter(interval: .milliseconds(10), timeout: .seconds(3)),
@@ -47,8 +47,8 @@ enum R53 {
         )
     }
 
-    static func provider(_ plugin: Route53ProviderPlugin, _ config: ConfigValue = config(), context: ProviderContext = context()) async throws -> any DNSProvider {
-        let configuration = try plugin.decodeConfiguration(config, at: .root.appending("route53"), origin: .operatorConfig)
+    static func provider(_ plugin: Route53Plugin, _ config: ConfigValue = config(), context: ProviderContext = context()) async throws -> any DNSProvider {
+        let configuration = try plugin.decodeConfiguration(config, at: .root.appending("route53"), source: .operatorConfig)
         return try await plugin.makeProvider(for: configuration, context: context)
     }
 

@@ -2,12 +2,26 @@ import Foundation
 import ProviderScaffold
 
 /// `provider-scaffold PACKAGE_DIR NAME`: what the `new-provider` command plugin runs. Writes the
-/// new provider's files and its lines in Package.swift and BuiltinProviders.swift; refuses to
-/// overwrite anything.
+/// new provider's files and its entry in Package.swift; refuses to overwrite anything.
+/// `provider-scaffold registry OUTPUT MODULE...`: what the ProviderRegistryGenerator build
+/// plugin runs to write `ProviderRegistry.builtIn()`.
 @main
 struct ProviderScaffoldCommand {
     static func main() {
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "registry", arguments.count >= 2 {
+            let output = arguments[arguments.index(after: arguments.startIndex)]
+            do {
+                let source = try RegistrySource.make(modules: Array(arguments.dropFirst(2)))
+                // Rewritten only when it changes, so an unchanged list rebuilds nothing.
+                if (try? String(contentsOfFile: output, encoding: .utf8)) != source {
+                    try source.write(toFile: output, atomically: true, encoding: .utf8)
+                }
+            } catch {
+                fail("\(error)")
+            }
+            return
+        }
         guard arguments.count == 2, let root = arguments.first, let name = arguments.last else {
             fail("usage: provider-scaffold PACKAGE_DIR NAME")
         }

@@ -1,6 +1,6 @@
 /// A decoded config document: which provider serves which domains.
 ///
-/// Accepted shapes (DESIGN.md §4):
+/// Accepted shapes (docs/install.md, "Config"):
 /// - one provider, `{route53: {...}}`: serves every domain;
 /// - a routing table, `{providers: [{selector: {dnsNames, dnsZones}, <plugin>: {...}}, ...]}`.
 ///
@@ -21,17 +21,17 @@ public struct RoutingTable: Sendable {
     /// The bindings in document order.
     public var bindings: [ProviderBinding] { selector.rules.map(\.value) }
 
-    /// Decodes a document in either shape, validating every provider block. `policy` is the
-    /// operator's `issuerPolicy`, applied by plugins to an Issuer's config. An operator's
-    /// document may carry that `issuerPolicy` block (the dispatcher reads it, see
+    /// Decodes a document in either shape, validating every provider block. `source` says who
+    /// wrote it (and, for an Issuer, the operator's `issuerPolicy`). An operator's document may
+    /// carry that `issuerPolicy` block (the dispatcher reads it, see
     /// `IssuerPolicy.operatorPolicy(in:)`); an Issuer's may not.
     public static func decode(
         _ document: ConfigValue,
         registry: ProviderRegistry,
-        origin: ConfigOrigin,
-        policy: IssuerPolicy = .denyAll,
+        source: ConfigSource,
         at path: ConfigPath = .root
     ) throws(DNS01Error) -> RoutingTable {
+        let origin = source.origin
         guard case .object(var fields) = document else {
             throw DNS01Error.invalidConfiguration(at: path, "must be an object naming a provider (\(registry.pluginNames.joined(separator: ", "))) or a providers list, got \(document.kindName)")
         }
@@ -51,21 +51,75 @@ public struct RoutingTable: Sendable {
             }
             var rules: [Selector.Rule] = []
             for (index, item) in items.enumerated() {
-                rules.append(try decodeEntry(item, registry: registry, origin: origin, policy: policy, at: path.appending("providers").appending(index: index)))
+                rules.append(try decodeEntry(item, registry: registry, source: source, at: path.appending("providers").appending(index: index)))
             }
             return RoutingTable(selector: try Selector(rules: rules), origin: origin)
         }
-        let binding = try decodeSingleProvider(fields, registry: registry, origin: origin, policy: policy, at: path)
+        let binding = try decodeSingleProvider(fields, registry: registry, source: source, at: path)
         return try single(binding, origin: origin)
+    }
+
+    /// The three shapes a config document can have.
+    public enum Shape: Sendable, Equatable {
+        /// A provider's block as it is (what cert-manager's `route53` block is).
+        case bare
+        /// `{<provider key>: {...}}`: one provider, wrapped in its key (or an alias).
+        case wrapped(key: String)
+        /// `{providers: [...]}`.
+        case table
+    }
+
+    /// The shape of `document`: the one bare-or-wrapped rule, used by the dispatcher for an
+    /// Issuer's config and by the CLI and the server for the operator's. A document is wrapped
+    /// when its only field (besides `issuerPolicy`) is a provider key holding an object.
+    public static func shape(of document: ConfigValue, registry: ProviderRegistry) -> Shape {
+        guard case .object(var fields) = document else { return .bare }
+        fields[IssuerPolicy.key] = nil
+        if fields["providers"] != nil { return .table }
+        if fields.count == 1, let (key, value) = fields.first, registry.contains(key) {
+            switch value {
+            case .object, .null: return .wrapped(key: key)
+            default: break
+            }
+        }
+        return .bare
     }
 
     /// An operator's document as the given solver reads it: for a provider solver, a bare block
     /// (exactly what an Issuer would give that solver) is wrapped in the provider's name; a
     /// wrapped block, a routing table, and anything for `dispatch` are returned unchanged.
     public static func document(_ document: ConfigValue, forSolver solver: String, registry: ProviderRegistry) -> ConfigValue {
-        guard registry.contains(solver), case .object(let fields) = document else { return document }
-        let isWrappedOrTable = fields["providers"] != nil || (fields.count == 1 && fields.keys.allSatisfy(registry.contains))
-        return isWrappedOrTable ? document : .object([solver: document])
+        guard registry.contains(solver), shape(of: document, registry: registry) == .bare else { return document }
+        guard case .object(var fields) = document else { return .object([solver: document]) }
+        // The operator's policy stays at the top, beside the block it now wraps.
+        let policy = fields.removeValue(forKey: IssuerPolicy.key)
+        var wrapped: [String: ConfigValue] = [solver: .object(fields)]
+        wrapped[IssuerPolicy.key] = policy
+        return .object(wrapped)
+    }
+
+    /// The block a provider solver decodes from an Issuer's config: the config itself when
+    /// bare, its inside when wrapped in the solver's own key (or an alias of it).
+    public static func providerBlock(
+        _ config: ConfigValue, forSolver solver: String, registry: ProviderRegistry
+    ) throws(DNS01Error) -> (block: ConfigValue, path: ConfigPath) {
+        switch shape(of: config, registry: registry) {
+        case .bare:
+            return (config, .root)
+        case .wrapped(let key):
+            guard registry.descriptor(for: key)?.name == registry.descriptor(for: solver)?.name, let inner = config[key] else {
+                throw DNS01Error.invalidConfiguration(
+                    at: .root,
+                    "is a \(key) block, but the solver is \(solver): set solverName to \(registry.descriptor(for: key)?.name ?? key) (or dispatch), or give the \(solver) block"
+                )
+            }
+            return (inner, ConfigPath.root.appending(key))
+        case .table:
+            throw DNS01Error.invalidConfiguration(
+                at: ConfigPath.root.appending("providers"),
+                "is a routing table, which only the dispatch solver reads: set solverName to dispatch, or give the \(solver) block alone"
+            )
+        }
     }
 
     /// A table with one entry that serves every domain.
@@ -89,7 +143,7 @@ public struct RoutingTable: Sendable {
     }
 
     private static func decodeSingleProvider(
-        _ fields: [String: ConfigValue], registry: ProviderRegistry, origin: ConfigOrigin, policy: IssuerPolicy, at path: ConfigPath
+        _ fields: [String: ConfigValue], registry: ProviderRegistry, source: ConfigSource, at path: ConfigPath
     ) throws(DNS01Error) -> ProviderBinding {
         let named = fields.keys.filter { registry.contains($0) }.sorted()
         let unknown = fields.keys.filter { !registry.contains($0) && $0 != "selector" }.sorted()
@@ -106,11 +160,11 @@ public struct RoutingTable: Sendable {
             }
             throw DNS01Error.invalidConfiguration(at: path, "names more than one provider (\(named.joined(separator: ", "))); use a providers list with selectors to route between them")
         }
-        return try registry.bind(name, block: block, at: path.appending(name), origin: origin, policy: policy)
+        return try registry.bind(name, block: block, at: path.appending(name), source: source)
     }
 
     private static func decodeEntry(
-        _ item: ConfigValue, registry: ProviderRegistry, origin: ConfigOrigin, policy: IssuerPolicy, at path: ConfigPath
+        _ item: ConfigValue, registry: ProviderRegistry, source: ConfigSource, at path: ConfigPath
     ) throws(DNS01Error) -> Selector.Rule {
         guard case .object(var fields) = item else {
             throw DNS01Error.invalidConfiguration(at: path, "must be an object, got \(item.kindName)")
@@ -127,7 +181,7 @@ public struct RoutingTable: Sendable {
             dnsZones = try domainList(&reader, "dnsZones", at: selectorPath)
             try reader.finish()
         }
-        let binding = try decodeSingleProvider(fields, registry: registry, origin: origin, policy: policy, at: path)
+        let binding = try decodeSingleProvider(fields, registry: registry, source: source, at: path)
         return Selector.Rule(label: path.description, dnsNames: dnsNames, dnsZones: dnsZones, value: binding)
     }
 

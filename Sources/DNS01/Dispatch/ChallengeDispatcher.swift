@@ -4,7 +4,7 @@ import Synchronization
 /// Turns a challenge and a solver name into a provider call. The server and the CLI both end
 /// here, so a challenge behaves the same whichever way it arrived.
 ///
-/// Solver names (DESIGN.md §4):
+/// Solver names (docs/install.md, "Config"):
 /// - `dispatch` takes the Issuer's config as one wrapped provider or a routing table; with no
 ///   config it uses the operator's default table;
 /// - every plugin name (`route53`, `alidns`, …) takes that plugin's block bare or wrapped; with
@@ -43,7 +43,7 @@ public struct ChallengeDispatcher: Sendable {
         self.issuerPolicy = policy
         // `{}` means "no default table": every Issuer brings its own config.
         if defaultConfig != .null, defaultConfig != .object([:]) {
-            let table = try RoutingTable.decode(defaultConfig, registry: registry, origin: .operatorConfig)
+            let table = try RoutingTable.decode(defaultConfig, registry: registry, source: .operatorConfig)
             self.defaultTable = table
             var byPlugin: [String: RoutingTable] = [:]
             for name in registry.pluginNames {
@@ -113,7 +113,7 @@ public struct ChallengeDispatcher: Sendable {
     private func decodeTable(for config: ConfigValue?, solver: String) throws(DNS01Error) -> RoutingTable {
         if solver == Self.dispatchSolverName {
             if let config, config != .null, config != .object([:]) {
-                return try RoutingTable.decode(config, registry: registry, origin: .issuerConfig, policy: issuerPolicy)
+                return try RoutingTable.decode(config, registry: registry, source: .issuerConfig(policy: issuerPolicy))
             }
             guard let defaultTable else {
                 throw DNS01Error(.invalidConfiguration, "solver \"dispatch\" got no config and the server has no default config (--config)")
@@ -122,20 +122,12 @@ public struct ChallengeDispatcher: Sendable {
         }
         if let config, config != .null {
             // A plugin solver accepts its block bare or wrapped in its own name.
-            let block: ConfigValue
-            let path: ConfigPath
-            if case .object(let fields) = config, fields.count == 1, let inner = fields[solver], case .object = inner {
-                block = inner
-                path = ConfigPath.root.appending(solver)
-            } else {
-                block = config
-                path = .root
-            }
-            let binding = try registry.bind(solver, block: block, at: path, origin: .issuerConfig, policy: issuerPolicy)
+            let (block, path) = try RoutingTable.providerBlock(config, forSolver: solver, registry: registry)
+            let binding = try registry.bind(solver, block: block, at: path, source: .issuerConfig(policy: issuerPolicy))
             return try RoutingTable.single(binding, origin: .issuerConfig)
         }
         if let table = defaultTablesByPlugin[solver] { return table }
-        let binding = try registry.bind(solver, block: .object([:]), at: .root, origin: .operatorConfig)
+        let binding = try registry.bind(solver, block: .object([:]), at: .root, source: .operatorConfig)
         return try RoutingTable.single(binding, origin: .operatorConfig)
     }
 }

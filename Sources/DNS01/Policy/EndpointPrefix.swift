@@ -1,4 +1,5 @@
-/// An http(s) URL cut into the parts an allow-list compares: scheme, host, port and path.
+/// An http(s) URL, or a `dns://host[:port]` nameserver address, cut into the parts an
+/// allow-list compares: scheme, host, port and path.
 ///
 /// Parsing is deliberately strict, because the point is to stop a tenant from reaching a host
 /// the operator did not list: no user info (`https://allowed@evil`), no query or fragment, no
@@ -32,22 +33,28 @@ public struct EndpointPrefix: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let defaultPort = scheme == "https" ? 443 : 80
-        return "\(scheme)://\(host)\(port == defaultPort ? "" : ":\(port)")\(path)"
+        "\(scheme)://\(host)\(port == Self.defaultPort(of: scheme) ? "" : ":\(port)")\(path)"
     }
 
     private static func parse(_ text: String) -> (scheme: String, host: String, port: Int, path: String)? {
         let lowered = text.lowercased()
-        let scheme: String
-        if lowered.hasPrefix("https://") { scheme = "https" } else if lowered.hasPrefix("http://") { scheme = "http" } else { return nil }
+        guard let scheme = ["https", "http", "dns"].first(where: { lowered.hasPrefix($0 + "://") }) else { return nil }
         let rest = text.dropFirst(scheme.count + 3)
         guard !rest.contains(where: { $0 == "?" || $0 == "#" || $0 == "\\" || $0 == "@" || $0.isWhitespace }) else { return nil }
         let authority = rest.prefix { $0 != "/" }
         let path = rest.dropFirst(authority.count)
-        guard let (host, port) = splitAuthority(authority, defaultPort: scheme == "https" ? 443 : 80) else { return nil }
+        guard let (host, port) = splitAuthority(authority, defaultPort: defaultPort(of: scheme)) else { return nil }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map { $0.lowercased() }
         guard !segments.contains(where: { [".", "..", "%2e", "%2e%2e", ".%2e", "%2e."].contains($0) }) else { return nil }
         return (scheme, host, port, path.isEmpty ? "/" : String(path))
+    }
+
+    static func defaultPort(of scheme: String) -> Int {
+        switch scheme {
+        case "https": 443
+        case "dns": 53
+        default: 80
+        }
     }
 
     private static func splitAuthority(_ authority: Substring, defaultPort: Int) -> (String, Int)? {

@@ -5,29 +5,42 @@
 /// issuerPolicy:
 ///   allowedEndpoints:                       # URL prefixes an Issuer may send requests to
 ///     - https://dns-hooks.internal.example.com/acme/
+///     - dns://10.0.0.53:53/                 # a nameserver an Issuer's rfc2136 block may name
+///   allowedPrograms:                        # programs (exec) and scripts (acmesh) an Issuer may name
+///     - /usr/local/bin/update-dns
 /// providers: [...]                          # the default table, as usual (optional)
 /// ```
 ///
-/// Without the block an Issuer may name no endpoint at all: a URL in a namespaced Issuer would
-/// otherwise let any tenant make the webhook's pod send requests wherever they like.
+/// Without the block an Issuer may name only each provider's official API hosts, and no
+/// program: a URL or a program in a namespaced Issuer would otherwise let any tenant make the
+/// webhook's pod send requests wherever they like, or run code in it. Providers never read
+/// this type directly; they ask `ConfigSource` (one rule for every provider).
 public struct IssuerPolicy: Sendable, Hashable {
     /// The config key of the block.
     public static let key = "issuerPolicy"
 
-    /// The endpoint prefixes Issuer configs may name.
+    /// The endpoint prefixes Issuer configs may name, beyond each provider's official hosts.
     public var allowedEndpoints: [EndpointPrefix]
+    /// Programs and scripts (exactly as written in the config) Issuer configs may name.
+    public var allowedPrograms: [String]
 
-    public init(allowedEndpoints: [EndpointPrefix] = []) {
+    public init(allowedEndpoints: [EndpointPrefix] = [], allowedPrograms: [String] = []) {
         self.allowedEndpoints = allowedEndpoints
+        self.allowedPrograms = allowedPrograms
     }
 
-    /// The policy with nothing allowed: what applies when the operator wrote none.
+    /// The policy with nothing extra allowed: what applies when the operator wrote none.
     public static let denyAll = IssuerPolicy()
 
-    /// Whether `endpoint` (an absolute http(s) URL) lies under one of the allowed prefixes.
+    /// Whether `endpoint` (an absolute http(s) or dns URL) lies under one of the allowed prefixes.
     public func allows(endpoint: String) -> Bool {
         guard let url = EndpointPrefix(matching: endpoint) else { return false }
         return allowedEndpoints.contains { $0.contains(url) }
+    }
+
+    /// Whether the program or script `name` is listed.
+    public func allows(program name: String) -> Bool {
+        allowedPrograms.contains(name)
     }
 
     /// The policy in an operator's config document (`.denyAll` when it has none), and the
@@ -47,12 +60,16 @@ public struct IssuerPolicy: Sendable, Hashable {
             guard let prefix = EndpointPrefix(text) else {
                 throw DNS01Error.invalidConfiguration(
                     at: path.appending("allowedEndpoints").appending(index: index),
-                    "must be an http:// or https:// URL with a host and no user, query, fragment or ./.. segments, got \"\(text)\""
+                    "must be an http://, https:// or dns:// URL with a host and no user, query, fragment or ./.. segments, got \"\(text)\""
                 )
             }
             prefixes.append(prefix)
         }
+        let programs = try reader.optionalStringList("allowedPrograms") ?? []
+        for (index, program) in programs.enumerated() where program.isEmpty {
+            throw DNS01Error.invalidConfiguration(at: path.appending("allowedPrograms").appending(index: index), "must not be empty")
+        }
         try reader.finish()
-        return IssuerPolicy(allowedEndpoints: prefixes)
+        return IssuerPolicy(allowedEndpoints: prefixes, allowedPrograms: programs)
     }
 }

@@ -1,14 +1,5 @@
 import Logging
 
-/// Where a config came from, which decides what it may ask for: an operator's own config
-/// (`serve --config`, the CLI's `--config`) is trusted; an Issuer's config arrives in a
-/// `ChallengePayload` from any namespace and must not be able to run programs or reach
-/// arbitrary hosts from the webhook's pod.
-public enum ConfigOrigin: String, Sendable, Hashable {
-    case operatorConfig = "operator"
-    case issuerConfig = "issuer"
-}
-
 /// What a plugin gets to build a provider for one challenge.
 public struct ProviderContext: Sendable {
     /// The challenge's `resourceNamespace`; Secret references resolve here and nowhere else.

@@ -1,31 +1,30 @@
-/// A provider plugin: a config key, a validating decoder for its block, and a factory.
+/// A provider plugin: a descriptor, a validating decoder for its config block, and a factory.
 ///
 /// A plugin instance lives as long as the process and is shared by every challenge, so it is
 /// the place for caches keyed by configuration and credentials (zone lists, temporary
 /// credentials, batching queues). Challenges with different credentials never share state.
+/// docs/providers.md is the guide; the `new-provider` scaffold writes a plugin that follows it.
 public protocol ProviderPlugin: Sendable {
     associatedtype Configuration: Sendable
 
-    /// The config key and solver name (`route53`, `alidns`, `memory`).
-    var name: String { get }
+    /// What the provider is: its name (the config key and solver name), fields, auth modes,
+    /// official hosts and limits. Docs pages and the config JSON Schema are generated from it.
+    static var descriptor: ProviderDescriptor { get }
 
     /// Decodes and validates the plugin's config block. Pure: no I/O and no Secret reads, so
     /// an operator's config is fully checked at load time. Errors name the field path.
-    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> Configuration
+    /// Endpoints and programs are checked with `source` (`checkEndpoint`, `checkProgram`),
+    /// the one place that decides what an Issuer's config may name.
+    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> Configuration
 
-    /// The same, also given the operator's `issuerPolicy`, for plugins whose Issuer configs
-    /// may name things only the operator can allow (the `http` provider's endpoint). The
-    /// default ignores the policy.
-    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin, policy: IssuerPolicy) throws(DNS01Error) -> Configuration
-
-    /// Resolves credentials for one challenge and returns the provider to use.
+    /// Resolves credentials for one challenge and returns the provider to use. Runs off the
+    /// server's I/O threads; see docs/providers.md for what a provider may do here.
     func makeProvider(for configuration: Configuration, context: ProviderContext) async throws -> any DNSProvider
 }
 
 extension ProviderPlugin {
-    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin, policy: IssuerPolicy) throws(DNS01Error) -> Configuration {
-        try decodeConfiguration(block, at: path, origin: origin)
-    }
+    /// The config key and solver name.
+    public var name: String { Self.descriptor.name }
 }
 
 /// A plugin's decoded configuration, with the plugin's type erased so routing tables can mix

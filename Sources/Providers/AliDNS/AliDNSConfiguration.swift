@@ -52,7 +52,7 @@ public struct AliDNSConfiguration: Sendable, Hashable {
     }
 
     /// Decodes and validates a block; errors name the field path.
-    public static func decode(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> AliDNSConfiguration {
+    public static func decode(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> AliDNSConfiguration {
         var reader = try ConfigReader(block, at: path)
         let regionId = try reader.optionalString("regionId")
         if let regionId, !isRegionId(regionId) {
@@ -68,8 +68,8 @@ public struct AliDNSConfiguration: Sendable, Hashable {
             throw DNS01Error.invalidConfiguration(at: path.appending("securityTokenSecretRef"), "needs accessTokenSecretRef and secretKeySecretRef (the STS AccessKey pair it belongs to)")
         default: break
         }
-        let endpoint = try decodeEndpoint(&reader, "endpoint", origin: origin)
-        let stsEndpoint = try decodeEndpoint(&reader, "stsEndpoint", origin: origin)
+        let endpoint = try decodeEndpoint(&reader, "endpoint", source: source)
+        let stsEndpoint = try decodeEndpoint(&reader, "stsEndpoint", source: source)
         let ttl = try reader.optionalInt("ttl", in: 1...86_400) ?? defaultTTL
         let line = try reader.optionalString("line")
         if let line, line.isEmpty || line.utf8.count > 64 || !line.utf8.allSatisfy(isLineByte) {
@@ -82,15 +82,13 @@ public struct AliDNSConfiguration: Sendable, Hashable {
         )
     }
 
-    private static func decodeEndpoint(_ reader: inout ConfigReader, _ key: String, origin: ConfigOrigin) throws(DNS01Error) -> AliDNSEndpoint? {
+    private static func decodeEndpoint(_ reader: inout ConfigReader, _ key: String, source: ConfigSource) throws(DNS01Error) -> AliDNSEndpoint? {
         guard let text = try reader.optionalString(key) else { return nil }
         let path = reader.path.appending(key)
         guard let endpoint = AliDNSEndpoint(parsing: text) else {
             throw DNS01Error.invalidConfiguration(at: path, "must be a host name or an http(s)://host[:port] URL without a path, got \"\(text)\"")
         }
-        if origin == .issuerConfig, !endpoint.isAlibabaCloud {
-            throw DNS01Error(.forbiddenByPolicy, "\(path) may only name an https://….aliyuncs.com endpoint in an Issuer's config; other endpoints belong in the operator's --config")
-        }
+        try source.checkEndpoint(endpoint.url, at: path, official: AliDNSPlugin.descriptor.officialHosts)
         return endpoint
     }
 

@@ -1,7 +1,8 @@
 import DNS01
 import DNSClient
 
-/// The `exec` block. Accepted only from the operator's own config.
+/// The `exec` block. An Issuer's config may name only a program the operator's
+/// `issuerPolicy.allowedPrograms` lists.
 ///
 /// ```yaml
 /// exec:
@@ -22,9 +23,10 @@ public struct ExecConfiguration: Sendable, Hashable {
     public static let defaultTimeout: Duration = .seconds(60)
     static let maximumTimeout: Duration = .seconds(600)
 
-    static func decode(_ block: ConfigValue, at path: ConfigPath) throws(DNS01Error) -> ExecConfiguration {
+    static func decode(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> ExecConfiguration {
         var reader = try ConfigReader(block, at: path)
         let command = try reader.string("command")
+        try source.checkProgram(command, at: path.appending("command"))
         let timeout = try reader.optionalDuration("timeout") ?? defaultTimeout
         guard timeout > .zero, timeout <= maximumTimeout else {
             throw DNS01Error.invalidConfiguration(at: path.appending("timeout"), "must be more than 0s and at most 10m")
@@ -51,6 +53,7 @@ public struct ExecConfiguration: Sendable, Hashable {
             guard (try? DNSExchange.parseHostAndPort(nameserver)) != nil else {
                 throw DNS01Error.invalidConfiguration(at: path.appending("nameserver"), "must be HOST:PORT, [IPv6]:PORT or a host, got \"\(nameserver)\"")
             }
+            try source.checkEndpoint("dns://\(nameserver)", at: path.appending("nameserver"), official: .none)
         }
         try reader.finish()
         return ExecConfiguration(command: command, timeout: timeout, environment: environment, secretEnvironment: secretEnvironment, nameserver: nameserver)
@@ -61,8 +64,8 @@ public struct ExecConfiguration: Sendable, Hashable {
         let valid = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
             && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
         guard valid else { throw DNS01Error.invalidConfiguration(at: path.appending(name), "is not a valid environment variable name") }
-        guard !name.hasPrefix(ExecProvider.variablePrefix) else {
-            throw DNS01Error.invalidConfiguration(at: path.appending(name), "is reserved: the \(ExecProvider.variablePrefix)* variables describe the challenge")
+        guard !name.hasPrefix(ExecDNSProvider.variablePrefix) else {
+            throw DNS01Error.invalidConfiguration(at: path.appending(name), "is reserved: the \(ExecDNSProvider.variablePrefix)* variables describe the challenge")
         }
     }
 }

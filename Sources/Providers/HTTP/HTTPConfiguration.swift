@@ -38,19 +38,14 @@ public struct HTTPConfiguration: Sendable, Hashable {
     public var timeout: Duration
     public var nameserver: String?
 
-    static func decode(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin, policy: IssuerPolicy) throws(DNS01Error) -> HTTPConfiguration {
+    static func decode(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> HTTPConfiguration {
         var reader = try ConfigReader(block, at: path)
         var endpoint = try reader.string("endpoint")
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         // An Issuer's endpoint is checked against the policy first, so whatever it tries is
         // answered as a policy refusal; the operator's gets the syntax check.
-        if origin == .issuerConfig, !(policy.allows(endpoint: endpoint + "/present") && policy.allows(endpoint: endpoint + "/cleanup")) {
-            let allowed = policy.allowedEndpoints.isEmpty ? "none" : policy.allowedEndpoints.map(\.description).joined(separator: ", ")
-            throw DNS01Error(
-                .forbiddenByPolicy,
-                "\(path.appending("endpoint")) \"\(endpoint)\" is not allowed from an Issuer's config: the operator's issuerPolicy.allowedEndpoints (\(allowed)) does not include it"
-            )
-        }
+        try source.checkEndpoint(endpoint + "/present", at: path.appending("endpoint"), official: .none)
+        try source.checkEndpoint(endpoint + "/cleanup", at: path.appending("endpoint"), official: .none)
         guard EndpointPrefix(endpoint) != nil else {
             throw DNS01Error.invalidConfiguration(at: path.appending("endpoint"), "must be an http:// or https:// URL with a host and no user, query, fragment or ./.. segments, got \"\(endpoint)\"")
         }
@@ -87,8 +82,11 @@ public struct HTTPConfiguration: Sendable, Hashable {
             throw DNS01Error.invalidConfiguration(at: path.appending("timeout"), "must be more than 0s and at most 5m")
         }
         let nameserver = try reader.optionalString("nameserver")
-        if let nameserver, (try? DNSExchange.parseHostAndPort(nameserver)) == nil {
-            throw DNS01Error.invalidConfiguration(at: path.appending("nameserver"), "must be HOST:PORT, [IPv6]:PORT or a host, got \"\(nameserver)\"")
+        if let nameserver {
+            guard (try? DNSExchange.parseHostAndPort(nameserver)) != nil else {
+                throw DNS01Error.invalidConfiguration(at: path.appending("nameserver"), "must be HOST:PORT, [IPv6]:PORT or a host, got \"\(nameserver)\"")
+            }
+            try source.checkEndpoint("dns://\(nameserver)", at: path.appending("nameserver"), official: .none)
         }
         try reader.finish()
         return HTTPConfiguration(endpoint: endpoint, authentication: authentication, trustRoots: trustRoots, timeout: timeout, nameserver: nameserver)

@@ -34,7 +34,7 @@ public struct RFC2136Configuration: Sendable, Hashable {
         "HMACMD5": .hmacMD5, "HMACSHA1": .hmacSHA1, "HMACSHA256": .hmacSHA256, "HMACSHA384": .hmacSHA384, "HMACSHA512": .hmacSHA512,
     ]
 
-    static func decode(_ block: ConfigValue, at path: ConfigPath) throws(DNS01Error) -> RFC2136Configuration {
+    static func decode(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> RFC2136Configuration {
         var reader = try ConfigReader(block, at: path)
         let nameserver = try reader.string("nameserver")
         do {
@@ -42,6 +42,9 @@ public struct RFC2136Configuration: Sendable, Hashable {
         } catch {
             throw DNS01Error.invalidConfiguration(at: path.appending("nameserver"), "must be HOST:PORT, [IPv6]:PORT or a host, got \"\(nameserver)\"")
         }
+        // An Issuer's nameserver receives DNS messages from the webhook's pod: one rule with
+        // every other endpoint (issuerPolicy.allowedEndpoints, as dns://host:port).
+        try source.checkEndpoint("dns://\(nameserver)", at: path.appending("nameserver"), official: .none)
         let keyName = try reader.optionalString("tsigKeyName").flatMap { $0.isEmpty ? nil : $0 }
         let algorithmText = try reader.optionalString("tsigAlgorithm")
         let secretRef = try reader.optionalSecretReference("tsigSecretSecretRef")

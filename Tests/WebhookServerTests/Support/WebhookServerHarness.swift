@@ -51,8 +51,8 @@ struct RunningServer: Sendable {
 func withWebhookServer<Result: Sendable>(_ options: ServerOptions, _ body: @Sendable (RunningServer) async throws -> Result) async throws -> Result {
     let records = MemoryRecordStore()
     var registry = ProviderRegistry()
-    registry.register(MemoryProviderPlugin(store: records))
-    if options.servesExec { registry.register(ExecProviderPlugin()) }
+    registry.register(MemoryPlugin(store: records))
+    if options.servesExec { registry.register(ExecPlugin()) }
     let logs = LogCapture()
     let logger = Logger(label: "webhook-test") { label in logs.handler(label: label) }
     let kubernetes = try options.kubeconfig.map { KubernetesClient(connection: try Kubeconfig.load(path: $0).connection(), logger: logger) }

@@ -56,12 +56,9 @@ struct RRSACredentialSource: AliCredentialSource {
         }
     }
 
-    /// How long to use keys that stay valid for `remainingSeconds`: until five minutes before
-    /// they expire, or for half their remaining life when that is shorter, so short sessions
-    /// are also replaced ahead of time rather than at the last second.
+    /// How long to use keys that stay valid for `remainingSeconds` (ProviderKit's one rule).
     static func refreshAfter(remainingSeconds: Int64) -> Int64 {
-        guard remainingSeconds > 0 else { return 0 }
-        return remainingSeconds - min(300, remainingSeconds / 2)
+        CredentialRefresh.reuseSeconds(remaining: remainingSeconds)
     }
 
     static func readToken(_ path: String) throws -> String {

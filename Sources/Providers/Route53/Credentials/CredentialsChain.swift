@@ -196,16 +196,14 @@ public struct CredentialsChain: Sendable {
         return STSClient(endpoint: partition.globalSTS.endpoint, signingRegion: partition.globalSTS.signingRegion, sender: sender)
     }
 
-    /// Temporary credentials, from the cache while they have more than a fifth of their life
-    /// (at most five minutes) left.
+    /// Temporary credentials, from the cache until ProviderKit's refresh margin before they expire.
     private func cached(_ key: String, load: @escaping @Sendable () async throws -> AWSCredentials) async throws -> AWSCredentials {
         let now = sender.now
         return try await cache.value(for: key) {
             let credentials = try await load()
             guard let expiration = credentials.expiration else { return (credentials, .seconds(15 * 60)) }
             let remaining = expiration.secondsSince1970 - now().secondsSince1970
-            let validFor = remaining - min(300, remaining / 5)
-            return (credentials, .seconds(max(0, validFor)))
+            return (credentials, CredentialRefresh.reuseDuration(remaining: remaining))
         }
     }
 

@@ -5,6 +5,7 @@ import Synchronization
 /// challenge the plugin serves, like a DNS provider account.
 public final class MemoryRecordStore: Sendable {
     private let records = Mutex<[DomainName: [String]]>([:])
+    private let calls = Atomic<Int>(0)
 
     public init() {}
 
@@ -37,4 +38,9 @@ public final class MemoryRecordStore: Sendable {
     public var names: [DomainName] {
         records.withLock { Array($0.keys).sorted() }
     }
+
+    /// The "API calls" made so far (one per provider step), for the contract suite's counts.
+    public var callCount: Int { calls.load(ordering: .relaxed) }
+
+    func countCall() { calls.add(1, ordering: .relaxed) }
 }

@@ -5,12 +5,15 @@ import Synchronization
 /// change batcher per hosted zone and identity, one request pacer per account, and the newest change per zone not yet known
 /// to be INSYNC (for read-backs that must see it).
 final class Route53PluginState: Sendable {
+    /// A hosted zone within one account (endpoint and credential identity).
+    typealias ZoneKey = AccountScopedKey<String>
+
     let credentials = ExpiringCache<String, AWSCredentials>(maximumEntries: 4096)
-    let zones = ExpiringCache<String, HostedZoneFinder.Listing>(maximumEntries: 1024)
-    private let batchers = Mutex<[String: ChangeBatcher]>([:])
-    private let pacers = Mutex<[String: RequestPacer]>([:])
+    let zones = ZoneFinder<PublicHostedZone>.Cache(maximumEntries: 1024)
+    private let batchers = Mutex<[ZoneKey: ChangeBatcher]>([:])
+    private let pacers = Mutex<[AccountKey: RequestPacer]>([:])
     let requestsPerSecond: Double?
-    private let pendingChanges = Mutex<[String: String]>([:])
+    private let pendingChanges = Mutex<[ZoneKey: String]>([:])
     let limits: ChangeBatcher.Limits
 
     init(limits: ChangeBatcher.Limits, requestsPerSecond: Double?) {
@@ -19,7 +22,7 @@ final class Route53PluginState: Sendable {
     }
 
     /// The pacer of one account (endpoint and identity), or none when pacing is off.
-    func pacer(for key: String) -> RequestPacer? {
+    func pacer(for key: AccountKey) -> RequestPacer? {
         guard let requestsPerSecond else { return nil }
         return pacers.withLock { pacers in
             if let pacer = pacers[key] { return pacer }
@@ -30,7 +33,7 @@ final class Route53PluginState: Sendable {
         }
     }
 
-    func batcher(for key: String) -> ChangeBatcher {
+    func batcher(for key: ZoneKey) -> ChangeBatcher {
         batchers.withLock { batchers in
             if let batcher = batchers[key] { return batcher }
             // Bounded: batchers are cheap to recreate, and an idle one holds nothing.
@@ -41,15 +44,15 @@ final class Route53PluginState: Sendable {
         }
     }
 
-    func notePending(_ changeID: String, zoneKey: String) {
+    func notePending(_ changeID: String, zoneKey: ZoneKey) {
         pendingChanges.withLock { $0[zoneKey] = changeID }
     }
 
-    func pendingChange(zoneKey: String) -> String? {
+    func pendingChange(zoneKey: ZoneKey) -> String? {
         pendingChanges.withLock { $0[zoneKey] }
     }
 
-    func markInSync(_ changeID: String, zoneKey: String) {
+    func markInSync(_ changeID: String, zoneKey: ZoneKey) {
         pendingChanges.withLock { if $0[zoneKey] == changeID { $0[zoneKey] = nil } }
     }
 }

@@ -6,13 +6,11 @@ import Foundation
 /// The `rfc2136` provider: dynamic DNS UPDATE (RFC 2136), TSIG-signed (RFC 8945), against the
 /// operator's own authoritative server. Config as cert-manager's built-in solver (see
 /// `RFC2136Configuration`).
-public struct RFC2136ProviderPlugin: ProviderPlugin {
-    public let name = "rfc2136"
-
+public struct RFC2136Plugin: ProviderPlugin {
     public init() {}
 
-    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> RFC2136Configuration {
-        try RFC2136Configuration.decode(block, at: path)
+    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> RFC2136Configuration {
+        try RFC2136Configuration.decode(block, at: path, source: source)
     }
 
     public func makeProvider(for configuration: RFC2136Configuration, context: ProviderContext) async throws -> any DNSProvider {
@@ -34,6 +32,6 @@ public struct RFC2136ProviderPlugin: ProviderPlugin {
             throw DNS01Error(.providerUnavailable, "rfc2136: cannot resolve nameserver \(configuration.nameserver): \(error)")
         }
         let client = DNSUpdateClient(exchange: exchange, nameserver: configuration.nameserver, signer: signer, transport: configuration.transport)
-        return RFC2136Provider(client: client)
+        return RFC2136DNSProvider(client: client)
     }
 }

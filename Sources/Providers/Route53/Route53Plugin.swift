@@ -1,25 +1,12 @@
 import DNS01
 import ProviderKit
 
-/// The `route53` provider plugin: a drop-in for cert-manager's built-in Route53 solver.
-///
-/// ```yaml
-/// route53:
-///   region: eu-west-1
-///   accessKeyIDSecretRef: {name: route53-credentials, key: access-key-id}
-///   secretAccessKeySecretRef: {name: route53-credentials, key: secret-access-key}
-///   role: arn:aws:iam::123456789012:role/dns      # optional AssumeRole
-///   hostedZoneID: Z0123456789                     # optional; else the longest public zone
-///   auth: {kubernetes: {serviceAccountRef: {name: cert-manager-route53}}}
-///   endpoint: http://127.0.0.1:5000               # operator config only
-///   stsEndpoint: http://127.0.0.1:5000            # operator config only
-///   waitForInSync: true                           # wait for GetChange INSYNC
-/// ```
+/// The `route53` provider plugin: a drop-in for cert-manager's built-in Route53 solver (fields
+/// in `Route53Plugin+Descriptor.swift`).
 ///
 /// One plugin instance serves every challenge of the process; it holds the caches and the
 /// per-zone change batchers, so concurrent challenges share calls.
-public struct Route53ProviderPlugin: ProviderPlugin {
-    public let name = "route53"
+public struct Route53Plugin: ProviderPlugin {
     private let state: Route53PluginState
     private let sender: AWSRequestSender
     private let syncWaiter: ChangeSyncWaiter
@@ -50,8 +37,8 @@ public struct Route53ProviderPlugin: ProviderPlugin {
         self.zoneLifetime = zoneLifetime
     }
 
-    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> Route53Configuration {
-        try Route53Configuration.decode(block, at: path, origin: origin)
+    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> Route53Configuration {
+        try Route53Configuration.decode(block, at: path, source: source)
     }
 
     public func makeProvider(for configuration: Route53Configuration, context: ProviderContext) async throws -> any DNSProvider {
@@ -60,10 +47,11 @@ public struct Route53ProviderPlugin: ProviderPlugin {
         let partition = AWSPartition(region: resolved.region)
         let signer = SigV4Signer(credentials: resolved.credentials, region: partition.route53SigningRegion, service: "route53")
         let endpoint = configuration.endpoint ?? partition.route53Endpoint
-        let client = Route53Client(endpoint: endpoint, signer: signer, sender: sender, pacer: state.pacer(for: "\(endpoint)|\(resolved.identity)"))
+        let account = AccountKey(endpoint: endpoint, identity: resolved.identity)
+        let client = Route53Client(endpoint: endpoint, signer: signer, sender: sender, pacer: state.pacer(for: account))
         return Route53DNSProvider(
-            configuration: configuration, client: client, identity: resolved.identity, state: state,
-            zoneFinder: HostedZoneFinder(cache: state.zones, lifetime: zoneLifetime), syncWaiter: syncWaiter,
+            configuration: configuration, client: client, account: account, state: state,
+            zoneFinder: ZoneFinder(cache: state.zones, lifetime: zoneLifetime), syncWaiter: syncWaiter,
             logger: context.logger
         )
     }

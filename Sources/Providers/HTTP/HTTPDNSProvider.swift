@@ -14,7 +14,7 @@ import ProviderKit
 /// bound; other answers fail at once with the status and the start of the body (secrets
 /// replaced by `<redacted>`). Redirects are never followed: the endpoint the operator allowed
 /// is the only one a request may reach.
-struct HTTPProvider: DNSProvider {
+struct HTTPDNSProvider: DNSProvider {
     let configuration: HTTPConfiguration
     /// Authorization and the like; values print as `<redacted>`.
     let headers: [(String, SecretValue)]

@@ -52,10 +52,4 @@ public struct AliDNSEndpoint: Sendable, Hashable, CustomStringConvertible {
         else { return nil }
         self.init(scheme: scheme, authority: rest.lowercased())
     }
-
-    /// Whether an Issuer's config may name this endpoint: only Alibaba Cloud's own, over HTTPS,
-    /// so a namespace user cannot point the webhook's credentials or requests elsewhere.
-    var isAlibabaCloud: Bool {
-        scheme == "https" && authority == host && (host == "aliyuncs.com" || host.hasSuffix(".aliyuncs.com"))
-    }
 }

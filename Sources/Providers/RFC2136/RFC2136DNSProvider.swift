@@ -2,7 +2,7 @@ import DNS01
 import DNSWire
 
 /// One challenge's view of an RFC 2136 server: adds and deletes exactly one TXT value.
-struct RFC2136Provider: DNSProvider {
+struct RFC2136DNSProvider: DNSProvider {
     /// The TTL of the records it adds (cert-manager's rfc2136 solver uses the same).
     static let ttl: UInt32 = 60
 

@@ -8,10 +8,11 @@ import ProviderKit
 struct Route53DNSProvider: DNSProvider {
     let configuration: Route53Configuration
     let client: Route53Client
-    /// Where the credentials came from; changes batch only with the same identity.
-    let identity: String
+    /// The endpoint and where the credentials came from; zone lists and change batches are
+    /// shared only within one account.
+    let account: AccountKey
     let state: Route53PluginState
-    let zoneFinder: HostedZoneFinder
+    let zoneFinder: ZoneFinder<PublicHostedZone>
     let syncWaiter: ChangeSyncWaiter
     let logger: Logger
 
@@ -28,7 +29,7 @@ struct Route53DNSProvider: DNSProvider {
 
     func txtValues(at fqdn: DomainName, zone: DomainName?) async throws -> [String] {
         let zoneID = try await hostedZoneID(for: fqdn)
-        let zoneKey = "\(client.endpoint)|\(zoneID)"
+        let zoneKey = Route53PluginState.ZoneKey(account, zoneID)
         if let pending = state.pendingChange(zoneKey: zoneKey) {
             try await syncWaiter.waitUntilInSync(pending, client: client)
             state.markInSync(pending, zoneKey: zoneKey)
@@ -58,7 +59,7 @@ struct Route53DNSProvider: DNSProvider {
         }
         let zoneID = try await hostedZoneID(for: challenge.resolvedFQDN)
         let change = TXTChange(action: action, name: challenge.resolvedFQDN.fqdn, quotedValue: quoted, setIdentifier: Self.setIdentifier(for: quoted), ttl: Self.ttl)
-        let batcher = state.batcher(for: "\(client.endpoint)|\(identity)|\(zoneID)")
+        let batcher = state.batcher(for: AccountScopedKey(account, zoneID))
         let client = self.client
         let outcome: ChangeBatcher.Outcome
         do {
@@ -67,11 +68,11 @@ struct Route53DNSProvider: DNSProvider {
             }
         } catch {
             if (error as? AWSServiceError)?.code == "NoSuchHostedZone" {
-                zoneFinder.invalidate(cacheScope: zoneCacheScope)
+                zoneFinder.invalidate(account)
             }
             throw DNS01Error.route53(error, context: "route53: failed to change Route 53 record set")
         }
-        let zoneKey = "\(client.endpoint)|\(zoneID)"
+        let zoneKey = Route53PluginState.ZoneKey(account, zoneID)
         switch outcome {
         case .alreadyDeleted:
             logger.debug("route53: record set already gone", metadata: ["zone": "\(zoneID)", "name": "\(change.name)"])
@@ -90,14 +91,20 @@ struct Route53DNSProvider: DNSProvider {
     private func hostedZoneID(for name: DomainName) async throws -> String {
         if let configured = configuration.hostedZoneID { return configured }
         do {
-            return try await zoneFinder.zone(for: name, client: client, cacheScope: zoneCacheScope).id
+            let (matches, _) = try await zoneFinder.zones(holding: name, account: account) { [client] in try await client.publicHostedZones() }
+            guard let match = matches.first else {
+                throw DNS01Error(.zoneNotFound, "route53: no public hosted zone in Route 53 for domain \(name.fqdn) (private zones are used only when hostedZoneID names them)")
+            }
+            guard matches.count == 1 else {
+                let ids = matches.map(\.zone.id).sorted().joined(separator: ", ")
+                throw DNS01Error(.zoneNotFound, "route53: several public hosted zones are named \(match.zoneName.fqdn) (\(ids)); set hostedZoneID to choose one")
+            }
+            return match.zone.id
         } catch {
             throw DNS01Error.route53(error, context: "route53: failed to find the hosted zone for \(name.fqdn)")
         }
     }
 
-    /// Zone lists differ by account, so the cache is per endpoint and identity.
-    private var zoneCacheScope: String { "\(client.endpoint)|\(identity)" }
 
     /// cert-manager's SetIdentifier is the quoted value. Route53 caps SetIdentifier at 128
     /// characters, which ACME values (45 quoted) never reach; a longer value gets a digest.

@@ -4,19 +4,13 @@ import Foundation
 import NIOSSL
 
 /// The `http` provider: POSTs each step to the operator's web hook, lego's `httpreq`
-/// convention (see `HTTPProvider`). An Issuer may name only endpoints the operator's
+/// convention (see `HTTPDNSProvider`). An Issuer may name only endpoints the operator's
 /// `issuerPolicy.allowedEndpoints` allows, checked while its config is decoded.
-public struct HTTPProviderPlugin: ProviderPlugin {
-    public let name = "http"
-
+public struct HTTPPlugin: ProviderPlugin {
     public init() {}
 
-    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> HTTPConfiguration {
-        try decodeConfiguration(block, at: path, origin: origin, policy: .denyAll)
-    }
-
-    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin, policy: IssuerPolicy) throws(DNS01Error) -> HTTPConfiguration {
-        try HTTPConfiguration.decode(block, at: path, origin: origin, policy: policy)
+    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> HTTPConfiguration {
+        try HTTPConfiguration.decode(block, at: path, source: source)
     }
 
     public func makeProvider(for configuration: HTTPConfiguration, context: ProviderContext) async throws -> any DNSProvider {
@@ -43,7 +37,7 @@ public struct HTTPProviderPlugin: ProviderPlugin {
             trustRoots = try Self.certificates(pem, source: "secret \(context.namespace)/\(reference.name) key \"\(reference.key)\"")
         }
         let readBack = try configuration.nameserver.map { try DNSExchange(hostAndPort: $0) }
-        return HTTPProvider(configuration: configuration, headers: headers, trustRoots: trustRoots, readBack: readBack)
+        return HTTPDNSProvider(configuration: configuration, headers: headers, trustRoots: trustRoots, readBack: readBack)
     }
 
     private static func certificates(_ pem: String, source: String) throws -> [NIOSSLCertificate] {

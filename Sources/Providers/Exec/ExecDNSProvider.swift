@@ -14,7 +14,7 @@ import DNSClient
 ///
 /// The program must keep the provider contract: present adds one value and keeps the others,
 /// cleanup removes only its own, both idempotent.
-struct ExecProvider: DNSProvider {
+struct ExecDNSProvider: DNSProvider {
     static let variablePrefix = "DNS01_"
 
     let configuration: ExecConfiguration

@@ -51,7 +51,7 @@ public struct Route53Configuration: Sendable, Hashable {
 
 extension Route53Configuration {
     /// Decodes and validates a block. Messages use cert-manager's wording, prefixed with the field path.
-    public static func decode(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> Route53Configuration {
+    public static func decode(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> Route53Configuration {
         var reader = try ConfigReader(block, at: path)
         var config = Route53Configuration()
 
@@ -71,8 +71,8 @@ extension Route53Configuration {
             config.hostedZoneID = id
         }
         config.serviceAccount = try serviceAccountAuth(&reader, at: path)
-        config.endpoint = try endpointURL(&reader, "endpoint", at: path, origin: origin)
-        config.stsEndpoint = try endpointURL(&reader, "stsEndpoint", at: path, origin: origin)
+        config.endpoint = try endpointURL(&reader, "endpoint", at: path, source: source)
+        config.stsEndpoint = try endpointURL(&reader, "stsEndpoint", at: path, source: source)
         config.waitForInSync = try reader.optionalBool("waitForInSync") ?? false
         try reader.finish()
 
@@ -124,13 +124,11 @@ extension Route53Configuration {
         return ServiceAccountAuth(name: name, audiences: audiences.isEmpty ? ["sts.amazonaws.com"] : audiences)
     }
 
-    /// An `http(s)://host[:port][/path]` override. Only an operator's config may point the
-    /// webhook at another host: an Issuer's config comes from any namespace.
-    private static func endpointURL(_ reader: inout ConfigReader, _ key: String, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> String? {
+    /// An `http(s)://host[:port][/path]` override. An Issuer's config may name only AWS's own
+    /// Route53 and STS hosts, unless the operator's `issuerPolicy` allows more.
+    private static func endpointURL(_ reader: inout ConfigReader, _ key: String, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> String? {
         guard let text = try reader.optionalString(key)?.trimmingWhitespace(), !text.isEmpty else { return nil }
-        guard origin == .operatorConfig else {
-            throw DNS01Error(.forbiddenByPolicy, "\(path.appending(key)) is only accepted in the operator's config (serve --config or the CLI), not in an Issuer's config")
-        }
+        try source.checkEndpoint(text, at: path.appending(key), official: Route53Plugin.descriptor.officialHosts)
         let lower = text.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), !text.contains(where: { $0 == " " || $0 == "?" || $0 == "#" }),
               text.split(separator: "/", omittingEmptySubsequences: true).count >= 2

@@ -6,14 +6,13 @@ import ProviderKit
 ///
 /// The plugin lives as long as the process; its caches (domain lists, RRSA keys) are keyed by
 /// endpoint and credential identity, so challenges with different credentials share nothing.
-public struct AliDNSProviderPlugin: ProviderPlugin {
+public struct AliDNSPlugin: ProviderPlugin {
     public typealias Configuration = AliDNSConfiguration
 
-    public let name = "alidns"
     private let transport: any HTTPTransport
     private let retryPolicy: RetryPolicy
     private let rpcEnvironment: RPCEnvironment
-    private let domainLists = ExpiringCache<String, AccountDomainList>()
+    private let domainLists = ZoneFinder<AccountDomain>.Cache()
     private let stsCredentials = ExpiringCache<RRSACredentialSource.Settings, RRSACredentialSource.Issued>()
 
     /// - Parameters:
@@ -30,8 +29,8 @@ public struct AliDNSProviderPlugin: ProviderPlugin {
         self.rpcEnvironment = environment
     }
 
-    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, origin: ConfigOrigin) throws(DNS01Error) -> AliDNSConfiguration {
-        try AliDNSConfiguration.decode(block, at: path, origin: origin)
+    public func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> AliDNSConfiguration {
+        try AliDNSConfiguration.decode(block, at: path, source: source)
     }
 
     public func makeProvider(for configuration: AliDNSConfiguration, context: ProviderContext) async throws -> any DNSProvider {
@@ -42,9 +41,10 @@ public struct AliDNSProviderPlugin: ProviderPlugin {
         )
         let credentials = try await resolver.resolve(configuration, context: context)
         let client = AliDNSClient(rpc: rpc(configuration.endpoint, version: AliDNSClient.apiVersion, context), credentials: credentials)
-        return AliDNSProvider(
+        return AliDNSDNSProvider(
             client: client,
-            zones: AliDNSZoneFinder(client: client, cache: domainLists, cacheKey: "\(configuration.endpoint)|\(credentials.identity)"),
+            zones: ZoneFinder(cache: domainLists),
+            account: AccountKey(endpoint: configuration.endpoint.description, identity: credentials.identity),
             ttl: configuration.ttl,
             line: configuration.line,
             endpoint: configuration.endpoint,
