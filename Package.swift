@@ -73,7 +73,7 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 
 let providers: [ProviderModule] = [
-    ProviderModule("Memory", hasTests: false),
+    ProviderModule("Memory"),
     ProviderModule("Route53", uses: [crypto], testsUse: ["Route53Emulator", crypto]),
     ProviderModule("AliDNS", uses: [crypto]),
     ProviderModule("RFC2136", uses: ["DNSWire", "DNSClient"], testsUse: ["DNSWire", "DNSClient"]),

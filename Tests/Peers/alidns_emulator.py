@@ -512,6 +512,7 @@ class Emulator:
         self.nonces: Dict[Tuple[str, str], float] = {}
         self.faults = FaultPlan()
         self.request_log: List[Dict[str, Any]] = []
+        self.request_count = 0
         self.request_seq = 0
         self.clock = Clock()
         for seed in self.config.get("records", []):
@@ -645,6 +646,7 @@ class Emulator:
             entry["seq"] = self.request_seq
             entry["time"] = iso8601(self.clock.now())
             self.request_log.append(entry)
+            self.request_count += 1
             del self.request_log[:-REQUEST_LOG_LIMIT]
         content_type = "application/json;charset=utf-8" if fmt == "JSON" else "text/xml;charset=utf-8"
         return status, {"Content-Type": content_type, "x-acs-request-id": request_id}, body_out
@@ -1072,6 +1074,7 @@ class Emulator:
         }
         if include_log:
             state["requests"] = list(self.request_log)
+        state["requestCount"] = self.request_count
         return state
 
 

@@ -1,3 +1,4 @@
+import DNS01
 import ProviderKit
 import Route53Provider
 import Synchronization
@@ -29,6 +30,10 @@ public final class Route53Emulator: HTTPTransport, Sendable {
         public var latency: Duration = .zero
         public var errorShape: ErrorShape = .invalidChangeBatchMessages
         public var maximumPageSize = 100
+        /// Access key ID → secret. When set, every request's SigV4 signature is recomputed with
+        /// the key's secret and refused as Route53 does (`InvalidClientTokenId` for an unknown
+        /// key, `SignatureDoesNotMatch` for a wrong signature); `nil` accepts any signature.
+        public var credentials: [String: String]?
         public init() {}
     }
 
@@ -68,6 +73,8 @@ public final class Route53Emulator: HTTPTransport, Sendable {
         var throttled = 0
         var batchSizes: [Int] = []
         var scripted: [String: [APIResponse]] = [:]
+        /// Faults for the next requests of any operation, in order.
+        var faults: [APIResponse] = []
         var requests: [APIRequest] = []
     }
 
@@ -113,6 +120,18 @@ public final class Route53Emulator: HTTPTransport, Sendable {
     /// Accepted changes that are still PENDING.
     public var pendingChangeCount: Int { state.withLock { state in state.changes.values.filter { $0 > .now }.count } }
 
+    /// Answers the next `count` requests, whatever their operation, alternately with Route53's
+    /// throttling error and a 503.
+    public func failNext(_ count: Int) {
+        state.withLock { state in
+            for index in 0..<count {
+                state.faults.append(index % 2 == 0
+                    ? Self.errorResponse(code: "Throttling", message: "Rate exceeded")
+                    : Self.errorResponse(code: "ServiceUnavailable", message: "Service Unavailable", status: 503))
+            }
+        }
+    }
+
     /// Answers the next `operation` requests with these responses instead (after rate limiting).
     public func script(_ operation: String, _ responses: [APIResponse]) {
         state.withLock { $0.scripted[operation, default: []] += responses }
@@ -141,6 +160,8 @@ public final class Route53Emulator: HTTPTransport, Sendable {
             else {
                 return Self.errorResponse(code: "MissingAuthenticationToken", message: "Missing Authentication Token", status: 403)
             }
+            if let refusal = authenticationFailure(request, authorization: authorization) { return refusal }
+            if !state.faults.isEmpty { return state.faults.removeFirst() }
             if !takeToken(&state) {
                 state.throttled += 1
                 return Self.errorResponse(code: "Throttling", message: "Rate exceeded")
@@ -158,6 +179,34 @@ public final class Route53Emulator: HTTPTransport, Sendable {
             default: return Self.errorResponse(code: "UnknownOperation", message: "\(request.method) \(url.path)", status: 404)
             }
         }
+    }
+
+    /// Recomputes the request's signature with the secret of its access key, as Route53 does.
+    private func authenticationFailure(_ request: APIRequest, authorization: String) -> APIResponse? {
+        guard let known = options.credentials else { return nil }
+        guard let credential = authorization.split(separator: " ").first(where: { $0.hasPrefix("Credential=") }),
+              let keyID = credential.dropFirst("Credential=".count).split(separator: "/").first.map(String.init),
+              let secret = known[keyID]
+        else {
+            return Self.errorResponse(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", status: 403)
+        }
+        guard let stamp = request.header("X-Amz-Date"), stamp.count == 16,
+              let time = AWSTimestamp(iso8601: Self.iso8601(fromAMZDate: stamp))
+        else {
+            return Self.errorResponse(code: "IncompleteSignature", message: "Date must be in ISO-8601 'basic format'", status: 403)
+        }
+        let token = request.header("X-Amz-Security-Token").map { SecretValue($0) }
+        let signer = SigV4Signer(credentials: AWSCredentials(accessKeyID: keyID, secretAccessKey: SecretValue(secret), sessionToken: token), region: "us-east-1", service: "route53")
+        guard signer.sign(request, at: time).authorization == authorization else {
+            return Self.errorResponse(code: "SignatureDoesNotMatch", message: "The request signature we calculated does not match the signature you provided.", status: 403)
+        }
+        return nil
+    }
+
+    /// `20150830T123600Z` → `2015-08-30T12:36:00Z`.
+    static func iso8601(fromAMZDate text: String) -> String {
+        let c = Array(text)
+        return "\(String(c[0..<4]))-\(String(c[4..<6]))-\(String(c[6..<8]))T\(String(c[9..<11])):\(String(c[11..<13])):\(String(c[13..<15]))Z"
     }
 
     static func operation(method: String, path: String) -> String {
