@@ -63,7 +63,7 @@ _dns01_fail() {
   shift
   printf 'acmesh-run: %s\n' "$*" >&2
   if [ -n "${DNS01_ERR_FILE:-}" ]; then
-    printf '%s\n' "$*" | tr '\r\n' '  ' >>"$DNS01_ERR_FILE" 2>/dev/null
+    printf '%s' "$*" | tr '\r\n' '  ' >>"$DNS01_ERR_FILE" 2>/dev/null
     printf '\n' >>"$DNS01_ERR_FILE" 2>/dev/null
   fi
   exit "$_dns01_fail_code"
