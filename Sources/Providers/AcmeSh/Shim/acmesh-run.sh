@@ -116,7 +116,7 @@ _dns01_check_tools_report() {
     _dns01_ct_sum=ok
     for _dns01_t in $_dns01_sum_tools; do _exists "$_dns01_t" || _dns01_ct_sum=MISSING; done
     if [ "$_dns01_ct_sum" = ok ]; then
-      printf 'required openssl missing, using %s instead ok\n' "$(echo $_dns01_sum_tools | tr ' ' ',')"
+      printf 'required openssl missing, using %s instead ok\n' "$(printf '%s' "$_dns01_sum_tools" | tr ' ' ',')"
     else
       printf 'required openssl MISSING (or all of: %s)\n' "$_dns01_sum_tools"
       _dns01_ct_bad=1

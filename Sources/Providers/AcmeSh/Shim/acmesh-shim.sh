@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# shellcheck disable=SC2034,SC2119,SC2120
 # acmesh-shim.sh - helper functions for running acme.sh "dnsapi" scripts
 # (dns_<name>.sh) unmodified, outside acme.sh.
 #
@@ -679,7 +680,9 @@ _dns01_http() {
   if [ "$_ret" -ne 0 ]; then
     _err "HTTP $_dns01_h_method ${_dns01_h_url%%\?*} failed: curl exit $_ret: $(head -n 3 "$_dns01_h_errf" 2>/dev/null | tr '\r\n' '  ')"
   fi
-  _debug "http status" "$(grep '^HTTP' "$HTTP_HEADER" 2>/dev/null | tail -n 1 | tr -d '\r')"
+  if _dns01_dbg_on 1; then
+    _debug "http status" "$(grep '^HTTP' "$HTTP_HEADER" 2>/dev/null | tail -n 1 | tr -d '\r')"
+  fi
   if [ -n "$_dns01_h_onlyhead" ]; then
     response=$(cat "$HTTP_HEADER" 2>/dev/null)
     cat "$HTTP_HEADER" 2>/dev/null
