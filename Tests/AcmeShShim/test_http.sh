@@ -137,6 +137,18 @@ t_has "connection refused: _err line" "$(cat "$DNS01_ERR_FILE")" "curl exit 7"
 r=$(_post "x" "http://127.0.0.1:$port/echo" 2>/dev/null)
 t_eq "post connection refused returns 7" 7 "$?"
 
+# HTTPS: verified by default; HTTPS_INSECURE=1 skips verification
+if openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 \
+  -keyout "$T_TMP/tls.key" -out "$T_TMP/tls.crt" >/dev/null 2>&1; then
+  t_start_peer http_peer.py 60 "$T_TMP/tls.crt" "$T_TMP/tls.key"
+  r=$(_get "https://127.0.0.1:$PEER_PORT/echo" 2>/dev/null)
+  t_eq "https self-signed rejected (curl 60)" 60 "$?"
+  r=$(HTTPS_INSECURE=1 _get "https://127.0.0.1:$PEER_PORT/echo")
+  t_eq "HTTPS_INSECURE=1 accepted" 0 "$?"
+  t_has "HTTPS_INSECURE=1 body" "$r" '"method": "GET"'
+  t_stop_peer "$PEER_PID"
+fi
+
 # HTTP_HEADER created on demand when unset
 unset HTTP_HEADER
 _dns01_header_file

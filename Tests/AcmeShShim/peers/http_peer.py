@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Loopback HTTP peer for the shim's _get/_post tests (dns01-webhook, Apache-2.0).
 
-Usage: http_peer.py PORT_FILE [LIFETIME_SECONDS]
+Usage: http_peer.py PORT_FILE [LIFETIME_SECONDS [CERT_PEM KEY_PEM]]
 
 Binds 127.0.0.1 on a free port, writes the port to PORT_FILE, serves until
-SIGTERM or until LIFETIME_SECONDS (default 120) pass. Every request is
+SIGTERM or until LIFETIME_SECONDS (default 120) pass; with a certificate and
+key it speaks HTTPS instead. Every request is
 answered with a JSON echo of what arrived:
   {"method", "path", "headers": [[name, value], ...], "body", "body_hex"}
 Paths:
@@ -71,6 +72,11 @@ def main():
     lifetime = float(sys.argv[2]) if len(sys.argv) > 2 else 120.0
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if len(sys.argv) > 4:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     timer = threading.Timer(lifetime, lambda: os._exit(0))
     timer.daemon = True
