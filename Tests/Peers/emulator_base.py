@@ -296,10 +296,10 @@ class BaseEmulator:
             traceback.print_exc(file=sys.stderr)
             resp = Response(500, {"emulatorInternalError": repr(err)})
             req.outcome = "EmulatorInternalError"
-        self._record(req, resp)
+        self._log_request(req, resp)
         return resp
 
-    def _record(self, req: Request, resp: Response) -> None:
+    def _log_request(self, req: Request, resp: Response) -> None:
         with self.lock:
             self.seq += 1
             action = req.action or f"{req.method} {req.path}"
