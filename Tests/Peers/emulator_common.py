@@ -175,6 +175,11 @@ class SlidingWindowLimiter:
     def reset(self) -> None:
         self.calls.clear()
 
+    def window_state(self, key: str, window: float, now: float) -> Tuple[int, float]:
+        """(calls counted in the last ``window`` seconds, when the oldest of them expires)."""
+        in_window = [t for t in self.calls.get(key, []) if t > now - window]
+        return len(in_window), (in_window[0] + window) if in_window else now + window
+
     def check(self, key: str, now: float) -> Tuple[bool, int, int, float]:
         """Record a call; returns (allowed, limit, remaining, reset_epoch) for the
         tightest limit.  A refused call is not counted."""
