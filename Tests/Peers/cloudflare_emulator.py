@@ -100,8 +100,10 @@ code 10001; ``errors`` entries ``{"status", "code", "message"}`` answer that.
 Not modelled: other record types' content validation, proxied records, tags,
 comments, batch endpoints, the ``search`` parameter, account-owned tokens,
 IP-restricted tokens (9109 "Cannot use the access token from location"),
-token expiry dates.  Codes for malformed POST bodies (9207, 9005, 9021) are
-plausible but unverified.
+token expiry dates.  Codes for malformed POST bodies (9207, 9005, 9021), for
+routing (7000 no route, 7001 wrong method, 7003 malformed id) and for bad
+paging parameters (1004) are plausible but unverified; so is answering 403
+10000 (rather than 404) for a well-formed zone id that does not exist.
 """
 
 from __future__ import annotations
