@@ -55,13 +55,23 @@ public protocol HTTPTransport: Sendable {
     func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse
 }
 
-/// The real transport, on AsyncHTTPClient. The default client is the process-wide shared one,
-/// whose lifetime is the process's.
+/// The real transport, on AsyncHTTPClient. The default client is a process-wide one, whose
+/// lifetime is the process's.
 public struct AsyncHTTPClientTransport: HTTPTransport {
+    /// AsyncHTTPClient's shared settings, except that a failed connection attempt fails the
+    /// request at once instead of being retried until the request's timeout: a refused
+    /// connection or an unknown host is reported in a moment, and the provider's `RetryPolicy`
+    /// decides what is worth another attempt (`TransportError.isPermanent`).
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     private let client: HTTPClient
     private let maximumResponseBytes: Int
 
-    public init(client: HTTPClient = .shared, maximumResponseBytes: Int = 8 << 20) {
+    public init(client: HTTPClient = AsyncHTTPClientTransport.sharedClient, maximumResponseBytes: Int = 8 << 20) {
         self.client = client
         self.maximumResponseBytes = maximumResponseBytes
     }
@@ -77,7 +87,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         do {
             response = try await client.execute(outbound, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + Int64(timeout.components.attoseconds / 1_000_000_000)))
         } catch {
-            throw TransportError(url: request.url, underlying: "\(error)")
+            throw TransportError(url: request.url, error: error)
         }
         let body = try await response.body.collect(upTo: maximumResponseBytes)
         return APIResponse(
@@ -88,14 +98,26 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     }
 }
 
-/// The request never got an HTTP answer (DNS, connect, TLS, timeout). Always retryable.
+/// The request never got an HTTP answer (DNS, connect, TLS, timeout).
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public let url: String
+    /// What went wrong, in plain words (`cannot connect to api.example.com:443: connection
+    /// refused`), never a Swift type or case name.
     public let underlying: String
+    /// The host refused the connection or its name does not resolve: another attempt within
+    /// the same challenge would fail the same way.
+    public let isPermanent: Bool
 
-    public init(url: String, underlying: String) {
+    public init(url: String, underlying: String, isPermanent: Bool = false) {
         self.url = url
         self.underlying = underlying
+        self.isPermanent = isPermanent
+    }
+
+    /// Describes an AsyncHTTPClient or SwiftNIO failure of a request to `url`.
+    public init(url: String, error: any Error) {
+        let (reason, permanent) = TransportFailure.describe(error, authority: APIRequest.hostOf(url))
+        self.init(url: url, underlying: reason, isPermanent: permanent)
     }
 
     public var description: String { "cannot reach \(APIRequest.hostOf(url)): \(underlying)" }

@@ -116,10 +116,10 @@ public struct PeerError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// The package root, found from this file's location.
+/// The package root, found from this file's location (`Tests/TestSupport/Peers/PeerProcess.swift`).
 public let repositoryRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
+    for _ in 0..<4 { url.deleteLastPathComponent() }
     return url.path
 }()
 
