@@ -30,7 +30,14 @@ public struct BaseURL: Sendable, Hashable, CustomStringConvertible {
         guard !authority.isEmpty, !authority.hasPrefix(":"), Self.validPort(authority) else { return nil }
         let segments = path.split(separator: "/").map { $0.lowercased() }
         guard !segments.contains(where: { [".", "..", "%2e", "%2e%2e", ".%2e", "%2e."].contains($0) }) else { return nil }
-        self.init(scheme: scheme, authority: authority.lowercased(), path: path)
+        // The scheme's own port is dropped, so `https://host:443` and `https://host` are one
+        // URL (and the authority is what a client sends as Host, which signatures cover).
+        var canonical = authority.lowercased()
+        let defaultPort = scheme == "https" ? ":443" : ":80"
+        if canonical.hasSuffix(defaultPort), !canonical.hasPrefix("[") || canonical.hasSuffix("]" + defaultPort) {
+            canonical.removeLast(defaultPort.count)
+        }
+        self.init(scheme: scheme, authority: canonical, path: path)
     }
 
     /// The host without the port.
