@@ -81,6 +81,7 @@ let providers: [ProviderModule] = [
     ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
     ProviderModule("Cloudflare", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("DigitalOcean", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
