@@ -225,3 +225,30 @@ def test_schema_rejects(case: str) -> None:
         with pytest.raises(helm.HelmValuesError) as err:
             chart.validate_schema({"groupName": GROUP, **bad})
         assert where in str(err.value)
+
+
+# ---- upgrades ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dropped,key", [
+    ({"podSecurityContext": None}, "podSecurityContext"),
+    ({"containerSecurityContext": None}, "containerSecurityContext"),
+    ({"prometheusRule": None}, "prometheusRule"),
+    ({"grafanaDashboard": None}, "grafanaDashboard"),
+    ({"serviceAccount": {"create": None}}, "serviceAccount.create"),
+])
+def test_values_without_this_versions_blocks_are_refused(dropped: dict[str, Any], key: str) -> None:
+    """What `helm upgrade --reuse-values` from chart 0.1.0 hands the templates: the old chart's
+    defaults, without the blocks added since. Rendering on would drop the pod's securityContext
+    (or the ServiceAccount), so the chart stops and says which flag to use."""
+    with pytest.raises(helm.HelmRenderError) as err:
+        render({"groupName": GROUP, **dropped})
+    message = str(err.value)
+    assert f"the values lack {key}" in message
+    assert "--reset-then-reuse-values" in message and "-f" in message
+
+
+def test_notes_name_the_image_and_the_deprecated_value() -> None:
+    r = render(VALUE_SETS["imageRegistry"])
+    assert "Image:        registry.example.com:5000/platform/dns01-webhook:0.1.0-rc.1" in r.notes
+    assert "imagePullSecrets value is deprecated" in r.notes
+    assert "deprecated" not in render({"groupName": GROUP, "global": {"imagePullSecrets": [{"name": "a"}]}}).notes

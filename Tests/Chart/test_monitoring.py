@@ -435,3 +435,15 @@ def test_metrics_doc_queries_parse(tmp_path: pathlib.Path) -> None:
     known = known_series()
     for e in exprs:
         assert {name for name, _ in selectors(e)} <= known, e
+
+
+def test_notes_say_what_monitoring_was_installed() -> None:
+    alone = render(RULES_ON).notes
+    assert "PrometheusRule cert-manager/dns01-webhook" in alone
+    assert "WARNING: serviceMonitor is off" in alone
+    full = render(VALUE_SETS["monitoring"]).notes
+    assert "ServiceMonitor cert-manager/dns01-webhook scrapes /metrics" in full
+    assert "PrometheusRule monitoring/dns01-webhook" in full
+    assert 'label grafana.example.com/dashboard="dns01"' in full
+    assert "WARNING" not in full
+    assert "Monitoring" not in render(VALUE_SETS["default"]).notes

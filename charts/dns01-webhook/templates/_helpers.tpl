@@ -7,8 +7,10 @@ and label values share).
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Release fullname; a release already named after the chart is not repeated. */}}
+{{/* Release fullname; a release already named after the chart is not repeated. Every
+template names its objects with it, so the values check below runs before anything else. */}}
 {{- define "dns01-webhook.fullname" -}}
+{{- include "dns01-webhook.checkValues" . }}
 {{- if .Values.fullnameOverride }}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
@@ -121,5 +123,24 @@ docs/install.md) and prometheusRule.additionalRuleAnnotations; empty when neithe
 {{- $extra = merge $extra ($cfg.additionalRuleAnnotations | default dict) }}
 {{- if $extra }}
 {{- toYaml $extra }}
+{{- end }}
+{{- end }}
+
+{{/* Keys every values set of this chart version has. They are missing only when values of
+an older chart were reused (`helm upgrade --reuse-values` replaces the new chart's defaults
+with the old release's) or a whole block was set to null. Rendering on without them would,
+for instance, drop the pod's securityContext; fail instead and say what to do. */}}
+{{- define "dns01-webhook.checkValues" -}}
+{{- $missing := list }}
+{{- range $key := list "podSecurityContext" "containerSecurityContext" "prometheusRule" "grafanaDashboard" }}
+{{- if not (hasKey $.Values $key) }}
+{{- $missing = append $missing $key }}
+{{- end }}
+{{- end }}
+{{- if not (hasKey (.Values.serviceAccount | default dict) "create") }}
+{{- $missing = append $missing "serviceAccount.create" }}
+{{- end }}
+{{- if $missing }}
+{{- fail (printf "the values lack %s, which this chart (%s) defines. Upgrading from an older chart with `helm upgrade --reuse-values` reuses the old chart's defaults: use --reset-then-reuse-values (Helm 3.14+), or pass your values file with -f (docs/install.md, Upgrading). To drop single settings, set them to null, not the whole block." (join ", " $missing) .Chart.Version) }}
 {{- end }}
 {{- end }}
