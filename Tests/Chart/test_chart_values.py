@@ -252,3 +252,13 @@ def test_notes_name_the_image_and_the_deprecated_value() -> None:
     assert "Image:        registry.example.com:5000/platform/dns01-webhook:0.1.0-rc.1" in r.notes
     assert "imagePullSecrets value is deprecated" in r.notes
     assert "deprecated" not in render({"groupName": GROUP, "global": {"imagePullSecrets": [{"name": "a"}]}}).notes
+
+
+@pytest.mark.parametrize("name,ours", [("securityContext", "podSecurityContext"), ("strategy", "updateStrategy")])
+def test_cert_managers_other_names_are_refused_with_ours(name: str, ours: str) -> None:
+    """Values written for cert-manager's chart fail with this chart's name in the message,
+    instead of the bare "additional properties not allowed"."""
+    with helm.Chart.load(str(CHART_DIR)) as chart:
+        with pytest.raises(helm.HelmValuesError) as err:
+            chart.validate_schema({"groupName": GROUP, name: {"runAsNonRoot": True}})
+        assert f"/{name}" in str(err.value) and f"this chart calls it {ours}" in str(err.value)
