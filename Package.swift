@@ -200,7 +200,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-bench",
             dependencies: [
-                "DNS01", "ProviderKit", "AliDNSProvider", "Route53Provider", "Route53Emulator",
+                "DNS01", "ProviderKit", "AliDNSProvider", "Route53Provider", "MemoryProvider", "Route53Emulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -216,8 +216,8 @@ let package = Package(
         .plugin(
             name: "NewProvider",
             capability: .command(
-                intent: .custom(verb: "new-provider", description: "Scaffold Sources/Providers/<Name>, its tests and its registration."),
-                permissions: [.writeToPackageDirectory(reason: "writes the new provider's folder, its test file, and its lines in Package.swift and BuiltinProviders.swift")]
+                intent: .custom(verb: "new-provider", description: "Scaffold Sources/Providers/<Name>, its tests and its line in Package.swift's providers list."),
+                permissions: [.writeToPackageDirectory(reason: "writes the new provider's folder, its test file, and its line in Package.swift's providers list")]
             ),
             dependencies: ["provider-scaffold"]
         ),

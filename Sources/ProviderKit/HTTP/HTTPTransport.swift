@@ -77,7 +77,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         do {
             response = try await client.execute(outbound, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + Int64(timeout.components.attoseconds / 1_000_000_000)))
         } catch {
-            throw TransportError(url: request.url, underlying: "\(error)")
+            throw TransportError(url: request.url, underlying: PlainErrorText.describe(error))
         }
         let body = try await response.body.collect(upTo: maximumResponseBytes)
         return APIResponse(
