@@ -63,7 +63,8 @@ struct PlainMessagesTests {
         ("HTTPClientError.deadlineExceeded", "no answer in time"),
         ("HTTPClientError.connectTimeout", "no connection could be made in time"),
         ("SocketAddressError.UnknownHost(name: \"x\", port: 443)", "unknown host"),
-        ("NIOSSLError.failedToLoadPrivateKey", "the TLS handshake failed"),
+        ("NIOSSLError.failedToLoadPrivateKey", "cannot read the private key"),
+        ("NIOSSLError.handshakeFailed(BoringSSLError.sslError([Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED]))", "the TLS handshake failed"),
         ("connection reset (error set): Connection refused (errno: 111)", "connection refused"),
         ("HTTPClientError.remoteConnectionClosed", "the connection was closed before an answer"),
     ])
