@@ -79,6 +79,7 @@ let providers: [ProviderModule] = [
     ProviderModule("RFC2136", uses: ["DNSWire", "DNSClient"], testsUse: ["DNSWire", "DNSClient"]),
     ProviderModule("HTTP", uses: ["DNSClient", asyncHTTPClient, nioSSL], testsUse: [asyncHTTPClient, nioSSL]),
     ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
+    ProviderModule("DNSPod", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
@@ -200,7 +201,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-bench",
             dependencies: [
-                "DNS01", "ProviderKit", "AliDNSProvider", "Route53Provider", "Route53Emulator",
+                "DNS01", "ProviderKit", "AliDNSProvider", "DNSPodProvider", "Route53Provider", "Route53Emulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
