@@ -80,6 +80,7 @@ let providers: [ProviderModule] = [
     ProviderModule("HTTP", uses: ["DNSClient", asyncHTTPClient, nioSSL], testsUse: [asyncHTTPClient, nioSSL]),
     ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
     ProviderModule("DNSPod", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
+    ProviderModule("HuaweiCloud", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
@@ -201,7 +202,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-bench",
             dependencies: [
-                "DNS01", "ProviderKit", "AliDNSProvider", "DNSPodProvider", "Route53Provider", "Route53Emulator",
+                "DNS01", "ProviderKit", "AliDNSProvider", "DNSPodProvider", "HuaweiCloudProvider", "Route53Provider", "Route53Emulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
