@@ -79,6 +79,8 @@ let providers: [ProviderModule] = [
     ProviderModule("RFC2136", uses: ["DNSWire", "DNSClient"], testsUse: ["DNSWire", "DNSClient"]),
     ProviderModule("HTTP", uses: ["DNSClient", asyncHTTPClient, nioSSL], testsUse: [asyncHTTPClient, nioSSL]),
     ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
+    ProviderModule("DNSPod", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
+    ProviderModule("HuaweiCloud", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
@@ -200,7 +202,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-bench",
             dependencies: [
-                "DNS01", "ProviderKit", "AliDNSProvider", "Route53Provider", "MemoryProvider", "Route53Emulator",
+                "DNS01", "ProviderKit", "Route53Emulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -208,7 +210,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 // The serve benchmark: a load generator and a bare SwiftNIO TLS server as the baseline.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
+            ] + providers.map { .target(name: $0.module) },
             swiftSettings: strict
         ),
 
