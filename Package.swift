@@ -79,6 +79,7 @@ let providers: [ProviderModule] = [
     ProviderModule("RFC2136", uses: ["DNSWire", "DNSClient"], testsUse: ["DNSWire", "DNSClient"]),
     ProviderModule("HTTP", uses: ["DNSClient", asyncHTTPClient, nioSSL], testsUse: [asyncHTTPClient, nioSSL]),
     ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
+    ProviderModule("Hetzner", uses: [crypto], testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
