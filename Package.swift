@@ -112,6 +112,8 @@ let package = Package(
             dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Docs pages and the config JSON Schema, generated from the providers' descriptors.
+        .target(name: "ProviderDocs", dependencies: ["DNS01"], swiftSettings: strict),
         .target(
             name: "ConfigLoading",
             dependencies: ["DNS01", "Yams"],
@@ -186,7 +188,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-webhook",
             dependencies: [
-                "DNS01", "ConfigLoading", "SolverCheck", "BuiltinProviders", "Kubernetes", "WebhookServer",
+                "DNS01", "ConfigLoading", "SolverCheck", "BuiltinProviders", "Kubernetes", "WebhookServer", "ProviderDocs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -243,6 +245,7 @@ let package = Package(
         ),
         .testTarget(name: "DNS01Tests", dependencies: ["DNS01", "MemoryProvider", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigLoadingTests", dependencies: ["ConfigLoading", "DNS01"], swiftSettings: strict),
+        .testTarget(name: "ProviderDocsTests", dependencies: ["ProviderDocs", "BuiltinProviders", "ConfigLoading", "DNS01", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
         .testTarget(
