@@ -13,7 +13,8 @@ extension HetznerPlugin {
             ConfigField("zoneName", .string, "The zone to write to; otherwise the longest zone of the project that holds the record name (the older webhook's field)."),
             ConfigField("httpTimeout", .duration, default: "15s", "Per request, at most 5m."),
             ConfigField("ttl", .integer(60...86_400), default: "60", "The TTL of the TXT rrset when the challenge creates it."),
-            ConfigField("endpoint", .url, default: "https://api.hetzner.cloud/v1", issuerRestricted: true, "The Cloud API base URL, with `/v1`; `hcloudEndpoint`, the official webhook's name for it, is accepted too."),
+            ConfigField("endpoint", .url, default: "https://api.hetzner.cloud/v1", issuerRestricted: true, "The Cloud API base URL, with `/v1` (a local model of the API in tests, a proxy)."),
+            ConfigField("hcloudEndpoint", .url, issuerRestricted: true, "The official webhook's name for `endpoint`; set one of the two."),
             ConfigField("apiUrl", .url, "The older webhook's URL of the DNS Console API, which was shut down in May 2026: refused with how to migrate (only the Cloud API's own URL is accepted)."),
         ],
         requiresOneOf: [["tokenSecretKeyRef", "tokenFilePath", "secretName"]],
@@ -21,6 +22,7 @@ extension HetznerPlugin {
             AuthMode("API token", "`tokenSecretKeyRef` (or the older `secretName`, key `api-key`): a Cloud API token from a Secret in the challenge's namespace, sent as `Authorization: Bearer`."),
             AuthMode("token file", ambient: true, "`tokenFilePath`: a token file in the webhook's pod; always from the webhook's own config, from an Issuer's only when ambient credentials are allowed."),
         ],
+        ambientCredentials: "No environment credentials; `tokenFilePath` (a file in the webhook's pod) counts as ambient: from an Issuer's config it is read only when the challenge allows ambient credentials (cert-manager allows them for ClusterIssuers).",
         officialHosts: OfficialHosts(["api.hetzner.cloud"]),
         recordModel: .serverSideValueChange,
         example: """
