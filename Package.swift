@@ -80,6 +80,7 @@ let providers: [ProviderModule] = [
     ProviderModule("HTTP", uses: ["DNSClient", asyncHTTPClient, nioSSL], testsUse: [asyncHTTPClient, nioSSL]),
     ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
     ProviderModule("Hetzner", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Gandi", uses: [crypto], testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
