@@ -81,6 +81,8 @@ let providers: [ProviderModule] = [
     ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
     ProviderModule("DNSPod", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
     ProviderModule("HuaweiCloud", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
+    ProviderModule("Hetzner", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Gandi", uses: [crypto], testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 

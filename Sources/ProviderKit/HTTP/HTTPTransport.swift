@@ -77,9 +77,16 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         do {
             response = try await client.execute(outbound, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + Int64(timeout.components.attoseconds / 1_000_000_000)))
         } catch {
-            throw TransportError(url: request.url, underlying: PlainErrorText.describe(error))
+            throw TransportError(url: request.url, error: error)
         }
-        let body = try await response.body.collect(upTo: maximumResponseBytes)
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: maximumResponseBytes)
+        } catch is NIOTooManyBytesError {
+            throw TransportError(url: request.url, underlying: "the answer is larger than \(maximumResponseBytes) bytes")
+        } catch {
+            throw TransportError(url: request.url, error: error)
+        }
         return APIResponse(
             status: Int(response.status.code),
             headers: response.headers.map { APIRequest.Header($0.name, $0.value) },
@@ -88,14 +95,49 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     }
 }
 
-/// The request never got an HTTP answer (DNS, connect, TLS, timeout). Always retryable.
+/// The request never got an HTTP answer (DNS, connect, TLS, timeout). `underlying` is a plain
+/// sentence ("connection refused", "the host name does not resolve"), never a type or case name
+/// of the HTTP stack, so it may go into a user's message as it is.
 public struct TransportError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure: providers retry the transient ones and fail at once on the rest.
+    public enum Kind: Sendable, Hashable {
+        /// Nothing listens at the address (a wrong port or host, or the server is down).
+        case connectionRefused
+        /// The host name does not resolve.
+        case unknownHost
+        /// The TLS handshake or certificate check failed.
+        case tls
+        /// No answer in time (connect, read or the whole request).
+        case timedOut
+        /// The connection broke off before the answer was complete.
+        case connectionLost
+        case other
+    }
+
     public let url: String
     public let underlying: String
+    public let kind: Kind
 
-    public init(url: String, underlying: String) {
+    public init(url: String, underlying: String, kind: Kind = .other) {
         self.url = url
         self.underlying = underlying
+        self.kind = kind
+    }
+
+    /// Describes `error` (from AsyncHTTPClient, SwiftNIO or NIOSSL) in plain words.
+    public init(url: String, error: any Error) {
+        let (kind, text) = Self.classify(error)
+        self.init(url: url, underlying: text, kind: kind)
+    }
+
+    /// Worth another attempt: the same request may get through (a timeout, a dropped
+    /// connection). A refused connection, an unknown host or a failed certificate check will
+    /// fail the same way again, so callers give up at once.
+    public var isTransient: Bool {
+        switch kind {
+        case .timedOut, .connectionLost, .other: true
+        case .connectionRefused, .unknownHost, .tls: false
+        }
     }
 
     public var description: String { "cannot reach \(APIRequest.hostOf(url)): \(underlying)" }
