@@ -6,6 +6,6 @@ struct DNS01Webhook: AsyncParsableCommand {
         commandName: "dns01-webhook",
         abstract: "A cert-manager DNS-01 webhook solver with DNS provider plugins.",
         version: BuildInfo.version,
-        subcommands: [Serve.self, Present.self, CleanUp.self, Check.self, VersionCommand.self]
+        subcommands: [Serve.self, Present.self, CleanUp.self, Check.self, ConfigCommand.self, VersionCommand.self]
     )
 }

@@ -25,6 +25,7 @@ struct AcmeDNSConfigurationTests {
         _ = try decode(try ConfigDocument.parse(AcmeDNSPlugin.descriptor.example, source: "example"))
         #expect(AcmeDNSPlugin.descriptor.ambientCredentials == nil)
         #expect(AcmeDNSPlugin.descriptor.limitations == [.cannotReadBack, .cannotRemoveValues, .keepsTwoValuesOnly])
+        #expect(AcmeDNSPlugin.descriptor.recordModel == .newestValuesKept)
         #expect(AcmeDNSPlugin.descriptor.migration?.hasPrefix("From cert-manager's built-in `acmeDNS` solver: change") == true)
     }
 

@@ -24,7 +24,11 @@ struct AkamaiContractTests {
             injectFaults: { count in try await emulator.injectFaults(count) },
             seedForeignValue: { name, value in
                 try await emulator.seed(["recordsets": [["zone": "example.com", "name": name.name, "type": "TXT", "ttl": 600, "rdata": [value]]]])
-            }
+            },
+            // Read, write, read back: with no precondition on record sets, every write is
+            // verified (ProviderKit's ValueSetWriter), as for Gandi.
+            maximumCallsPerPresent: 3,
+            maximumCallsPerCleanUp: 3
         )
     }
 

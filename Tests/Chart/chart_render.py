@@ -23,6 +23,13 @@ GROUP = "acme.example.com"
 RELEASE = "dns01-webhook"
 NAMESPACE = "cert-manager"
 
+# Values files shipped with the chart for users to pass with -f.
+OPENSHIFT_VALUES = CHART_DIR / "examples" / "openshift-values.yaml"
+
+
+def example_values(path: pathlib.Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text())
+
 # Named value sets the suite renders. Each is merged over the chart's defaults by Helm.
 VALUE_SETS: dict[str, dict[str, Any]] = {
     "default": {"groupName": GROUP},
@@ -84,6 +91,23 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
         },
     },
     "singleReplica": {"groupName": GROUP, "replicaCount": 1},
+    # examples/openshift-values.yaml: no fixed UID, GID or fsGroup anywhere.
+    "openshift": {"groupName": GROUP, **example_values(OPENSHIFT_VALUES)},
+    # An existing ServiceAccount (cert-manager's serviceAccount.create / name).
+    "existingServiceAccount": {
+        "groupName": GROUP,
+        "serviceAccount": {"create": False, "name": "dns01-solver"},
+        "secretAccess": {"namespaces": ["cert-manager", "team-a"]},
+    },
+    # A registry in front of the repository, and the pull secrets under both names.
+    "imageRegistry": {
+        "groupName": GROUP,
+        "image": {"registry": "registry.example.com:5000", "repository": "platform/dns01-webhook",
+                  "tag": "0.1.0-rc.1"},
+        "global": {"imagePullSecrets": [{"name": "regcred"}]},
+        "imagePullSecrets": [{"name": "legacy-regcred"}],
+        "serviceAccount": {"automountServiceAccountToken": False},
+    },
     # Every optional knob at once, so each template branch is rendered and validated.
     "everything": {
         "groupName": "dns01.platform.example.net",
@@ -136,6 +160,41 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
         "config": {"route53": {"region": "us-east-1"}},
         "serviceMonitor": {"enabled": True, "interval": "30s", "scrapeTimeout": "5s",
                            "tlsConfig": {"insecureSkipVerify": True}},
+        "prometheusRule": {"enabled": True},
+        "grafanaDashboard": {"enabled": True},
+    },
+    # Alerts and dashboard with every knob turned.
+    "monitoring": {
+        "groupName": GROUP,
+        "serviceMonitor": {"enabled": True, "labels": {"release": "kube-prometheus-stack"}},
+        "prometheusRule": {
+            "enabled": True,
+            "namespace": "monitoring",
+            "labels": {"release": "kube-prometheus-stack"},
+            "annotations": {"example.com/owner": "platform"},
+            "additionalRuleLabels": {"team": "platform"},
+            "additionalRuleAnnotations": {"dashboard": "https://grafana.example.com/d/dns01-webhook"},
+            "selector": 'job="dns01-webhook",namespace="cert-manager",cluster="prod"',
+            "kubeStateMetricsSelector": 'job="kube-state-metrics",cluster="prod"',
+            "runbookBaseURL": "https://git.example.com/platform/dns01-webhook/blob/main/docs/install.md",
+            "alerts": {
+                "certificateExpiry": {"days": 21, "for": "2h", "severity": "critical"},
+                "challengeFailures": {"ratio": 0.2, "minFailures": 5, "for": "10m"},
+                "providerErrors": {"ratio": 0.05, "minErrors": 1},
+                "providerThrottling": {"enabled": False},
+                "providerLatency": {"quantile": 0.9, "seconds": 2.5, "severity": "info"},
+                "podNotReady": {"for": "15m"},
+                "unavailable": {"for": "2m", "severity": "page"},
+            },
+        },
+        "grafanaDashboard": {
+            "enabled": True,
+            "namespace": "monitoring",
+            "label": "grafana.example.com/dashboard",
+            "labelValue": "dns01",
+            "labels": {"team": "platform"},
+            "annotations": {"grafana_folder": "cert-manager"},
+        },
     },
 }
 
@@ -144,6 +203,7 @@ CRD_KINDS = {
     ("cert-manager.io/v1", "Issuer"),
     ("cert-manager.io/v1", "Certificate"),
     ("monitoring.coreos.com/v1", "ServiceMonitor"),
+    ("monitoring.coreos.com/v1", "PrometheusRule"),
 }
 
 

@@ -253,6 +253,12 @@ def test_pods_roll_when_config_changes() -> None:
 # ---- RBAC --------------------------------------------------------------------------------
 
 def webhook_sa(r: Rendered) -> dict[str, str]:
+    if not r.values["serviceAccount"]["create"]:
+        # An existing ServiceAccount, named in the values, in the release namespace.
+        assert r.of_kind("ServiceAccount") == []
+        name = r.values["serviceAccount"]["name"]
+        assert r.pod_spec["serviceAccountName"] == name
+        return {"kind": "ServiceAccount", "name": name, "namespace": r.namespace}
     sa = r.one("ServiceAccount")
     assert r.pod_spec["serviceAccountName"] == sa["metadata"]["name"]
     return {"kind": "ServiceAccount", "name": sa["metadata"]["name"], "namespace": sa["metadata"]["namespace"]}

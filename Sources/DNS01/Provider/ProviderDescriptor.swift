@@ -170,6 +170,9 @@ public enum RecordModel: String, Sendable, CaseIterable {
     case readModifyWriteSet
     /// The provider hands the step to something else (a program, a hook) and cannot tell.
     case delegated
+    /// The server keeps a fixed number of the newest values and each write replaces the oldest;
+    /// nothing is ever removed (acme-dns keeps two). Its `limitations` say what follows.
+    case newestValuesKept
 
     /// How the docs say it.
     public var explanation: String {
@@ -179,6 +182,7 @@ public enum RecordModel: String, Sendable, CaseIterable {
         case .preconditionedSet: "the TXT set is rewritten under a precondition, so a concurrent writer makes the write fail and it is re-read and retried instead of losing a value"
         case .readModifyWriteSet: "the API can only rewrite the whole TXT set with no precondition: writes to one name are serialized, and checked by reading back"
         case .delegated: "the step is handed to your program or hook, which must keep the contract (add one value, remove only its own)"
+        case .newestValuesKept: "the server keeps only the newest values (each write replaces the oldest) and never removes one: an apex and a wildcard challenge coexist, a third value at the same time evicts the oldest"
         }
     }
 }

@@ -53,7 +53,7 @@ struct AcmeDNSDNSProvider: DNSProvider {
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach acme-dns at \(client.host): \(error.underlying)")
         default:
-            return DNS01Error.wrapping(error, context: "acme-dns at \(client.host)")
+            return DNS01Error(.providerUnavailable, "acme-dns at \(client.host): \(PlainErrorText.describe(error))")
         }
     }
 }

@@ -16,7 +16,7 @@ extension AcmeDNSPlugin {
         ],
         ambientCredentials: nil,
         officialHosts: OfficialHosts(["auth.acme-dns.io"]),
-        recordModel: .serverSideValueChange,
+        recordModel: .newestValuesKept,
         limitations: [.cannotReadBack, .cannotRemoveValues, .keepsTwoValuesOnly],
         example: """
             host: https://auth.acme-dns.io

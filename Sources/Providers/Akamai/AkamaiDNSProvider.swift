@@ -1,23 +1,23 @@
 import DNS01
 import Logging
 import ProviderKit
+import Synchronization
 
 /// One challenge's Akamai Edge DNS provider.
 ///
 /// All TXT values at a name live in one record set, and Edge DNS offers no concurrency control
-/// on record sets (no ETag, no If-Match, no version): a write replaces the whole set. So:
-/// - writes to one name are serialized in this process (`RecordSetLocks`), which makes
+/// on record sets (no ETag, no If-Match, no version): a write replaces the whole set. So every
+/// change goes through the plugin's `ValueSetWriter`:
+/// - changes to one name are serialized (and coalesced) in this process, which makes
 ///   concurrent challenges of one replica safe;
-/// - creating a set uses POST, which fails with 409 when another writer created it first (the
-///   set is then read again), so two replicas starting from no set never lose a value;
-/// - a PUT over an existing set is read back, and redone if a concurrent writer (another
-///   replica) replaced it without this value; a removal is read back the same way;
-/// - what remains across replicas: two PUTs of one name that interleave within a read-back can
+/// - a set is created with POST, which fails with 409 when another writer created it first;
+///   its values are then read and kept;
+/// - every write is read back, and a value another writer (another replica) dropped, or put
+///   back after its removal, is written again;
+/// - what remains across replicas: a replica that rewrites the set after our read-back can
 ///   still drop a value (Akamai gives nothing to prevent it), and cert-manager then retries.
 ///
-/// A warm Present on a name with no set costs two calls (read, create), a warm CleanUp of the
-/// last value two (read, delete); joining or leaving a set with other values costs three (read,
-/// replace, read back).
+/// A warm Present or CleanUp costs three calls: read, write (POST, PUT or DELETE), read back.
 struct AkamaiDNSProvider: DNSProvider {
     /// A record set as every writer of this process sees it: whatever the credentials, one
     /// name on one API host is one set.
@@ -25,67 +25,54 @@ struct AkamaiDNSProvider: DNSProvider {
         var endpoint: String
         var name: String
     }
+    typealias Writer = ValueSetWriter<SetKey>
 
     let client: AkamaiClient
     let zones: ZoneFinder<AkamaiZone>
     let account: AccountKey
-    let locks: RecordSetLocks<SetKey>
+    let writer: Writer
     let logger: Logger
 
-    /// Rounds of read-modify-write before giving up on a set that other writers keep changing.
-    static let maximumRounds = 5
-
     func present(_ challenge: Challenge) async throws {
-        let fqdn = challenge.resolvedFQDN
-        let value = challenge.key
-        try await reportingFailures(for: fqdn) {
-            let zone = try await zone(holding: fqdn)
-            try await locks.withLock(SetKey(endpoint: client.endpoint.description, name: fqdn.name)) {
-                for round in 1...Self.maximumRounds {
-                    guard let current = try await client.txtSet(zone: zone, name: fqdn) else {
-                        if try await client.create(zone: zone, name: fqdn, ttl: AkamaiConfiguration.ttl, rdata: [TXTRecord.quoted(value)]) == .written {
-                            logger.debug("Akamai TXT record set created", metadata: ["fqdn": "\(fqdn)", "zone": "\(zone.apiName)"])
-                            return
-                        }
-                        continue  // created meanwhile by another writer: read it
-                    }
-                    if current.holds(value) { return }
-                    guard try await client.replace(zone: zone, name: fqdn, ttl: current.ttl, rdata: current.rdata + [TXTRecord.quoted(value)]) == .written else { continue }
-                    if try await client.txtSet(zone: zone, name: fqdn)?.holds(value) == true {
-                        logger.debug("Akamai TXT value added", metadata: ["fqdn": "\(fqdn)", "zone": "\(zone.apiName)", "values": "\(current.rdata.count + 1)"])
-                        return
-                    }
-                    logger.warning("Akamai TXT record set at the name was replaced by another writer without this value; adding it again", metadata: ["fqdn": "\(fqdn)", "round": "\(round)"])
-                }
-                throw DNS01Error(.providerUnavailable, "another writer kept replacing the Akamai TXT record set at \(fqdn.name) while this value was added (\(Self.maximumRounds) rounds); cert-manager will try again")
-            }
-        }
+        try await change(.add(TXTRecord.quoted(challenge.key)), at: challenge.resolvedFQDN)
     }
 
     func cleanUp(_ challenge: Challenge) async throws {
-        let fqdn = challenge.resolvedFQDN
-        let value = challenge.key
+        try await change(.remove(TXTRecord.quoted(challenge.key)), at: challenge.resolvedFQDN)
+    }
+
+    private func change(_ change: Writer.Change, at fqdn: DomainName) async throws {
         try await reportingFailures(for: fqdn) {
             let zone = try await zone(holding: fqdn)
-            try await locks.withLock(SetKey(endpoint: client.endpoint.description, name: fqdn.name)) {
-                for round in 1...Self.maximumRounds {
-                    guard let current = try await client.txtSet(zone: zone, name: fqdn), current.holds(value) else { return }
-                    let remaining = current.rdata.filter { TXTRecord.unquoted($0) != value }
-                    if remaining.isEmpty {
-                        try await client.delete(zone: zone, name: fqdn)
-                        logger.debug("Akamai TXT record set deleted", metadata: ["fqdn": "\(fqdn)", "zone": "\(zone.apiName)"])
-                        return
-                    }
-                    guard try await client.replace(zone: zone, name: fqdn, ttl: current.ttl, rdata: remaining) == .written else { continue }
-                    if try await client.txtSet(zone: zone, name: fqdn)?.holds(value) != true {
-                        logger.debug("Akamai TXT value removed", metadata: ["fqdn": "\(fqdn)", "zone": "\(zone.apiName)", "values": "\(remaining.count)"])
-                        return
-                    }
-                    logger.warning("Akamai TXT record set at the name was rewritten by another writer with this value; removing it again", metadata: ["fqdn": "\(fqdn)", "round": "\(round)"])
-                }
-                throw DNS01Error(.providerUnavailable, "another writer kept rewriting the Akamai TXT record set at \(fqdn.name) with this value while it was removed (\(Self.maximumRounds) rounds); cert-manager will try again")
-            }
+            try await writer.apply(change, at: SetKey(endpoint: client.endpoint.description, name: fqdn.name), store: store(zone: zone, name: fqdn))
+            logger.debug("Akamai TXT record set updated", metadata: ["fqdn": "\(fqdn)", "zone": "\(zone.apiName)"])
         }
+    }
+
+    /// How the writer reads and writes the record set at `name`. A replacement keeps the TTL
+    /// the set has; a new set gets cert-manager's 300.
+    private func store(zone: AkamaiZone, name: DomainName) -> Writer.Store {
+        let client = self.client
+        let ttl = Mutex<Int>(AkamaiConfiguration.ttl)
+        return Writer.Store(
+            read: {
+                let set = try await client.txtSet(zone: zone, name: name)
+                ttl.withLock { $0 = set?.ttl ?? AkamaiConfiguration.ttl }
+                return set?.rdata ?? []
+            },
+            write: { values, current in
+                let setTTL = ttl.withLock { $0 }
+                if !current.isEmpty, try await client.replace(zone: zone, name: name, ttl: setTTL, rdata: values) == .written { return }
+                // No set (or it was deleted since the read): create it.
+                if try await client.create(zone: zone, name: name, ttl: setTTL, rdata: values) == .written { return }
+                // 409: another writer created it since the read. Keep its values.
+                guard let theirs = try await client.txtSet(zone: zone, name: name) else { return }
+                let merged = theirs.rdata + values.filter { value in !theirs.rdata.contains { TXTRecord.unquoted($0) == TXTRecord.unquoted(value) } }
+                _ = try await client.replace(zone: zone, name: name, ttl: theirs.ttl, rdata: merged)
+            },
+            delete: { _ in try await client.delete(zone: zone, name: name) },
+            comparable: TXTRecord.unquoted
+        )
     }
 
     func txtValues(at fqdn: DomainName, zone: DomainName?) async throws -> [String] {

@@ -5,7 +5,7 @@ import ProviderKit
 /// Edge DNS (config-dns v2) with EdgeGrid `EG1-HMAC-SHA256` request signing.
 ///
 /// The plugin lives as long as the process: zone lists are cached per endpoint and API client,
-/// and the per-name write locks are shared by every challenge, so the record-set writes of one
+/// and one `ValueSetWriter` is shared by every challenge, so the record-set writes of one
 /// replica never interleave.
 public struct AkamaiPlugin: ProviderPlugin {
     public typealias Configuration = AkamaiConfiguration
@@ -14,7 +14,7 @@ public struct AkamaiPlugin: ProviderPlugin {
     private let retryPolicy: RetryPolicy
     private let environment: AkamaiEnvironment
     private let zoneLists = ZoneFinder<AkamaiZone>.Cache()
-    private let locks = RecordSetLocks<AkamaiDNSProvider.SetKey>()
+    private let writer = AkamaiDNSProvider.Writer()
 
     /// - Parameters:
     ///   - transport: where requests go (the shared AsyncHTTPClient by default).
@@ -44,7 +44,7 @@ public struct AkamaiPlugin: ProviderPlugin {
             client: client,
             zones: ZoneFinder(cache: zoneLists),
             account: AccountKey(endpoint: configuration.endpoint.description, identity: credentials.identity),
-            locks: locks,
+            writer: writer,
             logger: context.logger
         )
     }

@@ -118,6 +118,7 @@ public struct PeerError: Error, CustomStringConvertible {
 
 /// The package root, found from this file's location (`Tests/TestSupport/Peers/PeerProcess.swift`).
 public let repositoryRoot: String = {
+    // This file is Tests/TestSupport/Peers/PeerProcess.swift.
     var url = URL(fileURLWithPath: #filePath)
     for _ in 0..<4 { url.deleteLastPathComponent() }
     return url.path

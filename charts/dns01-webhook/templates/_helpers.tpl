@@ -7,8 +7,10 @@ and label values share).
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Release fullname; a release already named after the chart is not repeated. */}}
+{{/* Release fullname; a release already named after the chart is not repeated. Every
+template names its objects with it, so the values check below runs before anything else. */}}
 {{- define "dns01-webhook.fullname" -}}
+{{- include "dns01-webhook.checkValues" . }}
 {{- if .Values.fullnameOverride }}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
@@ -43,8 +45,16 @@ app.kubernetes.io/component: dns01-webhook
 {{- required "groupName is required: set it to a DNS name you own, e.g. --set groupName=acme.example.com" .Values.groupName }}
 {{- end }}
 
+{{/* The webhook's ServiceAccount: the chart's (named after the release unless
+serviceAccount.name is set), or, with serviceAccount.create=false, one that must exist and be
+named. Unlike cert-manager's chart there is no fallback to "default": the chart binds
+auth-delegator and Secret access to this account. */}}
 {{- define "dns01-webhook.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
 {{- default (include "dns01-webhook.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false: name the existing ServiceAccount the webhook runs as" .Values.serviceAccount.name }}
+{{- end }}
 {{- end }}
 
 {{/* PKI object names (cert-manager Issuers, Certificates and their Secrets). */}}
@@ -71,10 +81,66 @@ app.kubernetes.io/component: dns01-webhook
 {{- toJson (uniq $list) }}
 {{- end }}
 
+{{/* The image reference, as cert-manager's chart builds it: [registry/]repository, then
+@digest when a digest is set (it wins over the tag), else :tag (default: the appVersion). */}}
 {{- define "dns01-webhook.image" -}}
-{{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- $image := .Values.image }}
+{{- $name := $image.repository }}
+{{- with $image.registry }}
+{{- $name = printf "%s/%s" (trimSuffix "/" .) $name }}
+{{- end }}
+{{- if $image.digest }}
+{{- printf "%s@%s" $name $image.digest }}
 {{- else }}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- printf "%s:%s" $name (default .Chart.AppVersion $image.tag | toString) }}
+{{- end }}
+{{- end }}
+
+{{/* Pull secrets: global.imagePullSecrets (cert-manager's name) followed by the older
+top-level imagePullSecrets, duplicates dropped; as a JSON list. */}}
+{{- define "dns01-webhook.imagePullSecrets" -}}
+{{- $global := (.Values.global | default dict).imagePullSecrets | default list }}
+{{- toJson (uniq (concat $global (.Values.imagePullSecrets | default list))) }}
+{{- end }}
+
+{{/* An alert's labels, (list .Values.prometheusRule <the alert's values>): its severity and
+prometheusRule.additionalRuleLabels. */}}
+{{- define "dns01-webhook.alertLabels" -}}
+{{- $cfg := index . 0 }}
+{{- $alert := index . 1 }}
+{{- toYaml (merge (dict "severity" $alert.severity) ($cfg.additionalRuleLabels | default dict)) }}
+{{- end }}
+
+{{/* An alert's annotations beyond summary and description, (list .Values.prometheusRule
+"AlertName"): runbook_url (prometheusRule.runbookBaseURL with the alert's anchor in
+docs/install.md) and prometheusRule.additionalRuleAnnotations; empty when neither is set. */}}
+{{- define "dns01-webhook.alertAnnotations" -}}
+{{- $cfg := index . 0 }}
+{{- $extra := dict }}
+{{- with $cfg.runbookBaseURL }}
+{{- $_ := set $extra "runbook_url" (printf "%s#%s" (trimSuffix "/" .) (lower (index $ 1))) }}
+{{- end }}
+{{- $extra = merge $extra ($cfg.additionalRuleAnnotations | default dict) }}
+{{- if $extra }}
+{{- toYaml $extra }}
+{{- end }}
+{{- end }}
+
+{{/* Keys every values set of this chart version has. They are missing only when values of
+an older chart were reused (`helm upgrade --reuse-values` replaces the new chart's defaults
+with the old release's) or a whole block was set to null. Rendering on without them would,
+for instance, drop the pod's securityContext; fail instead and say what to do. */}}
+{{- define "dns01-webhook.checkValues" -}}
+{{- $missing := list }}
+{{- range $key := list "podSecurityContext" "containerSecurityContext" "prometheusRule" "grafanaDashboard" }}
+{{- if not (hasKey $.Values $key) }}
+{{- $missing = append $missing $key }}
+{{- end }}
+{{- end }}
+{{- if not (hasKey (.Values.serviceAccount | default dict) "create") }}
+{{- $missing = append $missing "serviceAccount.create" }}
+{{- end }}
+{{- if $missing }}
+{{- fail (printf "the values lack %s, which this chart (%s) defines. Upgrading from an older chart with `helm upgrade --reuse-values` reuses the old chart's defaults: use --reset-then-reuse-values (Helm 3.14+), or pass your values file with -f (docs/install.md, Upgrading). To drop single settings, set them to null, not the whole block." (join ", " $missing) .Chart.Version) }}
 {{- end }}
 {{- end }}

@@ -40,7 +40,7 @@ struct AcmeDNSClient: Sendable {
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {
         case let error as AcmeDNSAPIError: error.status == 429 || error.status >= 500
-        case let error as TransportError: !error.isPermanent
+        case let error as TransportError: error.isTransient
         default: false
         }
     }

@@ -115,7 +115,7 @@ struct AkamaiClient: Sendable {
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {
         case let error as AkamaiAPIError: error.isRetryable
-        case let error as TransportError: !error.isPermanent
+        case let error as TransportError: error.isTransient
         default: false
         }
     }

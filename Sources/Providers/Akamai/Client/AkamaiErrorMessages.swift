@@ -12,10 +12,12 @@ enum AkamaiErrorMessages {
             return apiFailure(error, name: name, credentials: credentials)
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach the Akamai API at \(endpoint): \(error.underlying)")
+        case is ValueSetWriterError:
+            return DNS01Error(.providerUnavailable, "another writer kept replacing the Akamai TXT record set at \(name.name), so this change did not hold after every retry (Edge DNS has no concurrency control on record sets: is a second replica or another tool writing this name?); cert-manager will try again")
         case let error as AkamaiUnreadableResponse:
             return DNS01Error(.providerUnavailable, "the Akamai API at \(endpoint) answered a request to \(error.operation) with something this provider cannot read: is serviceConsumerDomain the API client's host?")
         default:
-            return DNS01Error.wrapping(error, context: "Akamai API at \(endpoint)")
+            return DNS01Error(.providerUnavailable, "Akamai API at \(endpoint): \(PlainErrorText.describe(error))")
         }
     }
 

@@ -126,7 +126,7 @@ struct CloudflareClient: Sendable {
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {
         case let error as CloudflareAPIError: error.isRetryable
-        case let error as TransportError: !error.isPermanent
+        case let error as TransportError: error.isTransient
         default: false
         }
     }

@@ -16,7 +16,7 @@ enum CloudflareErrorMessages {
         case let error as CloudflareUnreadableResponse:
             return DNS01Error(.providerUnavailable, "the Cloudflare API at \(endpoint) answered a request to \(error.operation) with something that is not its JSON envelope: is endpoint the API's base URL (\(CloudflareConfiguration.defaultEndpoint))?")
         default:
-            return DNS01Error.wrapping(error, context: "Cloudflare API at \(endpoint)")
+            return DNS01Error(.providerUnavailable, "Cloudflare API at \(endpoint): \(PlainErrorText.describe(error))")
         }
     }
 

@@ -103,7 +103,7 @@ struct DigitalOceanClient: Sendable {
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {
         case let error as DigitalOceanAPIError: error.isRetryable
-        case let error as TransportError: !error.isPermanent
+        case let error as TransportError: error.isTransient
         default: false
         }
     }

@@ -15,7 +15,7 @@ enum DigitalOceanErrorMessages {
         case let error as DigitalOceanUnreadableResponse:
             return DNS01Error(.providerUnavailable, "the DigitalOcean API at \(endpoint) answered a request to \(error.operation) with something this provider cannot read: is endpoint the API's base URL (\(DigitalOceanConfiguration.defaultEndpoint))?")
         default:
-            return DNS01Error.wrapping(error, context: "DigitalOcean API at \(endpoint)")
+            return DNS01Error(.providerUnavailable, "DigitalOcean API at \(endpoint): \(PlainErrorText.describe(error))")
         }
     }
 
