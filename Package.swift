@@ -83,6 +83,9 @@ let providers: [ProviderModule] = [
     ProviderModule("HuaweiCloud", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
     ProviderModule("Hetzner", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Gandi", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Cloudflare", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("DigitalOcean", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
@@ -139,6 +142,8 @@ let package = Package(
                 "DNS01",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
