@@ -92,7 +92,7 @@ struct ChallengeAPITests {
                 let answer = try await send(.POST, server.url + solverURL + "/" + solver, as: .alice, body: challengePayload(config: config))
                 #expect(answer.status == 201)
                 #expect(answer.challengeSucceeded == false)
-                #expect(answer.challengeMessage?.contains("the exec provider is accepted only from the operator's own config") == true)
+                #expect(answer.challengeMessage?.contains("is not allowed in an Issuer's config: a program named by an Issuer would run in the webhook's pod") == true)
             }
             #expect(!FileManager.default.fileExists(atPath: marker))
             // The operator's own default config may use it: the same program runs then.
