@@ -82,6 +82,7 @@ let providers: [ProviderModule] = [
     ProviderModule("Hetzner", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Gandi", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("PDNS", uses: [crypto, asyncHTTPClient, nioSSL], testsUse: ["ConfigLoading", "DNSClient"]),
+    ProviderModule("OVH", uses: [crypto], testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
