@@ -79,10 +79,15 @@ let providers: [ProviderModule] = [
     ProviderModule("RFC2136", uses: ["DNSWire", "DNSClient"], testsUse: ["DNSWire", "DNSClient"]),
     ProviderModule("HTTP", uses: ["DNSClient", asyncHTTPClient, nioSSL], testsUse: [asyncHTTPClient, nioSSL]),
     ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
+    ProviderModule("DNSPod", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
+    ProviderModule("HuaweiCloud", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
     ProviderModule("Hetzner", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Gandi", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("PDNS", uses: [crypto, asyncHTTPClient, nioSSL], testsUse: ["ConfigLoading", "DNSClient"]),
     ProviderModule("OVH", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Cloudflare", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("DigitalOcean", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
@@ -139,6 +144,8 @@ let package = Package(
                 "DNS01",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -204,7 +211,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-bench",
             dependencies: [
-                "DNS01", "ProviderKit", "AliDNSProvider", "Route53Provider", "Route53Emulator",
+                "DNS01", "ProviderKit", "Route53Emulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -212,7 +219,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 // The serve benchmark: a load generator and a bare SwiftNIO TLS server as the baseline.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
+            ] + providers.map { .target(name: $0.module) },
             swiftSettings: strict
         ),
 
@@ -220,8 +227,8 @@ let package = Package(
         .plugin(
             name: "NewProvider",
             capability: .command(
-                intent: .custom(verb: "new-provider", description: "Scaffold Sources/Providers/<Name>, its tests and its registration."),
-                permissions: [.writeToPackageDirectory(reason: "writes the new provider's folder, its test file, and its lines in Package.swift and BuiltinProviders.swift")]
+                intent: .custom(verb: "new-provider", description: "Scaffold Sources/Providers/<Name>, its tests and its line in Package.swift's providers list."),
+                permissions: [.writeToPackageDirectory(reason: "writes the new provider's folder, its test file, and its line in Package.swift's providers list")]
             ),
             dependencies: ["provider-scaffold"]
         ),
@@ -248,6 +255,14 @@ let package = Package(
         ),
         .testTarget(name: "DNS01Tests", dependencies: ["DNS01", "MemoryProvider", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigLoadingTests", dependencies: ["ConfigLoading", "DNS01"], swiftSettings: strict),
+        .testTarget(
+            name: "ProviderKitTests",
+            dependencies: [
+                "ProviderKit", "DNS01", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ProviderDocsTests", dependencies: ["ProviderDocs", "BuiltinProviders", "ConfigLoading", "DNS01", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),

@@ -19,7 +19,9 @@ enum PDNSTransport: Sendable {
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.minimumTLSVersion = .tlsv12
             tls.trustRoots = .certificates(roots)
-            let configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
+            var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
+            // As the shared transport does: a refused connection fails at once (RetryPolicy decides).
+            configuration.connectionPool.retryConnectionEstablishment = false
             return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
                 try await body(AsyncHTTPClientTransport(client: client))
             }

@@ -1,0 +1,72 @@
+/// The parts of DNSPod (API 3.0, version 2021-03-23) and STS (2018-08-13) answers this provider
+/// reads. Unknown fields are ignored; the service adds fields over time.
+
+struct DescribeDomainListResponse: Decodable, Sendable {
+    struct Counts: Decodable, Sendable {
+        /// Domains matching the request's filters; `AllTotal` counts every domain of the account.
+        var domainTotal: Int?
+        var allTotal: Int?
+        enum CodingKeys: String, CodingKey { case domainTotal = "DomainTotal", allTotal = "AllTotal" }
+    }
+    struct Domain: Decodable, Sendable {
+        var domainId: Int64
+        var name: String
+        /// The ASCII form; DNSPod lists internationalised domains by their Unicode name.
+        var punycode: String?
+        enum CodingKeys: String, CodingKey { case domainId = "DomainId", name = "Name", punycode = "Punycode" }
+    }
+    var domainCountInfo: Counts?
+    var domainList: [Domain]?
+    enum CodingKeys: String, CodingKey { case domainCountInfo = "DomainCountInfo", domainList = "DomainList" }
+}
+
+struct DescribeRecordListResponse: Decodable, Sendable {
+    struct Counts: Decodable, Sendable {
+        var totalCount: Int?
+        enum CodingKeys: String, CodingKey { case totalCount = "TotalCount" }
+    }
+    struct Record: Decodable, Sendable, Hashable {
+        var recordId: Int64
+        /// Relative to the domain (`_acme-challenge.www`, `@`).
+        var name: String
+        var type: String
+        var value: String
+        var line: String?
+        enum CodingKeys: String, CodingKey { case recordId = "RecordId", name = "Name", type = "Type", value = "Value", line = "Line" }
+    }
+    var recordCountInfo: Counts?
+    var recordList: [Record]?
+    enum CodingKeys: String, CodingKey { case recordCountInfo = "RecordCountInfo", recordList = "RecordList" }
+}
+
+struct DescribeRecordResponse: Decodable, Sendable {
+    struct Info: Decodable, Sendable {
+        var subDomain: String
+        var recordType: String
+        var value: String
+        enum CodingKeys: String, CodingKey { case subDomain = "SubDomain", recordType = "RecordType", value = "Value" }
+    }
+    var recordInfo: Info
+    enum CodingKeys: String, CodingKey { case recordInfo = "RecordInfo" }
+}
+
+struct CreateRecordResponse: Decodable, Sendable {
+    var recordId: Int64
+    enum CodingKeys: String, CodingKey { case recordId = "RecordId" }
+}
+
+/// Actions that answer nothing but the request id.
+struct EmptyTencentResponse: Decodable, Sendable {}
+
+struct AssumeRoleWithWebIdentityResponse: Decodable, Sendable {
+    struct Credentials: Decodable, Sendable {
+        var token: String
+        var tmpSecretId: String
+        var tmpSecretKey: String
+        enum CodingKeys: String, CodingKey { case token = "Token", tmpSecretId = "TmpSecretId", tmpSecretKey = "TmpSecretKey" }
+    }
+    var credentials: Credentials
+    /// Unix seconds at which the keys stop working.
+    var expiredTime: Int64
+    enum CodingKeys: String, CodingKey { case credentials = "Credentials", expiredTime = "ExpiredTime" }
+}

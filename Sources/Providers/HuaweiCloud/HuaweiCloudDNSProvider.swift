@@ -1,0 +1,123 @@
+import DNS01
+import Logging
+import ProviderKit
+
+/// One challenge's Huawei Cloud DNS provider: its credentials, endpoint and record settings.
+///
+/// The API keeps one TXT record set per name with a list of values, and can only replace the
+/// whole list, with no precondition. Present adds its value to the set (creating it), Cleanup
+/// removes its own value (deleting the set when it becomes empty); both go through
+/// `RecordSetWriter`, which serialises this process's writers per name and reads the set back
+/// after each write to repair a value another writer removed.
+struct HuaweiCloudDNSProvider: DNSProvider {
+    let client: HuaweiDNSClient
+    let zones: ZoneFinder<HuaweiZone>
+    let account: AccountKey
+    let origin: String
+    /// The zone pinned by the config (`zoneId`, or `zoneName` looked up by name).
+    let pinnedZone: HuaweiCloudConfiguration.Zone?
+    let zoneType: String
+    let ttl: Int
+    let writer: RecordSetWriter
+    let endpoint: HuaweiEndpoint
+    let logger: Logger
+
+    func present(_ challenge: Challenge) async throws {
+        try await change(.add(challenge.key), at: challenge.resolvedFQDN)
+    }
+
+    func cleanUp(_ challenge: Challenge) async throws {
+        try await change(.remove(challenge.key), at: challenge.resolvedFQDN)
+    }
+
+    func txtValues(at fqdn: DomainName, zone: DomainName?) async throws -> [String] {
+        try await reportingFailures(for: fqdn) {
+            let zoneId = try await zoneId(holding: fqdn)
+            return try await client.txtRecordSets(zoneId: zoneId, fqdn: fqdn).flatMap { $0.records ?? [] }.map(TXTRecord.unquoted)
+        }
+    }
+
+    private func change(_ change: RecordSetWriter.Change, at fqdn: DomainName) async throws {
+        try await reportingFailures(for: fqdn) {
+            let zoneId = try await zoneId(holding: fqdn)
+            let key = RecordSetWriter.Key(account, "\(zoneId)|\(fqdn.name)")
+            try await writer.apply(change, at: key, store: store(zoneId: zoneId, fqdn: fqdn))
+            logger.debug("Huawei Cloud DNS record set changed", metadata: ["fqdn": "\(fqdn)", "zoneId": "\(zoneId)", "change": "\(change)"])
+        }
+    }
+
+    /// Reads and writes the TXT set at `fqdn`.
+    private func store(zoneId: String, fqdn: DomainName) -> RecordSetWriter.Store {
+        let client = client
+        let ttl = ttl
+        return RecordSetWriter.Store(
+            read: {
+                let sets = try await client.txtRecordSets(zoneId: zoneId, fqdn: fqdn)
+                // v2 keeps one TXT set per name; should several show up (lines of v2.1), the
+                // first is the one written, and every value counts.
+                return RecordSetWriter.Snapshot(id: sets.first?.id, values: sets.flatMap { $0.records ?? [] }, ttl: sets.first?.ttl)
+            },
+            write: { values, current in
+                do {
+                    if let id = current.id {
+                        try await client.updateRecordSet(zoneId: zoneId, id: id, fqdn: fqdn, records: values, ttl: current.ttl ?? ttl)
+                    } else {
+                        try await client.createRecordSet(zoneId: zoneId, fqdn: fqdn, records: values, ttl: ttl)
+                    }
+                } catch let error as HuaweiAPIError where current.id == nil && error.code == "DNS.0312" {
+                    // A TXT set another writer created since the read, or a record of another
+                    // type (a CNAME) that no retry will remove: only a new read tells them apart.
+                    if try await !client.txtRecordSets(zoneId: zoneId, fqdn: fqdn).isEmpty { throw RecordSetWriter.ConcurrentChange() }
+                    throw error
+                } catch let error as HuaweiAPIError where error.code == "DNS.0313" {
+                    // Deleted by another writer since the read: read again.
+                    throw RecordSetWriter.ConcurrentChange()
+                }
+            },
+            delete: { current in
+                guard let id = current.id else { return }
+                do {
+                    try await client.deleteRecordSet(zoneId: zoneId, id: id)
+                } catch let error as HuaweiAPIError where error.code == "DNS.0313" {
+                    throw RecordSetWriter.ConcurrentChange()
+                }
+            }
+        )
+    }
+
+    /// The zone that holds `fqdn`: the pinned one, or the account's longest zone.
+    private func zoneId(holding fqdn: DomainName) async throws -> String {
+        let list: @Sendable () async throws -> [HuaweiZone] = { [client, zoneType] in try await client.zones(type: zoneType) }
+        switch pinnedZone {
+        case .id(let id)?:
+            return id
+        case .name(let name)?:
+            guard fqdn.isSubdomain(of: name) else {
+                throw DNS01Error(.invalidConfiguration, "the zoneName \(name.name) of the config does not hold \(fqdn.name): set zoneName to the zone of that name, or leave it out to find the zone")
+            }
+            guard let zone = try await zones.zones(holding: name, account: account, list: list).matches.first(where: { $0.zoneName == name }) else {
+                throw DNS01Error(.zoneNotFound, "the zoneName \(name.name) of the config is not a \(zoneType) zone of the Huawei Cloud account of \(origin): check the name, or the zoneType")
+            }
+            return zone.id
+        case nil:
+            let (matches, count) = try await zones.zones(holding: fqdn, account: account, list: list)
+            guard let zone = matches.first else {
+                throw DNS01Error(.zoneNotFound, "no \(zoneType) zone in the Huawei Cloud account of \(origin) contains \(fqdn.name) (the account holds \(count) \(zoneType) zones): add the zone in the Huawei Cloud DNS console, or use the access key of the account that holds it")
+            }
+            return zone.id
+        }
+    }
+
+    private func reportingFailures<T: Sendable>(for fqdn: DomainName, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            if let error = error as? HuaweiAPIError, error.code == "DNS.0302" {
+                // The cached zone list is stale (the zone was deleted): the next attempt lists
+                // the account's zones again.
+                zones.invalidate(account)
+            }
+            throw HuaweiCloudErrorMessages.dnsFailure(error, name: fqdn.name, origin: origin, endpoint: endpoint)
+        }
+    }
+}
