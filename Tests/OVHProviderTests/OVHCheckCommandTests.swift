@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `dns01-webhook check` against the emulator, with aureq's config (its chart's
 /// issuer template), the endpoint pointed at the emulator.
@@ -12,31 +12,35 @@ struct OVHCheckCommandTests {
         let directory = try makeTemporaryDirectory("ovh-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            ovh:
-              endpoint: "\(emulator.baseURL)/1.0"
-              authenticationMethod: "application"
-              applicationKeyRef:
-                name: le-prod-ovh-credentials
-                key: "applicationKey"
-              applicationSecretRef:
-                name: le-prod-ovh-credentials
-                key: "applicationSecret"
-              applicationConsumerKeyRef:
-                name: le-prod-ovh-credentials
-                key: "applicationConsumerKey"
-            """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
+        ovh:
+          endpoint: "\(emulator.baseURL)/1.0"
+          authenticationMethod: "application"
+          applicationKeyRef:
+            name: le-prod-ovh-credentials
+            key: "applicationKey"
+          applicationSecretRef:
+            name: le-prod-ovh-credentials
+            key: "applicationSecret"
+          applicationConsumerKeyRef:
+            name: le-prod-ovh-credentials
+            key: "applicationConsumerKey"
+        """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
         try """
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: le-prod-ovh-credentials, namespace: cert-manager}
-            type: Opaque
-            stringData:
-              applicationKey: \(OVHFixture.applicationKey)
-              applicationSecret: \(OVHFixture.applicationSecret)
-              applicationConsumerKey: \(OVHFixture.consumerKey)
-            """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(webhookBinary, ["check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",
-                                                    "--namespace", "cert-manager", "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "10"])
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: le-prod-ovh-credentials, namespace: cert-manager}
+        type: Opaque
+        stringData:
+          applicationKey: \(OVHFixture.applicationKey)
+          applicationSecret: \(OVHFixture.applicationSecret)
+          applicationConsumerKey: \(OVHFixture.consumerKey)
+        """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
+        let result = try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",
+                "--namespace", "cert-manager", "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "10",
+            ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13 && steps.allSatisfy { $0.hasPrefix("PASS") }, "\(result.stdout)")

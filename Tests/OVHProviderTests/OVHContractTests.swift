@@ -1,8 +1,8 @@
 import DNS01
 import OVHProvider
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("OVH provider: the provider contract (against the OVH API emulator)", .serialized)
 struct OVHContractTests {

@@ -79,7 +79,8 @@ enum OVHFixture {
     /// refresh), or, with `published: false`, that the API holds.
     static func values(_ emulator: EmulatorPeer, zone: String = "example.com", subDomain: String, published: Bool = true) async throws -> [String] {
         let state = try await emulator.state()
-        let records: [[String: Any]] = published
+        let records: [[String: Any]] =
+            published
             ? ((state["published"] as? [String: Any])?[zone] as? [[String: Any]] ?? [])
             : (state["records"] as? [[String: Any]] ?? []).filter { $0["zone"] as? String == zone }
         return records.filter { $0["fieldType"] as? String == "TXT" && $0["subDomain"] as? String == subDomain }.compactMap { $0["target"] as? String }

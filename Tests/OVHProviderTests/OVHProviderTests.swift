@@ -3,8 +3,8 @@ import Foundation
 import OVHProvider
 import ProviderKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("OVH provider against the emulator", .serialized)
 struct OVHProviderTests {
@@ -95,22 +95,34 @@ struct OVHProviderTests {
         let readOnly = try await OVHFixture.provider(config: OVHFixture.config(emulator, secret: "readonly"))
         let denied = await failure { try await readOnly.present(OVHFixture.challenge(.present, fqdn, "k")) }
         #expect(denied?.code == .credentialsUnavailable)
-        #expect(denied?.message == "the consumer key from secret cert-manager/readonly may not create a TXT record (NOT_GRANTED_CALL): it needs the rights GET /domain/zone/*, POST /domain/zone/*/record, POST /domain/zone/*/refresh and DELETE /domain/zone/*/record/* (and GET /domain/zone, optionally, to list zones in one call)")
+        #expect(
+            denied?.message
+                == "the consumer key from secret cert-manager/readonly may not create a TXT record (NOT_GRANTED_CALL): it needs the rights GET /domain/zone/*, POST /domain/zone/*/record, POST /domain/zone/*/refresh and DELETE /domain/zone/*/record/* (and GET /domain/zone, optionally, to list zones in one call)"
+        )
 
         let provider = try await OVHFixture.provider(config: OVHFixture.config(emulator))
         let elsewhere = await failure { try await provider.present(OVHFixture.challenge(.present, "_acme-challenge.other.example", "k")) }
         #expect(elsewhere?.code == .zoneNotFound)
-        #expect(elsewhere?.message == "no DNS zone of the OVH account of the application key, secret and consumer key from secret cert-manager/ovh-credentials contains _acme-challenge.other.example (the account has 2 zones at \(emulator.baseURL)/1.0): check the endpoint (ovh-eu, ovh-ca, ovh-us…) and that the zone is hosted by OVH in this account")
+        #expect(
+            elsewhere?.message
+                == "no DNS zone of the OVH account of the application key, secret and consumer key from secret cert-manager/ovh-credentials contains _acme-challenge.other.example (the account has 2 zones at \(emulator.baseURL)/1.0): check the endpoint (ovh-eu, ovh-ca, ovh-us…) and that the zone is hosted by OVH in this account"
+        )
     }
 
     @Test("a consumer key with the rights the OVH webhooks' READMEs ask for (/domain/zone/* only) finds the zone by asking for the name's ancestors")
     func consumerKeyWithoutZoneList() async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py", config: [
-            "applications": [["applicationKey": OVHFixture.applicationKey, "applicationSecret": OVHFixture.applicationSecret]],
-            "consumerKeys": [["consumerKey": OVHFixture.consumerKey, "applicationKey": OVHFixture.applicationKey, "account": "nic-1",
-                              "accessRules": ["GET", "PUT", "POST", "DELETE"].map { ["method": $0, "path": "/domain/zone/*"] }]],
-            "accounts": [["name": "nic-1", "zones": ["example.com", "sub.example.com"]]],
-        ])
+        let emulator = try EmulatorPeer(
+            "ovh_emulator.py",
+            config: [
+                "applications": [["applicationKey": OVHFixture.applicationKey, "applicationSecret": OVHFixture.applicationSecret]],
+                "consumerKeys": [
+                    [
+                        "consumerKey": OVHFixture.consumerKey, "applicationKey": OVHFixture.applicationKey, "account": "nic-1",
+                        "accessRules": ["GET", "PUT", "POST", "DELETE"].map { ["method": $0, "path": "/domain/zone/*"] },
+                    ]
+                ],
+                "accounts": [["name": "nic-1", "zones": ["example.com", "sub.example.com"]]],
+            ])
         let provider = try await OVHFixture.provider(config: OVHFixture.config(emulator))
         try await provider.present(OVHFixture.challenge(.present, "_acme-challenge.www.sub.example.com", "nested"))
         try await provider.present(OVHFixture.challenge(.present, "_acme-challenge.www.sub.example.com", "second"))

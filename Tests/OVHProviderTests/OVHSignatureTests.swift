@@ -1,7 +1,7 @@
 import Foundation
 import OVHProvider
-import Testing
 import TestSupport
+import Testing
 
 @Suite("OVH $1$ signature")
 struct OVHSignatureTests {
@@ -10,14 +10,16 @@ struct OVHSignatureTests {
     @Test("reproduces the reference's POST vector (record creation)")
     func postVector() {
         let body = Array(#"{"fieldType":"TXT","subDomain":"_acme-challenge","target":"abc","ttl":60}"#.utf8)
-        #expect(signer.signature(method: "POST", url: "https://eu.api.ovh.com/1.0/domain/zone/example.com/record", body: body, timestamp: 1_700_000_000)
-            == "$1$88d060fbc974ac7925873b14089855921b83d173")
+        #expect(
+            signer.signature(method: "POST", url: "https://eu.api.ovh.com/1.0/domain/zone/example.com/record", body: body, timestamp: 1_700_000_000)
+                == "$1$88d060fbc974ac7925873b14089855921b83d173")
     }
 
     @Test("reproduces the reference's GET vector (query string signed, empty body)")
     func getVector() {
-        #expect(signer.signature(method: "GET", url: "https://eu.api.ovh.com/1.0/domain/zone/example.com/record?fieldType=TXT&subDomain=_acme-challenge", body: [], timestamp: 1_700_000_000)
-            == "$1$a6e673fd7a69795a64f87ea97552c06a6651ce54")
+        #expect(
+            signer.signature(method: "GET", url: "https://eu.api.ovh.com/1.0/domain/zone/example.com/record?fieldType=TXT&subDomain=_acme-challenge", body: [], timestamp: 1_700_000_000)
+                == "$1$a6e673fd7a69795a64f87ea97552c06a6651ce54")
     }
 
     @Test("signs AS+CK+METHOD+URL+BODY+TS joined by +, the method upper-cased")

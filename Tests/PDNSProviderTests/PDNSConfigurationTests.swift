@@ -1,6 +1,6 @@
 import ConfigLoading
-import Foundation
 import DNS01
+import Foundation
 import PDNSProvider
 import Testing
 
@@ -97,17 +97,22 @@ struct PDNSConfigurationTests {
         #expect(configuration.allowedZones.map(\.name) == ["example.ca", "example.com"])
     }
 
-    @Test("each mistake names its field", arguments: [
-        (["apiKeySecretRef": ["name": "p", "key": "k"]], "pdns.host is required"),
-        (["host": "ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"]], "pdns.host must be the http:// or https:// base URL of the PowerDNS API without /api/v1, such as https://ns1.example.com:8081, got \"ns1.example.com\""),
-        (["host": "https://ns1.example.com"], "pdns.apiKeySecretRef is required"),
-        (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "apiKeyHeaderName": "X API Key"], "pdns.apiKeyHeaderName must be an HTTP header name such as X-API-Key or Authorization, got \"X API Key\""),
-        (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "serverID": "a/b"], "pdns.serverID must be a PowerDNS server id such as localhost, got \"a/b\""),
-        (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "headers": ["X-A": 1]], "pdns.headers.X-A must be a single-line string"),
-        (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "timeout": 600], "pdns.timeout must be at most 300 seconds"),
-        (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "allowed-zones": ["bad zone"]], "pdns.allowed-zones[0] is not a valid DNS name: domain name \"bad zone\" contains the character \" \", which is not allowed in a DNS name"),
-        (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "allowedZones": ["example.com"]], "pdns has an unknown field \"allowedZones\" (did you mean \"allowed-zones\"?)"),
-    ] as [(ConfigValue, String)])
+    @Test(
+        "each mistake names its field",
+        arguments: [
+            (["apiKeySecretRef": ["name": "p", "key": "k"]], "pdns.host is required"),
+            (["host": "ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"]], "pdns.host must be the http:// or https:// base URL of the PowerDNS API without /api/v1, such as https://ns1.example.com:8081, got \"ns1.example.com\""),
+            (["host": "https://ns1.example.com"], "pdns.apiKeySecretRef is required"),
+            (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "apiKeyHeaderName": "X API Key"], "pdns.apiKeyHeaderName must be an HTTP header name such as X-API-Key or Authorization, got \"X API Key\""),
+            (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "serverID": "a/b"], "pdns.serverID must be a PowerDNS server id such as localhost, got \"a/b\""),
+            (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "headers": ["X-A": 1]], "pdns.headers.X-A must be a single-line string"),
+            (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "timeout": 600], "pdns.timeout must be at most 300 seconds"),
+            (
+                ["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "allowed-zones": ["bad zone"]],
+                "pdns.allowed-zones[0] is not a valid DNS name: domain name \"bad zone\" contains the character \" \", which is not allowed in a DNS name"
+            ),
+            (["host": "https://ns1.example.com", "apiKeySecretRef": ["name": "p", "key": "k"], "allowedZones": ["example.com"]], "pdns has an unknown field \"allowedZones\" (did you mean \"allowed-zones\"?)"),
+        ] as [(ConfigValue, String)])
     func mistakes(block: ConfigValue, expected: String) {
         #expect(message(block) == expected)
     }
@@ -115,7 +120,10 @@ struct PDNSConfigurationTests {
     @Test("host is the operator's: an Issuer may name it only under issuerPolicy.allowedEndpoints")
     func issuerPolicy() throws {
         let block: ConfigValue = ["host": "https://ns1.example.com:8081", "apiKeySecretRef": ["name": "p", "key": "k"]]
-        #expect(message(block, source: .issuerConfig()) == "pdns.host \"https://ns1.example.com:8081/api/v1/\" is not allowed in an Issuer's config: this provider has no official API host, and the operator's issuerPolicy.allowedEndpoints does not list it; the operator can allow it by adding a prefix of it to issuerPolicy.allowedEndpoints in the webhook's own config (serve --config), or move this block there")
+        #expect(
+            message(block, source: .issuerConfig())
+                == "pdns.host \"https://ns1.example.com:8081/api/v1/\" is not allowed in an Issuer's config: this provider has no official API host, and the operator's issuerPolicy.allowedEndpoints does not list it; the operator can allow it by adding a prefix of it to issuerPolicy.allowedEndpoints in the webhook's own config (serve --config), or move this block there"
+        )
         #expect(message(block) == nil)
         let allowed = IssuerPolicy(allowedEndpoints: [try #require(EndpointPrefix("https://ns1.example.com:8081/api/v1/"))])
         #expect(message(block, source: .issuerConfig(policy: allowed)) == nil)

@@ -1,8 +1,8 @@
 import DNS01
 import PDNSProvider
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("PowerDNS provider: the provider contract (against a real pdns_server)", .serialized)
 struct PDNSContractTests {

@@ -90,10 +90,11 @@ final class PDNSFixture: Sendable {
     /// The rrset as the API shows it: `(content, disabled)` pairs and the TTL. The whole zone
     /// is read: 4.7.3 leaves disabled records out of an `rrset_name`-filtered read.
     func apiRRSet(zone: String, name: String) async throws -> (records: [(String, Bool)], ttl: Int?) {
-        let response = try await AsyncHTTPClientTransport().send(APIRequest(
-            method: "GET", url: "\(server.host)/api/v1/servers/localhost/zones/\(zone).",
-            headers: [.init("X-API-Key", Self.apiKey)]
-        ), timeout: .seconds(5))
+        let response = try await AsyncHTTPClientTransport().send(
+            APIRequest(
+                method: "GET", url: "\(server.host)/api/v1/servers/localhost/zones/\(zone).",
+                headers: [.init("X-API-Key", Self.apiKey)]
+            ), timeout: .seconds(5))
         let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
         let sets = (object["rrsets"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "TXT" && $0["name"] as? String == name + "." }
         let records = sets.flatMap { $0["records"] as? [[String: Any]] ?? [] }.map { ($0["content"] as? String ?? "", $0["disabled"] as? Bool ?? false) }

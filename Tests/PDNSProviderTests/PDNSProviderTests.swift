@@ -2,8 +2,8 @@ import DNS01
 import Foundation
 import PDNSProvider
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("PowerDNS provider against a real pdns_server", .serialized)
 struct PDNSProviderTests {
@@ -37,10 +37,11 @@ struct PDNSProviderTests {
         let fixture = try PDNSFixture()
         defer { fixture.server.stop() }
         let body = #"{"rrsets":[{"name":"_acme-challenge.example.com.","type":"TXT","ttl":3600,"changetype":"REPLACE","records":[{"content":"\"parked\"","disabled":true},{"content":"\"live\"","disabled":false}]}]}"#
-        let response = try await AsyncHTTPClientTransport().send(APIRequest(
-            method: "PATCH", url: "\(fixture.server.host)/api/v1/servers/localhost/zones/example.com.",
-            headers: [.init("X-API-Key", PDNSFixture.apiKey), .init("Content-Type", "application/json")], body: Array(body.utf8)
-        ), timeout: .seconds(5))
+        let response = try await AsyncHTTPClientTransport().send(
+            APIRequest(
+                method: "PATCH", url: "\(fixture.server.host)/api/v1/servers/localhost/zones/example.com.",
+                headers: [.init("X-API-Key", PDNSFixture.apiKey), .init("Content-Type", "application/json")], body: Array(body.utf8)
+            ), timeout: .seconds(5))
         #expect(response.status == 204)
         let provider = try await fixture.provider()
         try await provider.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "mine"))
@@ -87,7 +88,9 @@ struct PDNSProviderTests {
         defer { fixture.server.stop() }
         let wrongKey = try await fixture.provider(config: fixture.config(secret: "wrong"))
         let refused = await failure { try await wrongKey.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
-        #expect(refused?.message == "the PowerDNS API at \(fixture.server.host) refused the API key from secret cert-manager/wrong key \"key\" (HTTP 401): it must equal the server's api-key setting, sent in the X-API-Key header (apiKeyHeaderName, apiKeyScheme)")
+        #expect(
+            refused?.message
+                == "the PowerDNS API at \(fixture.server.host) refused the API key from secret cert-manager/wrong key \"key\" (HTTP 401): it must equal the server's api-key setting, sent in the X-API-Key header (apiKeyHeaderName, apiKeyScheme)")
 
         let wrongServer = try await fixture.provider(config: fixture.config(extra: ["serverID": "nameserver-1"]))
         let noServer = await failure { try await wrongServer.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }

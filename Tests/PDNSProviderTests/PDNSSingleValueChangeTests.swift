@@ -100,10 +100,12 @@ struct PDNSSingleValueChangeTests {
         #expect(model.values == ["\"b\""])
     }
 
-    @Test("versions: EXTEND/PRUNE from 4.9.12 in 4.9 and from 5.0.2", arguments: [
-        ("4.7.3", false), ("4.8.4", false), ("4.9.11", false), ("4.9.12", true), ("4.9.13-beta1", true),
-        ("5.0.0", false), ("5.0.1", false), ("5.0.2", true), ("5.1.0-alpha1", true), ("6.0", true), ("4.10.0", true),
-    ])
+    @Test(
+        "versions: EXTEND/PRUNE from 4.9.12 in 4.9 and from 5.0.2",
+        arguments: [
+            ("4.7.3", false), ("4.8.4", false), ("4.9.11", false), ("4.9.12", true), ("4.9.13-beta1", true),
+            ("5.0.0", false), ("5.0.1", false), ("5.0.2", true), ("5.1.0-alpha1", true), ("6.0", true), ("4.10.0", true),
+        ])
     func versions(text: String, expected: Bool) throws {
         #expect(try #require(PDNSVersion(text)).hasSingleValueChanges == expected)
     }

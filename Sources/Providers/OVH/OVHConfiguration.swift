@@ -79,7 +79,8 @@ public struct OVHConfiguration: Sendable, Hashable {
             guard let clientIDRef else { throw DNS01Error.invalidConfiguration(at: path.appending("oauth2ClientIDRef"), "is required with authenticationMethod oauth2") }
             guard let clientSecretRef else { throw DNS01Error.invalidConfiguration(at: path.appending("oauth2ClientSecretRef"), "is required with authenticationMethod oauth2") }
             guard let tokenURL = tokenEndpoint ?? endpoint.tokenURL else {
-                throw DNS01Error.invalidConfiguration(at: path.appending("tokenEndpoint"), "is required with authenticationMethod oauth2 and the endpoint \(endpoint): OVH offers OAuth2 on ovh-eu, ovh-ca and ovh-us; for another API URL, give its OAuth2 token URL")
+                throw DNS01Error.invalidConfiguration(
+                    at: path.appending("tokenEndpoint"), "is required with authenticationMethod oauth2 and the endpoint \(endpoint): OVH offers OAuth2 on ovh-eu, ovh-ca and ovh-us; for another API URL, give its OAuth2 token URL")
             }
             if let tokenEndpoint {
                 try source.checkEndpoint(tokenEndpoint, at: path.appending("tokenEndpoint"), official: OVHPlugin.descriptor.officialHosts)

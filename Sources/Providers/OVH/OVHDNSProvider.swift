@@ -79,7 +79,10 @@ struct OVHDNSProvider: DNSProvider {
         }
         guard let zone, let relative = fqdn.relativeName(in: zone.zoneName) else {
             let held = count.map { "the account has \($0) zones" } ?? "no ancestor of the name is a zone of the account"
-            throw DNS01Error(.zoneNotFound, "no DNS zone of the OVH account of the \(client.authenticator.kind) from \(client.authenticator.origin) contains \(fqdn.name) (\(held) at \(client.endpoint)): check the endpoint (ovh-eu, ovh-ca, ovh-us…) and that the zone is hosted by OVH in this account")
+            throw DNS01Error(
+                .zoneNotFound,
+                "no DNS zone of the OVH account of the \(client.authenticator.kind) from \(client.authenticator.origin) contains \(fqdn.name) (\(held) at \(client.endpoint)): check the endpoint (ovh-eu, ovh-ca, ovh-us…) and that the zone is hosted by OVH in this account"
+            )
         }
         return (zone, relative == "@" ? "" : relative)
     }

@@ -64,10 +64,11 @@ public struct OVHPlugin: ProviderPlugin {
             let clientID = try await read(.secret(clientIDRef))
             if !names.contains(clientSecretRef.name) { names.append(clientSecretRef.name) }
             let clientSecret = try await context.secret(clientSecretRef)
-            return .oauth2(OVHOAuth2TokenSource(
-                tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret, origin: Self.origin(names, context),
-                cache: state.tokens, transport: transport, timeout: environment.requestTimeout
-            ))
+            return .oauth2(
+                OVHOAuth2TokenSource(
+                    tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret, origin: Self.origin(names, context),
+                    cache: state.tokens, transport: transport, timeout: environment.requestTimeout
+                ))
         }
     }
 

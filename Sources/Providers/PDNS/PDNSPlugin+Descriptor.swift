@@ -19,7 +19,7 @@ extension PDNSPlugin {
             ConfigField("allowed-zones", .stringList, "Only these zones (and zones below them) are edited; empty: every zone of the server."),
         ],
         authModes: [
-            AuthMode("API key", "`apiKeySecretRef`: sent as `<apiKeyHeaderName>: [<apiKeyScheme> ]<key>` (by default `X-API-Key: <key>`)."),
+            AuthMode("API key", "`apiKeySecretRef`: sent as `<apiKeyHeaderName>: [<apiKeyScheme> ]<key>` (by default `X-API-Key: <key>`).")
         ],
         officialHosts: .none,
         recordModel: .readModifyWriteSet,

@@ -15,9 +15,11 @@ extension ProviderBenchSubject {
                 "applicationKeyRef": ["name": "ovh", "key": "ak"], "applicationSecretRef": ["name": "ovh", "key": "as"],
                 "applicationConsumerKeyRef": ["name": "ovh", "key": "ck"],
             ],
-            secrets: StaticSecretSource([.init(namespace: "bench", name: "ovh"): [
-                "ak": SecretValue("ovhtestappkey"), "as": SecretValue("ovh-test-app-secret"), "ck": SecretValue("ovhtestconsumerkey"),
-            ]]),
+            secrets: StaticSecretSource([
+                .init(namespace: "bench", name: "ovh"): [
+                    "ak": SecretValue("ovhtestappkey"), "as": SecretValue("ovh-test-app-secret"), "ck": SecretValue("ovhtestconsumerkey"),
+                ]
+            ]),
             zone: try DomainName("example.com"),
             apiCalls: { try await emulator.apiCalls() }, stop: { emulator.stop() }
         )

@@ -51,26 +51,29 @@ final class PowerDNSBenchServer: Sendable {
         apiPort = try ChildProcess.freePort()
         let dnsPort = try ChildProcess.freePort()
         try """
-            launch=gsqlite3
-            gsqlite3-database=\(directory)/pdns.sqlite3
-            local-address=127.0.0.1
-            local-port=\(dnsPort)
-            api=yes
-            api-key=\(Self.apiKey)
-            webserver=yes
-            webserver-address=127.0.0.1
-            webserver-port=\(apiPort)
-            webserver-allow-from=127.0.0.1
-            zone-cache-refresh-interval=0
-            cache-ttl=0
-            negquery-cache-ttl=0
-            query-cache-ttl=0
+        launch=gsqlite3
+        gsqlite3-database=\(directory)/pdns.sqlite3
+        local-address=127.0.0.1
+        local-port=\(dnsPort)
+        api=yes
+        api-key=\(Self.apiKey)
+        webserver=yes
+        webserver-address=127.0.0.1
+        webserver-port=\(apiPort)
+        webserver-allow-from=127.0.0.1
+        zone-cache-refresh-interval=0
+        cache-ttl=0
+        negquery-cache-ttl=0
+        query-cache-ttl=0
 
-            """.write(toFile: "\(directory)/pdns.conf", atomically: true, encoding: .utf8)
+        """.write(toFile: "\(directory)/pdns.conf", atomically: true, encoding: .utf8)
         try Self.run("/usr/bin/pdnsutil", ["--config-dir=\(directory)", "create-zone", "example.com", "ns1.example.com"])
-        child = LockedBenchChild(try ChildProcess("/usr/sbin/pdns_server", [
-            "--config-dir=\(directory)", "--guardian=no", "--daemon=no", "--disable-syslog", "--socket-dir=\(directory)", "--write-pid=no",
-        ], announces: false))
+        child = LockedBenchChild(
+            try ChildProcess(
+                "/usr/sbin/pdns_server",
+                [
+                    "--config-dir=\(directory)", "--guardian=no", "--daemon=no", "--disable-syslog", "--socket-dir=\(directory)", "--write-pid=no",
+                ], announces: false))
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if (try? Self.run("/usr/bin/curl", ["-sf", "--max-time", "1", "-H", "X-API-Key: \(Self.apiKey)", "\(host)/api/v1/servers/localhost"])) != nil { return }

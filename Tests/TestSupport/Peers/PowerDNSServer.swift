@@ -34,24 +34,24 @@ public final class PowerDNSServer: @unchecked Sendable {
             let dnsPort = Int.random(in: 20_000...40_000)
             let apiPort = Int.random(in: 40_001...60_000)
             try """
-                launch=gsqlite3
-                gsqlite3-database=\(database)
-                local-address=127.0.0.1
-                local-port=\(dnsPort)
-                api=yes
-                api-key=\(apiKey)
-                webserver=yes
-                webserver-address=127.0.0.1
-                webserver-port=\(apiPort)
-                webserver-allow-from=127.0.0.1
-                zone-cache-refresh-interval=0
-                cache-ttl=0
-                negquery-cache-ttl=0
-                query-cache-ttl=0
-                consistent-backends=yes
-                loglevel=4
+            launch=gsqlite3
+            gsqlite3-database=\(database)
+            local-address=127.0.0.1
+            local-port=\(dnsPort)
+            api=yes
+            api-key=\(apiKey)
+            webserver=yes
+            webserver-address=127.0.0.1
+            webserver-port=\(apiPort)
+            webserver-allow-from=127.0.0.1
+            zone-cache-refresh-interval=0
+            cache-ttl=0
+            negquery-cache-ttl=0
+            query-cache-ttl=0
+            consistent-backends=yes
+            loglevel=4
 
-                """.write(toFile: "\(directory)/pdns.conf", atomically: true, encoding: .utf8)
+            """.write(toFile: "\(directory)/pdns.conf", atomically: true, encoding: .utf8)
             for zone in zones {
                 // Idempotent across attempts: an existing zone makes pdnsutil fail, which is fine.
                 _ = try runCommand(pdnsutil, ["--config-dir=\(directory)", "create-zone", zone, "ns1.\(zone)"])
@@ -110,8 +110,9 @@ public final class PowerDNSServer: @unchecked Sendable {
             if !peer.process.isRunning { return nil }
             let result = try runCommand("curl", ["-s", "--max-time", "1", "-H", "X-API-Key: \(apiKey)", "http://127.0.0.1:\(apiPort)/api/v1/servers/localhost"])
             if let data = result.stdout.data(using: .utf8),
-               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               let version = object["version"] as? String {
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let version = object["version"] as? String
+            {
                 return version
             }
             usleep(100_000)

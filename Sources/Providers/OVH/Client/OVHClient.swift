@@ -125,10 +125,12 @@ struct OVHClient: Sendable {
             let response = try await transport.send(APIRequest(method: method, url: url, headers: headers, body: body), timeout: environment.requestTimeout)
             guard (200..<300).contains(response.status) else {
                 let error = OVHAPIError(operation: operation, response: response)
-                logger.debug("OVH API error", metadata: [
-                    "operation": "\(operation)", "status": "\(response.status)", "code": "\(error.code)", "attempt": "\(attempt)",
-                    "queryId": "\(response.headers.first { $0.name.lowercased() == "x-ovh-queryid" }?.value ?? "-")",
-                ])
+                logger.debug(
+                    "OVH API error",
+                    metadata: [
+                        "operation": "\(operation)", "status": "\(response.status)", "code": "\(error.code)", "attempt": "\(attempt)",
+                        "queryId": "\(response.headers.first { $0.name.lowercased() == "x-ovh-queryid" }?.value ?? "-")",
+                    ])
                 if error.isClockSkew, attempt == 1 {
                     clockOffsets.invalidate(endpoint.url)
                     throw OVHRetryAfterRefresh(underlying: error)

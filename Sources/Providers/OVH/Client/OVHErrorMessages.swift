@@ -52,7 +52,9 @@ enum OVHErrorMessages {
         }
         switch error.status {
         case 403:
-            return DNS01Error(.credentialsUnavailable, "OVH forbids the \(authenticator.kind) from \(origin) to \(error.operation) (\(error.code)): for an OAuth2 client, its IAM policy must allow dnsZone:apiovh:record/create, record/get, record/delete and refresh on the zone")
+            return DNS01Error(
+                .credentialsUnavailable,
+                "OVH forbids the \(authenticator.kind) from \(origin) to \(error.operation) (\(error.code)): for an OAuth2 client, its IAM policy must allow dnsZone:apiovh:record/create, record/get, record/delete and refresh on the zone")
         case 404 where error.operation == "list TXT records" || error.operation == "create a TXT record":
             return DNS01Error(.zoneNotFound, "the OVH account of \(origin) no longer has the zone of \(name) (\(error.code))")
         case 429:

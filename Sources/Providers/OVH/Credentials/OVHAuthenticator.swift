@@ -81,18 +81,24 @@ struct OVHOAuth2TokenSource: Sendable {
     /// Basic (RFC 6749: id and secret form-encoded first).
     private static func fetch(settings: Settings, clientSecret: SecretValue, transport: any HTTPTransport, timeout: Duration) async throws -> (Token, validFor: Duration) {
         let basic = PercentEncoding.rfc3986(settings.clientID) + ":" + PercentEncoding.rfc3986(clientSecret.text)
-        let request = APIRequest(method: "POST", url: settings.tokenURL, headers: [
-            .init("Authorization", "Basic " + Data(basic.utf8).base64EncodedString()),
-            .init("Content-Type", "application/x-www-form-urlencoded"),
-            .init("Accept", "application/json"),
-            .init("User-Agent", "dns01-webhook"),
-        ], body: Array("grant_type=client_credentials&scope=all".utf8))
+        let request = APIRequest(
+            method: "POST", url: settings.tokenURL,
+            headers: [
+                .init("Authorization", "Basic " + Data(basic.utf8).base64EncodedString()),
+                .init("Content-Type", "application/x-www-form-urlencoded"),
+                .init("Accept", "application/json"),
+                .init("User-Agent", "dns01-webhook"),
+            ], body: Array("grant_type=client_credentials&scope=all".utf8))
         let response = try await transport.send(request, timeout: timeout)
         struct Answer: Decodable {
             var accessToken: String?
             var expiresIn: Int64?
             var error: String?
-            enum CodingKeys: String, CodingKey { case accessToken = "access_token", expiresIn = "expires_in", error }
+            enum CodingKeys: String, CodingKey {
+                case accessToken = "access_token"
+                case expiresIn = "expires_in"
+                case error
+            }
         }
         let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body))
         guard response.status == 200, let token = answer?.accessToken, !token.isEmpty else {

@@ -36,7 +36,9 @@ enum PDNSErrorMessages {
         let detail = error.message.isEmpty ? "" : ": " + error.message.redacting(context.secrets)
         switch error.status {
         case 401, 403:
-            return DNS01Error(.credentialsUnavailable, "the PowerDNS API at \(context.host) refused the API key from \(context.keyOrigin) (HTTP \(error.status)): it must equal the server's api-key setting, sent in the \(context.keyHeader) header (apiKeyHeaderName, apiKeyScheme)")
+            return DNS01Error(
+                .credentialsUnavailable,
+                "the PowerDNS API at \(context.host) refused the API key from \(context.keyOrigin) (HTTP \(error.status)): it must equal the server's api-key setting, sent in the \(context.keyHeader) header (apiKeyHeaderName, apiKeyScheme)")
         case 404 where error.operation == "read the server's version" || error.operation == "list zones":
             return DNS01Error(.providerRejected, "the PowerDNS API at \(context.host) has no server \"\(context.serverID)\" (HTTP 404): serverID is normally localhost, and host is the API's base URL without /api/v1")
         case 404:
