@@ -83,6 +83,8 @@ let providers: [ProviderModule] = [
     ProviderModule("HuaweiCloud", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
     ProviderModule("Hetzner", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Gandi", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("PDNS", uses: [crypto, asyncHTTPClient, nioSSL], testsUse: ["ConfigLoading", "DNSClient"]),
+    ProviderModule("OVH", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Cloudflare", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("DigitalOcean", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
