@@ -7,8 +7,8 @@ import NIOCore
 /// `POST /apis/<group>/v1alpha1/<solver>` with a `ChallengePayload`, one name per solver the
 /// dispatcher serves (`dispatch` and every plugin).
 ///
-/// Reads the payload, runs Present or CleanUp through the shared dispatcher within the
-/// request deadline, and answers 201 with the request echoed and a
+/// Reads the payload, runs Present or CleanUp through the shared dispatcher off the event
+/// loops and within the request deadline, and answers 201 with the request echoed and a
 /// `response`. Malformed input is a 400; a provider failure or a timeout is `success:false`
 /// with a message, which cert-manager shows and retries.
 public struct ChallengeHandler: APIResource {
@@ -61,6 +61,8 @@ public struct ChallengeHandler: APIResource {
         let clock = ContinuousClock()
         let started = clock.now
         let dispatcher = self.dispatcher
+        // Off the event loop: whatever the provider does (a blocking read, a slow lookup)
+        // holds up this answer only.
         let outcome = await context.deadlines.run { () -> Result<Route, any Error> in
             do {
                 return .success(try await dispatcher.perform(challenge, solver: solver))

@@ -1,3 +1,4 @@
+import NIOPosix
 import Synchronization
 import Testing
 @testable import AggregatedAPIServer
@@ -14,6 +15,19 @@ struct RequestDeadlinesTests {
         }
         #expect(value == 42)
         #expect(deadlines.pendingCount == 0)
+    }
+
+    @Test("a request on its connection's event loop runs its work off the event loops, and resumes on its loop")
+    func workRunsOffTheEventLoops() async {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let deadlines = RequestDeadlines(timeout: .seconds(30))
+        let (workOnALoop, resumedOnItsLoop) = await Task(executorPreference: EventLoopTaskExecutor(eventLoop: loop)) {
+            let outcome = await deadlines.run { MultiThreadedEventLoopGroup.currentEventLoop != nil }
+            guard case .finished(let onLoop) = outcome else { return (true, false) }
+            return (onLoop, loop.inEventLoop)
+        }.value
+        #expect(!workOnALoop)
+        #expect(resumedOnItsLoop)
     }
 
     @Test("work that ignores cancellation is answered at the deadline, not waited for")

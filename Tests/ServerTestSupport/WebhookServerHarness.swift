@@ -6,6 +6,7 @@ import Foundation
 import Kubernetes
 import Logging
 import MemoryProvider
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 import TestSupport
@@ -25,6 +26,10 @@ public struct ServerOptions: Sendable {
     public var requestReadTimeout: Duration = .seconds(30)
     /// Also serve the `exec` provider (to prove an Issuer cannot use it).
     public var servesExec = false
+    /// More plugins to serve besides `memory`.
+    public var plugins: [any ProviderPlugin] = []
+    /// Serve on an event loop group of this many threads of its own (`nil`: NIO's shared group).
+    public var eventLoopThreads: Int?
 
     public init() {}
 
@@ -58,6 +63,7 @@ public func withWebhookServer<Result: Sendable>(_ options: ServerOptions, _ body
     var registry = ProviderRegistry()
     registry.register(MemoryPlugin(store: records))
     if options.servesExec { registry.register(ExecPlugin()) }
+    for plugin in options.plugins { registry.register(plugin) }
     let logs = LogCapture()
     let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
     let logger = Logger(label: "webhook-test") { label in logs.handler(label: label) }
@@ -82,12 +88,21 @@ public func withWebhookServer<Result: Sendable>(_ options: ServerOptions, _ body
     configuration.certificateReloadInterval = options.certificateReloadInterval
     configuration.idleTimeout = options.idleTimeout
     configuration.requestReadTimeout = options.requestReadTimeout
+    let ownLoops = options.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
+    if let ownLoops { configuration.eventLoopGroup = ownLoops }
     let server = try ChallengeWebhook.server(
         configuration: configuration, groupName: options.groupName, dispatcher: dispatcher, kubernetes: kubernetes, logger: logger
     ) { port in
         portSink.yield(port)
     }
-    return try await run(server, logger: logger, logs: logs, records: records, ports: ports, portSink: portSink, body)
+    do {
+        let result = try await run(server, logger: logger, logs: logs, records: records, ports: ports, portSink: portSink, body)
+        try? await ownLoops?.shutdownGracefully()
+        return result
+    } catch {
+        try? await ownLoops?.shutdownGracefully()
+        throw error
+    }
 }
 
 private func run<Result: Sendable>(

@@ -2,11 +2,13 @@ import NIOCore
 
 /// A `TaskExecutor` that runs jobs on one SwiftNIO event loop.
 ///
-/// A connection's requests are handled with this executor preferred, so its async code runs on
-/// the event loop that reads and writes its socket: reading a request, answering it and the
-/// provider call's continuation stay on one thread instead of hopping to the global pool and
-/// back (each hop a thread wake-up). The rule that comes with it: nothing on the request path
-/// may block (file reads, DNS lookups and processes are async or run elsewhere).
+/// A connection's requests are handled with this executor preferred, so their async code runs
+/// on the event loop that reads and writes the connection's socket: reading a request,
+/// authenticating it, answering health, discovery and metrics, and writing the answer stay on
+/// one thread instead of hopping to the global pool and back (each hop a thread wake-up). The
+/// rule that comes with it: nothing that may block runs here. The server's own request path
+/// does not block; a resource's work that might (a provider plug-in's call) goes to the global
+/// executor through `RequestDeadlines.run`.
 final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     // @unchecked: both stored properties are immutable and Sendable; `TaskExecutor` itself
     // requires a class.
@@ -22,9 +24,6 @@ final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
             job.runSynchronously(on: self.asUnownedTaskExecutor())
         }
     }
-
-    /// The executor of the event loop a connection's requests are running on, if any.
-    @TaskLocal static var current: EventLoopTaskExecutor?
 }
 
 /// One executor per event loop of a group, made once.

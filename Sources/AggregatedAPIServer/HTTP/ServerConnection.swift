@@ -135,10 +135,8 @@ final class ServerRequestHandler: ChannelDuplexHandler {
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
         Task(executorPreference: settings.executor) {
-            let response = await EventLoopTaskExecutor.$current.withValue(settings.executor) {
-                await ConnectionCancellation.$current.withValue(cancellation) {
-                    await settings.respond(request)
-                }
+            let response = await ConnectionCancellation.$current.withValue(cancellation) {
+                await settings.respond(request)
             }
             if eventLoop.inEventLoop {
                 bound.value.handler.finish(request.head, response, context: bound.value.context, close: close)

@@ -25,9 +25,9 @@ public protocol APIResource: Sendable {
     /// Answers a request for `name`, which is served, with a verb that `kind.verbs` allows,
     /// from a caller who may make it. Nothing is thrown: every failure is an answer.
     ///
-    /// It runs on the connection's event loop, like the rest of the request, so it must not
-    /// block; work that takes long goes through `context.deadlines.run`, which bounds it by the
-    /// request timeout.
+    /// It runs on the connection's event loop, like the rest of the request: work that may
+    /// block or take long (anything a plug-in does) goes through `context.deadlines.run`, which
+    /// runs it elsewhere and bounds it by the request timeout.
     func respond(to request: APIRequest, name: String, context: RequestContext) async -> APIResponse
 }
 

@@ -6,8 +6,8 @@ public struct RequestContext: Sendable {
     public var logger: Logger
     /// The authenticated user's name.
     public var user: String
-    /// The request deadline (`--request-timeout`), for work the answer waits for
-    /// (`RequestDeadlines.run`).
+    /// The request deadline (`--request-timeout`), and where work the answer waits for runs:
+    /// off the connection's event loop (`RequestDeadlines.run`).
     public var deadlines: RequestDeadlines
 
     public init(logger: Logger, user: String, deadlines: RequestDeadlines) {

@@ -6,11 +6,19 @@ public enum DeadlineOutcome<Value: Sendable>: Sendable {
     case timedOut
 }
 
-/// Runs each request's work (a provider call) against the request deadline
-/// (`--request-timeout`): the request is answered when the work finishes or when the deadline
-/// passes, whichever is first. At the deadline the work is cancelled (providers' HTTP calls
-/// and sleeps honour cancellation) but not waited for, so a provider that ignores cancellation
-/// still cannot hold the answer back.
+/// Runs the work a request's answer waits for (a provider call): off the connection's event
+/// loop, and against the request deadline (`--request-timeout`). The request is answered when
+/// the work finishes or when the deadline passes, whichever is first. At the deadline the work
+/// is cancelled (providers' HTTP calls and sleeps honour cancellation) but not waited for, so
+/// a provider that ignores cancellation still cannot hold the answer back; when the
+/// connection closes, likewise.
+///
+/// The work runs on the global concurrent executor, never on an event loop: code a resource
+/// calls may block its thread (a synchronous file read, a DNS lookup through the system
+/// resolver), and on an event loop that would stall every connection the loop serves. A
+/// blocked thread is one of the pool's (as many as there are cores): it slows other work, but
+/// health, discovery and metrics answers stay on the event loops and are not held up. The
+/// hop costs two thread hand-offs per request (there and back), measured in the README.
 ///
 /// One sleeping task watches every request's deadline, and only while there are requests: a
 /// request costs a lock and an append rather than a timer of its own (a `Task.sleep` raced in
@@ -51,8 +59,8 @@ public final class RequestDeadlines: Sendable {
         self.timeout = timeout
     }
 
-    /// Runs `work` and waits for it, or for the deadline, this task's cancellation or its
-    /// connection's closing, whichever comes first.
+    /// Runs `work` on the global concurrent executor and waits for it, or for the deadline,
+    /// this task's cancellation or its connection's closing, whichever comes first.
     public func run<Value: Sendable>(_ work: @escaping @Sendable () async -> Value) async -> DeadlineOutcome<Value> {
         let race = Race<Value>()
         let id = add { race.timeOut() }
@@ -139,8 +147,9 @@ private final class Race<Value: Sendable>: Sendable {
     private let state = Mutex(State.starting)
 
     func start(_ continuation: CheckedContinuation<DeadlineOutcome<Value>, Never>, _ work: @escaping @Sendable () async -> Value) {
-        // On the connection's event loop when there is one, like the request itself.
-        let task = Task(executorPreference: EventLoopTaskExecutor.current) { [self] in
+        // Off the event loops: the work may block its thread. The request waits on its loop and
+        // resumes there when `finish` resumes the continuation.
+        let task = Task(executorPreference: globalConcurrentExecutor) { [self] in
             finish(await work())
         }
         let early = state.withLock { state -> DeadlineOutcome<Value>? in
