@@ -150,7 +150,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // MARK: The server: Kubernetes access and the aggregated API server
+        // MARK: The server: Kubernetes access, the aggregated API server and the challenge API on it
         .target(
             name: "Kubernetes",
             dependencies: [
@@ -165,12 +165,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "WebhookServer",
+            name: "AggregatedAPIServer",
             dependencies: [
-                "DNS01", "Kubernetes", "ProviderKit",
+                "Kubernetes", "ProviderKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -178,6 +179,27 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // cert-manager's webhook-solver API on top of it: the ChallengePayload endpoint, calling the dispatcher.
+        .target(
+            name: "ChallengeAPI",
+            dependencies: [
+                "AggregatedAPIServer", "DNS01", "Kubernetes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // How the process sets itself up, the same for `serve` and the CLI: logging and the dispatcher.
+        .target(
+            name: "WebhookSetup",
+            dependencies: [
+                "AggregatedAPIServer", "ConfigLoading", "DNS01", "Kubernetes",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -198,7 +220,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-webhook",
             dependencies: [
-                "DNS01", "ConfigLoading", "SolverCheck", "BuiltinProviders", "Kubernetes", "WebhookServer", "ProviderDocs",
+                "DNS01", "ConfigLoading", "SolverCheck", "BuiltinProviders", "Kubernetes", "AggregatedAPIServer", "ChallengeAPI", "WebhookSetup", "ProviderDocs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -271,18 +293,45 @@ let package = Package(
             dependencies: ["Kubernetes", "DNS01", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(
-            name: "WebhookServerTests",
+        // What both server test targets share: an in-process server built as `serve` builds it,
+        // HTTPS and raw-TLS clients.
+        .target(
+            name: "ServerTestSupport",
             dependencies: [
-                "WebhookServer", "Kubernetes", "DNS01", "MemoryProvider", "ExecProvider", "TestSupport",
+                "AggregatedAPIServer", "ChallengeAPI", "WebhookSetup", "Kubernetes", "DNS01", "MemoryProvider", "ExecProvider", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ServerTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AggregatedAPIServerTests",
+            dependencies: [
+                "AggregatedAPIServer", "ServerTestSupport", "Kubernetes", "DNS01", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChallengeAPITests",
+            dependencies: [
+                "ChallengeAPI", "AggregatedAPIServer", "ServerTestSupport", "DNS01", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
