@@ -6,15 +6,16 @@ import NIOFoundationCompat
 /// cert-manager's `ChallengePayload` request, decoded leniently: `apiVersion`/`kind` may be
 /// missing or anything (cert-manager sends neither), unknown fields are ignored, `uid` may be
 /// empty. What is really wrong (not JSON, no `request`, an unknown action, a bad name) is a
-/// `PayloadError` whose message names the field.
-struct ChallengePayload: Sendable {
+/// `PayloadError` whose message names the field. `package` for the fuzz target
+/// (Tests/Fuzz/fuzz-payload).
+package struct ChallengePayload: Sendable {
     /// The `request` object as received.
     var echo: ConfigValue
     /// The `request` object's bytes exactly as received, which the reply echoes.
     var echoBytes: ByteBuffer?
     var challenge: Challenge
 
-    static func decode(_ body: ByteBuffer) throws(PayloadError) -> ChallengePayload {
+    package static func decode(_ body: ByteBuffer) throws(PayloadError) -> ChallengePayload {
         let document: ConfigValue
         let members: [String: Range<Int>]
         do {
@@ -86,7 +87,7 @@ struct ChallengePayload: Sendable {
 }
 
 /// A malformed ChallengePayload: answered with 400 and this message.
-struct PayloadError: Error, Sendable {
+package struct PayloadError: Error, Sendable {
     let message: String
     init(_ message: String) { self.message = message }
 }
