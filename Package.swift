@@ -91,6 +91,21 @@ let providers: [ProviderModule] = [
     // `swift package new-provider` adds new providers above this line.
 ]
 
+// MARK: Fuzzing (Tests/Fuzz/README.md)
+// One executable per libFuzzer target (Tests/Fuzz/<name>/). scripts/fuzz builds them with
+// coverage, ASan, libFuzzer and -DFUZZING; in a normal build each replays its corpus.
+let fuzzTargets: [Target] = [
+    .target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+    .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/FuzzSupport", swiftSettings: strict),
+] + ([
+    ("fuzz-payload", ["ChallengeAPI", .product(name: "NIOCore", package: "swift-nio")]),
+    ("fuzz-config", ["ConfigLoading", "BuiltinProviders"]),
+    ("fuzz-dns-message", ["DNSWire"]),
+    ("fuzz-route53-xml", ["Route53Provider"]),
+] as [(String, [Target.Dependency])]).map { name, dependencies in
+    .executableTarget(name: name, dependencies: ["FuzzSupport"] + dependencies, path: "Tests/Fuzz/\(name)", swiftSettings: strict)
+}
+
 let package = Package(
     name: "dns01-webhook",
     platforms: [.macOS(.v15)],
@@ -340,4 +355,5 @@ let package = Package(
         + providers.flatMap(\.targets)
         // A model of real Route53 (paging, change rules, throttling), for the tests and dns01-bench.
         + [.target(name: "Route53Emulator", dependencies: ["ProviderKit", "Route53Provider"], path: "Sources/Emulators/Route53", swiftSettings: strict)]
+        + fuzzTargets
 )

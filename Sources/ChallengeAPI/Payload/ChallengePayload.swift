@@ -8,7 +8,7 @@ import NIOCore
 /// `PayloadError` whose message names the field the way config errors do
 /// (`request.resolvedFQDN is not a valid DNS name: …`): `request` is read with the SDK's
 /// `ConfigReader`.
-struct ChallengePayload: Sendable {
+package struct ChallengePayload: Sendable {
     /// The `request` object as received.
     var echo: ConfigValue
     /// The `request` object's bytes exactly as received, which the reply echoes.
@@ -18,7 +18,7 @@ struct ChallengePayload: Sendable {
     /// Where `request` sits in the payload, for messages.
     private static let requestPath = ConfigPath.root.appending("request")
 
-    static func decode(_ body: ByteBuffer) throws(PayloadError) -> ChallengePayload {
+    package static func decode(_ body: ByteBuffer) throws(PayloadError) -> ChallengePayload {
         let document: ConfigValue
         let members: [String: Range<Int>]
         do {
@@ -106,7 +106,7 @@ struct ChallengePayload: Sendable {
 }
 
 /// A malformed ChallengePayload: answered with 400 and this message.
-struct PayloadError: Error, Sendable {
+package struct PayloadError: Error, Sendable {
     let message: String
     init(_ message: String) { self.message = message }
 }
