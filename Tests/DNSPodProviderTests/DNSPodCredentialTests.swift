@@ -1,6 +1,7 @@
 import DNS01
 @testable import DNSPodProvider
 import Foundation
+import ProviderKit
 import Synchronization
 import Testing
 import TestSupport
@@ -118,6 +119,25 @@ struct DNSPodCredentialTests {
         #expect(dns.allSatisfy { ($0["principal"] as? String)?.hasPrefix("AKID") == true && $0["principal"] as? String != DNSPodFixture.secretId && $0["outcome"] as? String == "OK" })
     }
 
+    @Test("TKE OIDC: STS is called anonymously with the region; DNSPod calls are signed with the temporary key and carry no region")
+    func tkeRequestHeaders() async throws {
+        let emulator = try DNSPodFixture.emulator()
+        let (directory, file) = try Self.tokenFile(DNSPodFixture.oidcToken)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recorder = RecordingTransport()
+        let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(transport: recorder), config: Self.ambientConfig(emulator), context: DNSPodFixture.context(allowAmbient: true, environment: Self.tkeEnvironment(tokenFile: file)))
+        try await provider.present("_acme-challenge.example.com", "k")
+        let requests = recorder.requests
+        #expect(requests.map { $0.header("X-TC-Action") ?? "" } == ["AssumeRoleWithWebIdentity", "DescribeDomainList", "CreateRecord"])
+        let sts = try #require(requests.first)
+        #expect(sts.header("Authorization") == "SKIP" && sts.header("X-TC-Region") == "ap-guangzhou" && sts.header("X-TC-Version") == "2018-08-13")
+        for request in requests.dropFirst() {
+            #expect(request.header("X-TC-Region") == nil && request.header("X-TC-Version") == "2021-03-23" && request.header("X-TC-Language") == "en-US")
+            #expect(request.header("Authorization")?.hasPrefix("TC3-HMAC-SHA256 Credential=AKID") == true && request.header("X-TC-Token") != nil)
+            #expect(request.header("Authorization")?.contains(DNSPodFixture.secretId) == false)
+        }
+    }
+
     /// A wall clock the test can move forward (the emulator's moves with it, by its admin API).
     final class MovableClock: Sendable {
         private let offset = Mutex<Int64>(0)
@@ -211,5 +231,18 @@ struct DNSPodCredentialTests {
         let malloryText = await failureMessage { _ = try await mallory.txtValues(at: DomainName("_acme-challenge.example.com"), zone: nil) }
         #expect(malloryText?.contains("AuthFailure.SignatureFailure") == true)
         #expect(try await emulator.dnspodTXT() == ["example.com _acme-challenge a", "other.example _acme-challenge b"])
+    }
+}
+
+/// Passes requests on and keeps them, for tests of what goes on the wire.
+final class RecordingTransport: HTTPTransport {
+    private let base = AsyncHTTPClientTransport()
+    private let recorded = Mutex<[APIRequest]>([])
+
+    var requests: [APIRequest] { recorded.withLock { $0 } }
+
+    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+        recorded.withLock { $0.append(request) }
+        return try await base.send(request, timeout: timeout)
     }
 }

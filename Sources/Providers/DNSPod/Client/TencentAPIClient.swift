@@ -12,7 +12,7 @@ struct TencentAPIClient: Sendable {
     /// The product, which is also the signature's service (`dnspod`, `sts`).
     let service: String
     let version: String
-    /// Sent as `X-TC-Region` when set (STS needs it; DNSPod ignores it).
+    /// Sent as `X-TC-Region` when set (STS needs it; DNSPod is not regional and gets none).
     let region: String?
     let transport: any HTTPTransport
     let retryPolicy: RetryPolicy
