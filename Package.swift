@@ -81,6 +81,11 @@ let providers: [ProviderModule] = [
     ProviderModule("Exec", uses: ["DNSClient", .product(name: "Subprocess", package: "swift-subprocess")]),
     ProviderModule("DNSPod", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
     ProviderModule("HuaweiCloud", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
+    ProviderModule("Hetzner", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Gandi", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Cloudflare", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("DigitalOcean", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
@@ -137,6 +142,8 @@ let package = Package(
                 "DNS01",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -202,7 +209,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-bench",
             dependencies: [
-                "DNS01", "ProviderKit", "AliDNSProvider", "DNSPodProvider", "HuaweiCloudProvider", "Route53Provider", "Route53Emulator",
+                "DNS01", "ProviderKit", "Route53Emulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -210,7 +217,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 // The serve benchmark: a load generator and a bare SwiftNIO TLS server as the baseline.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
+            ] + providers.map { .target(name: $0.module) },
             swiftSettings: strict
         ),
 
@@ -218,8 +225,8 @@ let package = Package(
         .plugin(
             name: "NewProvider",
             capability: .command(
-                intent: .custom(verb: "new-provider", description: "Scaffold Sources/Providers/<Name>, its tests and its registration."),
-                permissions: [.writeToPackageDirectory(reason: "writes the new provider's folder, its test file, and its lines in Package.swift and BuiltinProviders.swift")]
+                intent: .custom(verb: "new-provider", description: "Scaffold Sources/Providers/<Name>, its tests and its line in Package.swift's providers list."),
+                permissions: [.writeToPackageDirectory(reason: "writes the new provider's folder, its test file, and its line in Package.swift's providers list")]
             ),
             dependencies: ["provider-scaffold"]
         ),
@@ -246,6 +253,14 @@ let package = Package(
         ),
         .testTarget(name: "DNS01Tests", dependencies: ["DNS01", "MemoryProvider", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigLoadingTests", dependencies: ["ConfigLoading", "DNS01"], swiftSettings: strict),
+        .testTarget(
+            name: "ProviderKitTests",
+            dependencies: [
+                "ProviderKit", "DNS01", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ProviderDocsTests", dependencies: ["ProviderDocs", "BuiltinProviders", "ConfigLoading", "DNS01", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),

@@ -2,8 +2,8 @@ import Foundation
 import PackagePlugin
 
 /// `swift package --allow-writing-to-package-directory new-provider <Name>`: scaffolds a provider
-/// (Sources/Providers/<Name>, its test file, its Package.swift targets and its registration
-/// line). The work is done by the `provider-scaffold` tool, whose logic is unit-tested.
+/// (Sources/Providers/<Name>, its test file, and its one line in Package.swift's `providers`
+/// list). The work is done by the `provider-scaffold` tool, whose logic is unit-tested.
 @main
 struct NewProviderPlugin: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {

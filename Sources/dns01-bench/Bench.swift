@@ -7,7 +7,10 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dns01-bench",
         abstract: "dns01-webhook benchmarks (print medians and ratios measured side by side in one run).",
-        subcommands: [SelectorBench.self, AliDNSSignerBench.self, DNSPodSignerBench.self, HuaweiCloudSignerBench.self, Route53Bench.self, ServeBench.self, ServeBaselineServer.self]
+        subcommands: [
+            SelectorBench.self, AliDNSSignerBench.self, DNSPodSignerBench.self, HuaweiCloudSignerBench.self, Route53Bench.self,
+            ServeBench.self, ServeBaselineServer.self, ProvidersBench.self,
+        ]
     )
 }
 

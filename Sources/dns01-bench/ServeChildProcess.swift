@@ -12,6 +12,13 @@ final class ChildProcess {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
+        // A child inherits the spawning thread's signal mask (Foundation does not reset it) and
+        // SwiftNIO's threads block nearly every signal: unblock them so SIGTERM reaches it.
+        var none = sigset_t()
+        sigemptyset(&none)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
         guard announces else { return }
         var line = Data()
@@ -34,9 +41,13 @@ final class ChildProcess {
         return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? 0
     }
 
+    /// SIGTERM, then SIGKILL if it is still there two seconds later.
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

@@ -75,7 +75,7 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as ExitCode {
         throw error
     } catch {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(PlainErrorText.describe(error))\n".utf8))
         throw ExitCode(1)
     }
 }

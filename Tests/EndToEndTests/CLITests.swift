@@ -98,7 +98,7 @@ struct CLITests {
         (["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.locked.example.org", "--key", "k", "--secrets", "SECRETS"],
          "error: secret \"missing-secret\" not found in namespace \"default\" (read from SECRETS)"),
         (["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.a.org", "--key", "k", "--solver", "nope"],
-         "error: solver \"nope\" is not served; served solvers: dispatch, alidns, exec, http, memory, rfc2136, route53"),
+         "error: solver \"nope\" is not served; served solvers: dispatch, akamai, alidns, cloudflare, digitalocean, exec, http, memory, rfc2136, route53"),
         (["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"],
          "error: cannot read secret default/memory-token: no --secrets file was given"),
     ])

@@ -21,7 +21,7 @@ struct ExecPolicyTests {
                          resourceNamespace: "tenant", config: config)
     }
 
-    static let refusal = "the exec provider is accepted only from the operator's own config (serve --config, or the CLI's --config), never from an Issuer's config: a program named by an Issuer would run in the webhook's pod"
+    static let refusal = " is not allowed in an Issuer's config: a program named by an Issuer would run in the webhook's pod; the operator can allow it by listing it under issuerPolicy.allowedPrograms in the webhook's own config (serve --config), or move this block there"
 
     @Test("an Issuer config naming exec is refused with forbiddenByPolicy and the program never runs", arguments: [
         ("dispatch", "wrapped", "exec: "),
@@ -42,8 +42,19 @@ struct ExecPolicyTests {
         let dispatcher = try dispatcher(default: ["exec": ["command": .string(script.path)]])
         let error = await #expect(throws: DNS01Error.self) { try await dispatcher.perform(challenge(config), solver: solver) }
         #expect(error?.code == .forbiddenByPolicy)
-        #expect(error?.message == location + Self.refusal)
+        #expect(error?.message == "\(location.dropLast(2)).command \"\(script.path)\"" + Self.refusal)
         #expect(!script.hasRun)
+    }
+
+    @Test("a program the operator lists in issuerPolicy.allowedPrograms may be named by an Issuer; another may not")
+    func allowedPrograms() async throws {
+        let script = try ExecScript()
+        defer { script.remove() }
+        let dispatcher = try dispatcher(default: ["issuerPolicy": ["allowedPrograms": [.string(script.path)]]])
+        try await dispatcher.perform(challenge(["exec": ["command": .string(script.path)]]), solver: "dispatch")
+        #expect(script.recordLines == ["_acme-challenge.www.example.com. k"])
+        let error = await #expect(throws: DNS01Error.self) { try await dispatcher.perform(challenge(["exec": ["command": "/bin/sh"]]), solver: "dispatch") }
+        #expect(error?.code == .forbiddenByPolicy)
     }
 
     @Test("the operator's default config runs exec for Issuers that bring no config")

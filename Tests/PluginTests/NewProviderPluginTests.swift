@@ -1,4 +1,5 @@
 import Foundation
+import ProviderScaffold
 import Testing
 import TestSupport
 
@@ -15,13 +16,14 @@ struct NewProviderPluginTests {
         defer { copy.remove() }
         let run = try await copy.swift("package", ["--allow-writing-to-package-directory", "new-provider", "Acme"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        #expect(run.stdout.contains("created  Sources/Providers/Acme/AcmeClient.swift"))
-        for file in ["AcmeConfiguration", "AcmeProviderPlugin", "AcmeProvider", "AcmeClient"] {
+        #expect(run.stdout.contains("created  Sources/Providers/Acme/Client/AcmeClient.swift"))
+        let sources = ["AcmePlugin", "AcmePlugin+Descriptor", "AcmeConfiguration", "AcmeDNSProvider", "Client/AcmeClient"]
+        for file in sources {
             #expect(copy.exists("Sources/Providers/Acme/\(file).swift"))
         }
         #expect(copy.exists("Tests/AcmeProviderTests/AcmeProviderTests.swift"))
 
-        // SwiftPM reads the edited manifest and sees the new targets where they belong.
+        // SwiftPM reads the edited manifest: the one line made both targets and the registration.
         let dump = try await copy.swift("package", ["dump-package"])
         #expect(dump.status == 0, "\(dump.stderr)")
         let package = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
@@ -32,14 +34,15 @@ struct NewProviderPluginTests {
         let builtinDependencies = "\(target("BuiltinProviders")?["dependencies"] ?? "")"
         #expect(builtinDependencies.contains("AcmeProvider"))
 
-        // The generated module, the edited registration and the generated test compile.
+        // The generated module, the generated registry with it, and the generated test compile.
         let output = try makeTemporaryDirectory("scaffold-modules")
         defer { try? FileManager.default.removeItem(atPath: output) }
         let checker = ModuleChecker()
-        let sources = ["AcmeConfiguration", "AcmeProviderPlugin", "AcmeProvider", "AcmeClient"].map { "\(copy.root)/Sources/Providers/Acme/\($0).swift" }
-        let module = try await checker.emitModule("AcmeProvider", files: sources, into: output)
+        let module = try await checker.emitModule("AcmeProvider", files: sources.map { "\(copy.root)/Sources/Providers/Acme/\($0).swift" }, into: output)
         #expect(module.status == 0, "\(module.stderr)")
-        let registration = try await checker.typecheck(["\(copy.root)/Sources/BuiltinProviders/BuiltinProviders.swift"], searchPaths: [output])
+        let registryFile = "\(output)/ProviderRegistry+BuiltIn.swift"
+        try RegistrySource.make(modules: ["AcmeProvider", "MemoryProvider", "Route53Provider"]).write(toFile: registryFile, atomically: true, encoding: .utf8)
+        let registration = try await checker.typecheck([registryFile], searchPaths: [output])
         #expect(registration.status == 0, "\(registration.stderr)")
         let tests = try await checker.typecheck(["\(copy.root)/Tests/AcmeProviderTests/AcmeProviderTests.swift"], searchPaths: [output])
         #expect(tests.status == 0, "\(tests.stderr)")
@@ -69,7 +72,7 @@ struct NewProviderPluginTests {
 @Suite("new-provider, full build of the copy", .serialized,
        .enabled(if: ProcessInfo.processInfo.environment["DNS01_SCAFFOLD_FULL_BUILD"] == "1", "set DNS01_SCAFFOLD_FULL_BUILD=1 (cold build of a package copy, minutes)"))
 struct FullScaffoldBuildTests {
-    @Test("the generated tests run: the config test passes, the contract test fails saying the client is not written yet")
+    @Test("the generated tests run: the config test passes, the contract test fails saying the emulator and client are not written yet")
     func generatedTestsRun() async throws {
         let copy = try PackageCopy()
         defer { copy.remove() }
@@ -77,7 +80,7 @@ struct FullScaffoldBuildTests {
         #expect(run.status == 0, "\(run.stderr)")
         let test = try await copy.swift("test", ["--filter", "AcmeProviderTests"])
         #expect(test.status != 0)
-        #expect(test.stdout.contains("Test \"the config block decodes, and a mistake names its field\" passed"), "\(test.stdout)")
-        #expect(test.stdout.contains("the acme provider is a scaffold: AcmeClient.txtValues in Sources/Providers/Acme/AcmeClient.swift is not written yet"), "\(test.stdout)")
+        #expect(test.stdout.contains("Test \"the config block decodes, a mistake names its field, an Issuer cannot redirect the endpoint\" passed"), "\(test.stdout)")
+        #expect(test.stdout.contains("the acme provider is a scaffold: write Tests/Peers/acme_emulator.py"), "\(test.stdout)")
     }
 }

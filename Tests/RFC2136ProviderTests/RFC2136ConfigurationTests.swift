@@ -38,3 +38,23 @@ struct RFC2136ConfigurationTests {
         #expect(throws: DNS01Error(.invalidConfiguration, message)) { try decode(block) }
     }
 }
+
+@Suite("rfc2136 nameservers from Issuers")
+struct RFC2136IssuerPolicyTests {
+    func decode(_ nameserver: String, source: ConfigSource) throws(DNS01Error) -> RFC2136Configuration {
+        try RFC2136Plugin().decodeConfiguration(["nameserver": .string(nameserver)], at: ConfigPath.root.appending("rfc2136"), source: source)
+    }
+
+    @Test("an Issuer may name a nameserver only under issuerPolicy.allowedEndpoints (dns://host:port/); the operator any")
+    func policy() throws {
+        let error = try #require(throws: DNS01Error.self) { try decode("192.0.2.53:53", source: .issuerConfig()) }
+        #expect(error.code == .forbiddenByPolicy)
+        #expect(error.message.hasPrefix("rfc2136.nameserver \"192.0.2.53:53\" is not allowed in an Issuer's config"))
+        let policy = try IssuerPolicy.decode(["allowedEndpoints": ["dns://192.0.2.53:53/"]], at: .root)
+        #expect(try decode("192.0.2.53:53", source: .issuerConfig(policy: policy)).nameserver == "192.0.2.53:53")
+        #expect(try decode("192.0.2.53", source: .issuerConfig(policy: policy)).nameserver == "192.0.2.53")
+        #expect(throws: DNS01Error.self) { try decode("192.0.2.54:53", source: .issuerConfig(policy: policy)) }
+        #expect(throws: DNS01Error.self) { try decode("192.0.2.53:5353", source: .issuerConfig(policy: policy)) }
+        #expect(try decode("10.0.0.1:53", source: .operatorConfig).nameserver == "10.0.0.1:53")
+    }
+}

@@ -73,7 +73,10 @@ struct Route53ConfigurationTests {
     func endpointsAreOperatorOnly() throws {
         let error = try #require(throws: DNS01Error.self) { try decode(["endpoint": "http://169.254.169.254"], origin: .issuerConfig) }
         #expect(error.code == .forbiddenByPolicy)
-        #expect(error.message.hasPrefix("route53.endpoint is only accepted in the operator's config"))
+        #expect(error.message.hasPrefix("route53.endpoint \"http://169.254.169.254\" is not allowed in an Issuer's config: the provider's official hosts are https://route53.amazonaws.com"))
+        #expect(try decode(["endpoint": "https://route53.amazonaws.com.cn"], origin: .issuerConfig).endpoint == "https://route53.amazonaws.com.cn")
+        #expect(try decode(["stsEndpoint": "https://sts.eu-west-1.amazonaws.com"], origin: .issuerConfig).stsEndpoint == "https://sts.eu-west-1.amazonaws.com")
+        #expect(throws: DNS01Error.self) { try decode(["stsEndpoint": "https://bucket.s3.amazonaws.com"], origin: .issuerConfig) }
         #expect(throws: DNS01Error.self) { try decode(["stsEndpoint": "http://10.0.0.1"], origin: .issuerConfig) }
         #expect(try decode(["region": "us-east-1"], origin: .issuerConfig).region == "us-east-1")
     }

@@ -15,6 +15,9 @@ public struct ProviderScaffold: Sendable {
         guard !["Memory", "Exec", "HTTP", "RFC2136", "Route53", "AliDNS"].contains(name) else {
             throw ScaffoldError("\(name) is a provider this package already has")
         }
+        guard !name.hasSuffix("Provider"), !name.hasSuffix("Plugin") else {
+            throw ScaffoldError("\(name): give the provider's own name (DigitalOcean), without Provider or Plugin")
+        }
         self.name = name
     }
 
@@ -28,10 +31,11 @@ public struct ProviderScaffold: Sendable {
     /// The new files, by path relative to the package root.
     public var files: [(path: String, contents: String)] {
         [
+            ("\(sourceFolder)/\(name)Plugin.swift", Templates.plugin),
+            ("\(sourceFolder)/\(name)Plugin+Descriptor.swift", Templates.descriptor),
             ("\(sourceFolder)/\(name)Configuration.swift", Templates.configuration),
-            ("\(sourceFolder)/\(name)ProviderPlugin.swift", Templates.plugin),
-            ("\(sourceFolder)/\(name)Provider.swift", Templates.provider),
-            ("\(sourceFolder)/\(name)Client.swift", Templates.client),
+            ("\(sourceFolder)/\(name)DNSProvider.swift", Templates.dnsProvider),
+            ("\(sourceFolder)/Client/\(name)Client.swift", Templates.client),
             ("\(testFolder)/\(name)ProviderTests.swift", Templates.tests),
         ].map { ($0.0, fill($0.1)) }
     }

@@ -42,9 +42,7 @@ struct ProviderScaffoldCommand {
         }
         // Compute every edit before writing anything, so a failure leaves the package as it was.
         let manifestURL = root.appendingPathComponent("Package.swift")
-        let registrationURL = root.appendingPathComponent("Sources/BuiltinProviders/BuiltinProviders.swift")
         let manifest = try scaffold.editingManifest(String(contentsOf: manifestURL, encoding: .utf8))
-        let registration = try scaffold.editingRegistration(String(contentsOf: registrationURL, encoding: .utf8))
 
         for file in scaffold.files {
             let url = root.appendingPathComponent(file.path)
@@ -53,15 +51,15 @@ struct ProviderScaffoldCommand {
             print("created  \(file.path)")
         }
         try manifest.write(to: manifestURL, atomically: true, encoding: .utf8)
-        print("edited   Package.swift (targets \(scaffold.targetName), \(scaffold.testTargetName); BuiltinProviders depends on \(scaffold.targetName))")
-        try registration.write(to: registrationURL, atomically: true, encoding: .utf8)
-        print("edited   Sources/BuiltinProviders/BuiltinProviders.swift (registry.register(\(scaffold.name)ProviderPlugin()))")
+        print("edited   Package.swift (ProviderModule(\"\(scaffold.name)\") in the providers list: targets \(scaffold.targetName) and \(scaffold.testTargetName), registered in the built-in registry)")
         print("""
 
-            Next: write \(scaffold.sourceFolder)/\(scaffold.name)Client.swift, then
+            Next: fill in \(scaffold.sourceFolder)/\(scaffold.name)Plugin+Descriptor.swift, write
+            Tests/Peers/\(scaffold.configKey)_emulator.py and \(scaffold.sourceFolder)/Client/\(scaffold.name)Client.swift, then
               swift build && swift test --filter \(scaffold.testTargetName)
+              swift run dns01-webhook config docs docs/providers
               swift package solver-check --config FILE --secrets FILE --domain www.example.com
-            The contract test fails until the client is written. See docs/providers.md.
+            The contract test fails until the emulator and the client are written. See docs/providers.md.
             """)
     }
 

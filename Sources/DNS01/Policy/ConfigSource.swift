@@ -39,9 +39,11 @@ public struct ConfigSource: Sendable, Hashable {
 
     /// Refuses an Issuer's `url` (named by the field at `path`) unless it is one of `official`
     /// or the operator allows it. `url` is absolute (`https://…`, or `dns://host:port` for a
-    /// nameserver).
-    public func checkEndpoint(_ url: String, at path: ConfigPath, official: OfficialHosts) throws(DNS01Error) {
+    /// nameserver); `shown` is how the message quotes it, when the field held something else
+    /// (a base URL whose requests go below it, a bare `host:port`).
+    public func checkEndpoint(_ url: String, at path: ConfigPath, official: OfficialHosts, shown: String? = nil) throws(DNS01Error) {
         guard origin == .issuerConfig, !official.contains(url), !policy.allows(endpoint: url) else { return }
+        let url = shown ?? url
         let officialText = official.patterns.isEmpty ? "this provider has no official API host" : "the provider's official hosts are \(official)"
         throw DNS01Error(
             .forbiddenByPolicy,

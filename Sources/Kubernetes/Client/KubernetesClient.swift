@@ -38,7 +38,7 @@ public struct KubernetesClient: Sendable {
         do {
             data = try JSONEncoder().encode(object)
         } catch {
-            throw KubernetesError(.invalidResponse, "cannot encode the body of POST \(path): \(error)")
+            throw KubernetesError(.invalidResponse, "cannot encode the body of POST \(path): \(PlainErrorText.describe(error))")
         }
         let (status, body) = try await send(.POST, path, query: [], body: ByteBuffer(data: data))
         return try decode(Answer.self, from: body, status: status, method: .POST, path: path)
@@ -58,7 +58,7 @@ public struct KubernetesClient: Sendable {
         do {
             response = try await http.execute(request, timeout: .seconds(Int64(timeoutSeconds) + 30), logger: logger)
         } catch {
-            throw KubernetesError(.unreachable, "GET \(path) (watch) on \(connection.server) failed: \(error)")
+            throw KubernetesError(.unreachable, "GET \(path) (watch) on \(connection.server) failed: \(PlainErrorText.describe(error))")
         }
         guard (200..<300).contains(response.status.code) else {
             let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
@@ -82,7 +82,7 @@ public struct KubernetesClient: Sendable {
                     if let status = try? decoder.decode(WatchEvent<Status>.self, from: line), status.type == .error {
                         throw KubernetesError(.httpStatus, "watch \(path): \(status.object.message ?? "error event")", statusCode: status.object.code, status: status.object)
                     }
-                    throw KubernetesError(.invalidResponse, "watch \(path): cannot decode an event: \(error)")
+                    throw KubernetesError(.invalidResponse, "watch \(path): cannot decode an event: \(PlainErrorText.describe(error))")
                 }
                 try await onEvent(event)
             }
@@ -99,7 +99,7 @@ public struct KubernetesClient: Sendable {
             let body = try await response.body.collect(upTo: 4 << 20)
             return (Int(response.status.code), body)
         } catch {
-            throw KubernetesError(.unreachable, "\(method) \(path) on \(connection.server) failed: \(error)")
+            throw KubernetesError(.unreachable, "\(method) \(path) on \(connection.server) failed: \(PlainErrorText.describe(error))")
         }
     }
 
@@ -128,7 +128,7 @@ public struct KubernetesClient: Sendable {
         do {
             return try JSONDecoder().decode(Object.self, from: body)
         } catch {
-            throw KubernetesError(.invalidResponse, "\(method) \(path): cannot decode the answer: \(error)")
+            throw KubernetesError(.invalidResponse, "\(method) \(path): cannot decode the answer: \(PlainErrorText.describe(error))")
         }
     }
 

@@ -75,7 +75,7 @@ public struct Kubeconfig: Decodable, Sendable {
             config.path = path
             return config
         } catch {
-            throw KubernetesError(.invalidConfiguration, "kubeconfig \(path) is not a valid kubeconfig: \(error)")
+            throw KubernetesError(.invalidConfiguration, "kubeconfig \(path) is not a valid kubeconfig: \(PlainErrorText.describe(error))")
         }
     }
 

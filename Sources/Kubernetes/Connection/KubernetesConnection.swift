@@ -106,7 +106,7 @@ enum PEMFiles {
         } catch let error as KubernetesError {
             throw error
         } catch {
-            throw KubernetesError(.invalidConfiguration, "\(what) \(path) cannot be read as PEM certificates: \(error)")
+            throw KubernetesError(.invalidConfiguration, "\(what) \(path) cannot be read as PEM certificates: \(PlainErrorText.describe(error))")
         }
     }
 
@@ -118,7 +118,7 @@ enum PEMFiles {
         } catch let error as KubernetesError {
             throw error
         } catch {
-            throw KubernetesError(.invalidConfiguration, "\(what) cannot be read as PEM certificates: \(error)")
+            throw KubernetesError(.invalidConfiguration, "\(what) cannot be read as PEM certificates: \(PlainErrorText.describe(error))")
         }
     }
 
@@ -126,7 +126,7 @@ enum PEMFiles {
         do {
             return try NIOSSLPrivateKey(bytes: pem, format: .pem)
         } catch {
-            throw KubernetesError(.invalidConfiguration, "\(what) cannot be read as a PEM private key: \(error)")
+            throw KubernetesError(.invalidConfiguration, "\(what) cannot be read as a PEM private key: \(PlainErrorText.describe(error))")
         }
     }
 }

@@ -55,13 +55,23 @@ public protocol HTTPTransport: Sendable {
     func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse
 }
 
-/// The real transport, on AsyncHTTPClient. The default client is the process-wide shared one,
-/// whose lifetime is the process's.
+/// The real transport, on AsyncHTTPClient. The default client is a process-wide one, whose
+/// lifetime is the process's.
 public struct AsyncHTTPClientTransport: HTTPTransport {
+    /// AsyncHTTPClient's shared settings, except that a failed connection attempt fails the
+    /// request at once instead of being retried until the request's timeout: a refused
+    /// connection or an unknown host is reported in a moment, and the provider's `RetryPolicy`
+    /// decides what is worth another attempt (`TransportError.isPermanent`).
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     private let client: HTTPClient
     private let maximumResponseBytes: Int
 
-    public init(client: HTTPClient = .shared, maximumResponseBytes: Int = 8 << 20) {
+    public init(client: HTTPClient = AsyncHTTPClientTransport.sharedClient, maximumResponseBytes: Int = 8 << 20) {
         self.client = client
         self.maximumResponseBytes = maximumResponseBytes
     }
@@ -77,9 +87,16 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         do {
             response = try await client.execute(outbound, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + Int64(timeout.components.attoseconds / 1_000_000_000)))
         } catch {
-            throw TransportError(url: request.url, underlying: "\(error)")
+            throw TransportError(url: request.url, error: error)
         }
-        let body = try await response.body.collect(upTo: maximumResponseBytes)
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: maximumResponseBytes)
+        } catch is NIOTooManyBytesError {
+            throw TransportError(url: request.url, underlying: "the answer is larger than \(maximumResponseBytes) bytes")
+        } catch {
+            throw TransportError(url: request.url, error: error)
+        }
         return APIResponse(
             status: Int(response.status.code),
             headers: response.headers.map { APIRequest.Header($0.name, $0.value) },
@@ -88,14 +105,55 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     }
 }
 
-/// The request never got an HTTP answer (DNS, connect, TLS, timeout). Always retryable.
+/// The request never got an HTTP answer (DNS, connect, TLS, timeout). `underlying` is a plain
+/// sentence ("connection refused", "the host name does not resolve"), never a type or case name
+/// of the HTTP stack, so it may go into a user's message as it is.
 public struct TransportError: Error, Sendable, CustomStringConvertible {
-    public let url: String
-    public let underlying: String
+    /// What kind of failure: providers retry the transient ones and fail at once on the rest.
+    public enum Kind: Sendable, Hashable {
+        /// Nothing listens at the address (a wrong port or host, or the server is down).
+        case connectionRefused
+        /// The host name does not resolve.
+        case unknownHost
+        /// The TLS handshake or certificate check failed.
+        case tls
+        /// No answer in time (connect, read or the whole request).
+        case timedOut
+        /// The connection broke off before the answer was complete.
+        case connectionLost
+        case other
+    }
 
-    public init(url: String, underlying: String) {
+    public let url: String
+    /// What went wrong, in plain words (`cannot connect to api.example.com:443: connection
+    /// refused`), never a Swift type or case name.
+    public let underlying: String
+    public let kind: Kind
+
+    public init(url: String, underlying: String, kind: Kind = .other) {
         self.url = url
         self.underlying = underlying
+        self.kind = kind
+    }
+
+    /// Describes `error` (from AsyncHTTPClient, SwiftNIO or NIOSSL) in plain words.
+    public init(url: String, error: any Error) {
+        let (kind, text) = Self.classify(error)
+        self.init(url: url, underlying: text, kind: kind)
+    }
+
+    /// A refused connection, an unknown host or a failed certificate check: another attempt
+    /// within the same challenge would fail the same way.
+    public var isPermanent: Bool { !isTransient }
+
+    /// Worth another attempt: the same request may get through (a timeout, a dropped
+    /// connection). A refused connection, an unknown host or a failed certificate check will
+    /// fail the same way again, so callers give up at once.
+    public var isTransient: Bool {
+        switch kind {
+        case .timedOut, .connectionLost, .other: true
+        case .connectionRefused, .unknownHost, .tls: false
+        }
     }
 
     public var description: String { "cannot reach \(APIRequest.hostOf(url)): \(underlying)" }

@@ -47,6 +47,18 @@ public struct RetryPolicy: Sendable {
         shouldRetry: @Sendable (any Error) -> Bool,
         _ operation: @Sendable (_ attempt: Int) async throws -> T
     ) async throws -> T {
+        try await run(shouldRetry: shouldRetry, serverDelay: { _ in nil }, operation)
+    }
+
+    /// `run(shouldRetry:_:)` for APIs that say how long to wait (`Retry-After`, a rate-limit
+    /// reset time): when `serverDelay` gives a wait for the error, the next attempt starts no
+    /// sooner than that, and when that wait would pass the deadline the error is thrown at once
+    /// instead of sleeping for nothing.
+    public func run<T: Sendable>(
+        shouldRetry: @Sendable (any Error) -> Bool,
+        serverDelay: @Sendable (any Error) -> Duration?,
+        _ operation: @Sendable (_ attempt: Int) async throws -> T
+    ) async throws -> T {
         let clock = ContinuousClock()
         let start = clock.now
         var attempt = 1
@@ -55,7 +67,8 @@ public struct RetryPolicy: Sendable {
                 return try await operation(attempt)
             } catch {
                 guard attempt < maximumAttempts, shouldRetry(error), !Task.isCancelled else { throw error }
-                let delay = jitter(delayCap(beforeRetry: attempt))
+                var delay = jitter(delayCap(beforeRetry: attempt))
+                if let asked = serverDelay(error), asked > delay { delay = asked }
                 guard clock.now - start + delay < deadline else { throw error }
                 try await sleep(delay)
                 attempt += 1

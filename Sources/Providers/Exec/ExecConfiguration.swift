@@ -53,7 +53,7 @@ public struct ExecConfiguration: Sendable, Hashable {
             guard (try? DNSExchange.parseHostAndPort(nameserver)) != nil else {
                 throw DNS01Error.invalidConfiguration(at: path.appending("nameserver"), "must be HOST:PORT, [IPv6]:PORT or a host, got \"\(nameserver)\"")
             }
-            try source.checkEndpoint("dns://\(nameserver)", at: path.appending("nameserver"), official: .none)
+            try source.checkEndpoint("dns://\(nameserver)/", at: path.appending("nameserver"), official: .none, shown: nameserver)
         }
         try reader.finish()
         return ExecConfiguration(command: command, timeout: timeout, environment: environment, secretEnvironment: secretEnvironment, nameserver: nameserver)

@@ -51,7 +51,7 @@ struct ExecDNSProvider: DNSProvider {
                 environment: environment, input: challenge.outOfProcessJSON + "\n", timeout: configuration.timeout
             )
         } catch {
-            throw DNS01Error(.providerUnavailable, "exec: cannot run \(configuration.command): \(error)")
+            throw DNS01Error(.providerUnavailable, "exec: cannot run \(configuration.command): \(PlainErrorText.describe(error))")
         }
         let output = OutputSummary(secrets: Array(secrets.values)).summarise(outcome.output, startsMidLine: outcome.truncated)
         let said = output.isEmpty ? "" : ": \(output)"

@@ -44,8 +44,8 @@ public struct HTTPConfiguration: Sendable, Hashable {
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         // An Issuer's endpoint is checked against the policy first, so whatever it tries is
         // answered as a policy refusal; the operator's gets the syntax check.
-        try source.checkEndpoint(endpoint + "/present", at: path.appending("endpoint"), official: .none)
-        try source.checkEndpoint(endpoint + "/cleanup", at: path.appending("endpoint"), official: .none)
+        // Steps go to <endpoint>/present and /cleanup: the endpoint as a directory must be allowed.
+        try source.checkEndpoint(endpoint + "/", at: path.appending("endpoint"), official: .none, shown: endpoint)
         guard EndpointPrefix(endpoint) != nil else {
             throw DNS01Error.invalidConfiguration(at: path.appending("endpoint"), "must be an http:// or https:// URL with a host and no user, query, fragment or ./.. segments, got \"\(endpoint)\"")
         }
@@ -86,7 +86,7 @@ public struct HTTPConfiguration: Sendable, Hashable {
             guard (try? DNSExchange.parseHostAndPort(nameserver)) != nil else {
                 throw DNS01Error.invalidConfiguration(at: path.appending("nameserver"), "must be HOST:PORT, [IPv6]:PORT or a host, got \"\(nameserver)\"")
             }
-            try source.checkEndpoint("dns://\(nameserver)", at: path.appending("nameserver"), official: .none)
+            try source.checkEndpoint("dns://\(nameserver)/", at: path.appending("nameserver"), official: .none, shown: nameserver)
         }
         try reader.finish()
         return HTTPConfiguration(endpoint: endpoint, authentication: authentication, trustRoots: trustRoots, timeout: timeout, nameserver: nameserver)

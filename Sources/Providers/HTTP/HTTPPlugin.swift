@@ -44,7 +44,7 @@ public struct HTTPPlugin: ProviderPlugin {
         do {
             return try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8))
         } catch {
-            throw DNS01Error(.invalidConfiguration, "\(source) is not a valid PEM certificate bundle: \(error)")
+            throw DNS01Error(.invalidConfiguration, "\(source) is not a valid PEM certificate bundle: \(PlainErrorText.describe(error))")
         }
     }
 }

@@ -44,7 +44,7 @@ public struct RFC2136Configuration: Sendable, Hashable {
         }
         // An Issuer's nameserver receives DNS messages from the webhook's pod: one rule with
         // every other endpoint (issuerPolicy.allowedEndpoints, as dns://host:port).
-        try source.checkEndpoint("dns://\(nameserver)", at: path.appending("nameserver"), official: .none)
+        try source.checkEndpoint("dns://\(nameserver)/", at: path.appending("nameserver"), official: .none, shown: nameserver)
         let keyName = try reader.optionalString("tsigKeyName").flatMap { $0.isEmpty ? nil : $0 }
         let algorithmText = try reader.optionalString("tsigAlgorithm")
         let secretRef = try reader.optionalSecretReference("tsigSecretSecretRef")

@@ -29,7 +29,7 @@ public struct RFC2136Plugin: ProviderPlugin {
         do {
             exchange = try DNSExchange(hostAndPort: configuration.nameserver, timeout: .seconds(5))
         } catch {
-            throw DNS01Error(.providerUnavailable, "rfc2136: cannot resolve nameserver \(configuration.nameserver): \(error)")
+            throw DNS01Error(.providerUnavailable, "rfc2136: cannot resolve nameserver \(configuration.nameserver): \(PlainErrorText.describe(error))")
         }
         let client = DNSUpdateClient(exchange: exchange, nameserver: configuration.nameserver, signer: signer, transport: configuration.transport)
         return RFC2136DNSProvider(client: client)

@@ -38,7 +38,7 @@ public enum ProviderContract: String, CaseIterable, Sendable, CustomTestStringCo
     /// A contract case that did not hold.
     public struct Violation: Error, CustomStringConvertible {
         public let description: String
-        init(_ description: String) { self.description = description }
+        public init(_ description: String) { self.description = description }
     }
 
     /// Runs the case; throws `Violation` when the provider breaks the contract.

@@ -116,7 +116,7 @@ public struct PeerError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// The package root, found from this file's location.
+/// The package root, found from this file's location (`Tests/TestSupport/Peers/PeerProcess.swift`).
 public let repositoryRoot: String = {
     // This file is Tests/TestSupport/Peers/PeerProcess.swift.
     var url = URL(fileURLWithPath: #filePath)

@@ -42,7 +42,7 @@ struct RPCClient: Sendable {
             do {
                 return try JSONDecoder().decode(Response.self, from: Data(response.body))
             } catch {
-                throw AliResponseDecodingError(action: action, detail: "\(error)")
+                throw AliResponseDecodingError(action: action, detail: "\(PlainErrorText.describe(error))")
             }
         }
     }

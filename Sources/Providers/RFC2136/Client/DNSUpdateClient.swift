@@ -45,7 +45,7 @@ struct DNSUpdateClient: Sendable {
         do {
             return try await exchange.txtLookup(fqdn).values
         } catch {
-            throw DNS01Error(.providerUnavailable, "rfc2136: TXT query for \(DNSName.canonical(fqdn)) at \(nameserver) failed: \(error)")
+            throw DNS01Error(.providerUnavailable, "rfc2136: TXT query for \(DNSName.canonical(fqdn)) at \(nameserver) failed: \(PlainErrorText.describe(error))")
         }
     }
 
@@ -65,7 +65,7 @@ struct DNSUpdateClient: Sendable {
                 if answer[2] & 0x02 != 0 { answer = try await exchange.exchangeTCP(bytes) }  // TC: ask again over TCP
             }
         } catch {
-            throw DNS01Error(.providerUnavailable, "rfc2136: \(what) to \(nameserver) over \(transport.rawValue) failed: \(error)")
+            throw DNS01Error(.providerUnavailable, "rfc2136: \(what) to \(nameserver) over \(transport.rawValue) failed: \(PlainErrorText.describe(error))")
         }
         if let signer, let request {
             do {
@@ -77,7 +77,7 @@ struct DNSUpdateClient: Sendable {
         do {
             return try DNSMessage.decode(answer)
         } catch {
-            throw DNS01Error(.providerUnavailable, "rfc2136: malformed answer from \(nameserver) to the \(what): \(error)")
+            throw DNS01Error(.providerUnavailable, "rfc2136: malformed answer from \(nameserver) to the \(what): \(PlainErrorText.describe(error))")
         }
     }
 

@@ -27,7 +27,7 @@ public struct ChangeSyncWaiter: Sendable {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                lastError = "\(error)"
+                lastError = "\(PlainErrorText.describe(error))"
             }
             guard clock.now + interval < deadline else {
                 throw DNS01Error(.timedOut, "route53: waiting for the change to be INSYNC: Time limit exceeded. Last error: \(lastError)")

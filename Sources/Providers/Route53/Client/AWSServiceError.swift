@@ -62,7 +62,7 @@ extension DNS01Error {
     static func route53(_ error: any Error, context: String) -> DNS01Error {
         if let known = error as? DNS01Error { return known }
         guard let service = error as? AWSServiceError else {
-            return DNS01Error(.providerUnavailable, "\(context): \(error)")
+            return DNS01Error(.providerUnavailable, "\(context): \(PlainErrorText.describe(error))")
         }
         let code: DNS01Error.Code
         switch service.code {

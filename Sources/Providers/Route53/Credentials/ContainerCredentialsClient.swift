@@ -31,7 +31,7 @@ struct ContainerCredentialsClient: Sendable {
             do {
                 authorization = SecretValue(try readFile(file))
             } catch {
-                throw DNS01Error(.credentialsUnavailable, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file): \(error)")
+                throw DNS01Error(.credentialsUnavailable, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file): \(PlainErrorText.describe(error))")
             }
         } else if let token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"], !token.isEmpty {
             authorization = SecretValue(token)

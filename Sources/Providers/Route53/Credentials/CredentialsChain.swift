@@ -148,7 +148,7 @@ public struct CredentialsChain: Sendable {
                 do {
                     token = SecretValue(try readFile(tokenFile))
                 } catch {
-                    throw DNS01Error(.credentialsUnavailable, "route53: cannot read AWS_WEB_IDENTITY_TOKEN_FILE \(tokenFile): \(error)")
+                    throw DNS01Error(.credentialsUnavailable, "route53: cannot read AWS_WEB_IDENTITY_TOKEN_FILE \(tokenFile): \(PlainErrorText.describe(error))")
                 }
                 do {
                     return try await sts.assumeRoleWithWebIdentity(roleARN: role, sessionName: sessionName, token: token)
@@ -178,7 +178,7 @@ public struct CredentialsChain: Sendable {
             let credentials = try await cached(identity) { try await instance.fetch() }
             return (credentials, identity)
         } catch {
-            let reason = (error as? DNS01Error)?.message ?? "\(error)"
+            let reason = PlainErrorText.describe(error)
             throw DNS01Error(.credentialsUnavailable, "route53: no ambient AWS credentials found: \(lookedFor); the instance metadata service at \(instance.endpoint) gave none: \(reason)")
         }
     }

@@ -1,0 +1,78 @@
+import DNS01
+import ProviderKit
+import Synchronization
+import Testing
+
+private struct Zone: AccountZone, Equatable {
+    var zoneName: DomainName
+    var id: String
+}
+
+@Suite("ProviderKit: the zone finder, typed account keys and the credential refresh rule")
+struct SharedPartsTests {
+    @Test("the longest account zone holding the name wins; a name outside every zone finds none")
+    func longestZone() async throws {
+        let finder = ZoneFinder<Zone>(cache: .init())
+        let zones = [Zone(zoneName: try DomainName("example.com"), id: "1"), Zone(zoneName: try DomainName("sub.example.com"), id: "2")]
+        let account = AccountKey(endpoint: "https://api", identity: "a")
+        let list: @Sendable () async throws -> [Zone] = { zones }
+        #expect(try await finder.zones(holding: DomainName("_acme-challenge.www.sub.example.com"), account: account, list: list).matches.map(\.id) == ["2"])
+        #expect(try await finder.zones(holding: DomainName("_acme-challenge.notsub.example.com"), account: account, list: list).matches.map(\.id) == ["1"])
+        #expect(try await finder.zones(holding: DomainName("sub.example.com"), account: account, list: list).matches.map(\.id) == ["2"])
+        let miss = try await finder.zones(holding: DomainName("example.org"), account: account, list: list)
+        #expect(miss.matches.isEmpty && miss.accountZoneCount == 2)
+    }
+
+    @Test("one listing per account: concurrent lookups share it, another identity on the same endpoint gets its own")
+    func cachedPerAccount() async throws {
+        let finder = ZoneFinder<Zone>(cache: .init())
+        let listings = Mutex(0)
+        let list: @Sendable () async throws -> [Zone] = {
+            listings.withLock { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(20))
+            return [Zone(zoneName: try DomainName("example.com"), id: "1")]
+        }
+        let alice = AccountKey(endpoint: "https://api", identity: "alice")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask { _ = try await finder.zones(holding: DomainName("h\(index).example.com"), account: alice, list: list) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(listings.withLock { $0 } == 1)
+        _ = try await finder.zones(holding: DomainName("www.example.com"), account: AccountKey(endpoint: "https://api", identity: "bob"), list: list)
+        #expect(listings.withLock { $0 } == 2)
+    }
+
+    @Test("a miss reloads the list once it is older than the floor, and not before")
+    func reloadOnMiss() async throws {
+        let finder = ZoneFinder<Zone>(cache: .init(), reloadOnMissAfter: .milliseconds(50))
+        let zones = Mutex([Zone(zoneName: try DomainName("example.com"), id: "1")])
+        let listings = Mutex(0)
+        let list: @Sendable () async throws -> [Zone] = { listings.withLock { $0 += 1 }; return zones.withLock { $0 } }
+        let account = AccountKey(endpoint: "e", identity: "i")
+        _ = try await finder.zones(holding: DomainName("www.example.com"), account: account, list: list)
+        zones.withLock { $0.append(Zone(zoneName: try! DomainName("example.org"), id: "2")) }
+        #expect(try await finder.zones(holding: DomainName("www.example.org"), account: account, list: list).matches.isEmpty)
+        #expect(listings.withLock { $0 } == 1)
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(try await finder.zones(holding: DomainName("www.example.org"), account: account, list: list).matches.map(\.id) == ["2"])
+        #expect(listings.withLock { $0 } == 2)
+    }
+
+    @Test("account keys differ by identity as well as endpoint")
+    func accountKeys() {
+        let a = AccountKey(endpoint: "https://api", identity: "alice")
+        #expect(a != AccountKey(endpoint: "https://api", identity: "bob"))
+        #expect(AccountScopedKey(a, "Z1") != AccountScopedKey(AccountKey(endpoint: "https://api", identity: "bob"), "Z1"))
+        #expect(AccountScopedKey(a, "Z1") == AccountScopedKey(AccountKey(endpoint: "https://api", identity: "alice"), "Z1"))
+    }
+
+    @Test("credentials are replaced a fifth of their life before expiry, at least a minute and at most five, never past half", arguments: [
+        (Int64(43_200), Int64(42_900)), (Int64(3600), Int64(3300)), (Int64(900), Int64(720)), (Int64(300), Int64(240)), (Int64(120), Int64(60)),
+        (Int64(60), Int64(30)), (Int64(0), Int64(0)), (Int64(-1), Int64(0)),
+    ])
+    func refresh(remaining: Int64, reuse: Int64) {
+        #expect(CredentialRefresh.reuseSeconds(remaining: remaining) == reuse)
+    }
+}
