@@ -1,10 +1,11 @@
 import DNS01
-@testable import DNSPodProvider
 import Foundation
 import ProviderKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
+@testable import DNSPodProvider
 
 /// Where keys come from: Secrets (with a session token), the environment, TKE's OIDC role; and
 /// when not.
@@ -166,15 +167,19 @@ struct DNSPodCredentialTests {
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 6960])
         try "token-revoked".write(toFile: file, atomically: true, encoding: .utf8)
         let text = await failureMessage { try await provider.cleanUp("_acme-challenge.example.com", "k") }
-        #expect(text == "TKE OIDC: STS refused the web identity token from \(file) (InvalidParameter.WebIdentityTokenError): it must be the pod's projected service account token for the identity provider tke-oidc, and the trust policy of \(DNSPodFixture.roleArn) must allow this service account")
+        #expect(
+            text
+                == "TKE OIDC: STS refused the web identity token from \(file) (InvalidParameter.WebIdentityTokenError): it must be the pod's projected service account token for the identity provider tke-oidc, and the trust policy of \(DNSPodFixture.roleArn) must allow this service account"
+        )
 
         try "token-b".write(toFile: file, atomically: true, encoding: .utf8)
         try await provider.cleanUp("_acme-challenge.example.com", "k")
         try await provider.cleanUp("_acme-challenge.example.com", "k2")
         #expect(try await emulator.dnspodTXT() == [])
-        #expect(try await emulator.outcomes().filter { $0.hasPrefix("AssumeRoleWithWebIdentity") } == [
-            "AssumeRoleWithWebIdentity OK", "AssumeRoleWithWebIdentity InvalidParameter.WebIdentityTokenError", "AssumeRoleWithWebIdentity OK",
-        ])
+        #expect(
+            try await emulator.outcomes().filter { $0.hasPrefix("AssumeRoleWithWebIdentity") } == [
+                "AssumeRoleWithWebIdentity OK", "AssumeRoleWithWebIdentity InvalidParameter.WebIdentityTokenError", "AssumeRoleWithWebIdentity OK",
+            ])
     }
 
     @Test("TKE OIDC: keys the service expires early are replaced and the call retried")

@@ -20,7 +20,9 @@ extension DNSPodPlugin {
         authModes: [
             AuthMode("API key", "`secretIdRef` (or inline `secretId`) and `secretKeyRef`, and `sessionTokenRef` for a temporary key."),
             AuthMode("environment", ambient: true, "`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and, for a temporary key, `TENCENTCLOUD_SESSION_TOKEN` of the webhook's pod."),
-            AuthMode("TKE OIDC role", ambient: true, "TKE's pod identity: `TKE_ROLE_ARN`, `TKE_PROVIDER_ID` and `TKE_WEB_IDENTITY_TOKEN_FILE` (or `TKE_IDENTITY_TOKEN_FILE`), exchanged by STS `AssumeRoleWithWebIdentity` for two-hour keys that are refreshed before they expire."),
+            AuthMode(
+                "TKE OIDC role", ambient: true,
+                "TKE's pod identity: `TKE_ROLE_ARN`, `TKE_PROVIDER_ID` and `TKE_WEB_IDENTITY_TOKEN_FILE` (or `TKE_IDENTITY_TOKEN_FILE`), exchanged by STS `AssumeRoleWithWebIdentity` for two-hour keys that are refreshed before they expire."),
         ],
         ambientCredentials: "When the challenge allows ambient credentials and the block names no key: environment keys, then the TKE OIDC role.",
         officialHosts: OfficialHosts([
