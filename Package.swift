@@ -88,6 +88,7 @@ let providers: [ProviderModule] = [
     ProviderModule("Cloudflare", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("DigitalOcean", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("AcmeDNS", testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
