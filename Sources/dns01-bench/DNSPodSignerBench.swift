@@ -17,9 +17,11 @@ struct DNSPodSignerBench: ParsableCommand {
 
     func run() throws {
         let signer = TC3Signer(secretId: "AKIDEXAMPLE", secretKey: "testsecret", service: "dnspod")
-        let request = APIRequest(method: "POST", url: "https://dnspod.tencentcloudapi.com/", headers: [
-            .init("Content-Type", "application/json"), .init("Host", "dnspod.tencentcloudapi.com"), .init("X-TC-Action", "CreateRecord"),
-        ], body: Array(Self.body.utf8))
+        let request = APIRequest(
+            method: "POST", url: "https://dnspod.tencentcloudapi.com/",
+            headers: [
+                .init("Content-Type", "application/json"), .init("Host", "dnspod.tencentcloudapi.com"), .init("X-TC-Action", "CreateRecord"),
+            ], body: Array(Self.body.utf8))
         var sink = 0
         let samples = measure(rounds: rounds) {
             for index in 0..<signatures {

@@ -18,9 +18,11 @@ struct HuaweiCloudSignerBench: ParsableCommand {
 
     func run() throws {
         let signer = SDKHMACSigner(accessKey: "HWAKEXAMPLE", secretKey: "testsecret")
-        let request = APIRequest(method: "POST", url: "https://dns.cn-north-4.myhuaweicloud.com\(Self.path)", headers: [
-            .init("Content-Type", "application/json"), .init("Host", "dns.cn-north-4.myhuaweicloud.com"), .init("User-Agent", "dns01-webhook"),
-        ], body: Array(Self.body.utf8))
+        let request = APIRequest(
+            method: "POST", url: "https://dns.cn-north-4.myhuaweicloud.com\(Self.path)",
+            headers: [
+                .init("Content-Type", "application/json"), .init("Host", "dns.cn-north-4.myhuaweicloud.com"), .init("User-Agent", "dns01-webhook"),
+            ], body: Array(Self.body.utf8))
         var sink = 0
         let samples = measure(rounds: rounds) {
             for index in 0..<signatures {

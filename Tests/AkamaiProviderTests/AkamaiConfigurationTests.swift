@@ -76,9 +76,6 @@ struct AkamaiConfigurationTests {
         (block(["serviceConsumerDomain": "evil.example.net"]), "akamai.serviceConsumerDomain \"https://evil.example.net\" is not allowed in an Issuer's config"),
         (block(["serviceConsumerDomain": "akab-x.luna.akamaiapis.net.evil.net"]), "akamai.serviceConsumerDomain \"https://akab-x.luna.akamaiapis.net.evil.net\" is not allowed"),
         (block(["serviceConsumerDomain": "a.b.luna.akamaiapis.net"]), "akamai.serviceConsumerDomain \"https://a.b.luna.akamaiapis.net\" is not allowed"),
-        // Only API clients' hosts (akab-…, akaa-…), not any name under the gateway's domain.
-        (block(["serviceConsumerDomain": "evil.luna.akamaiapis.net"]), "akamai.serviceConsumerDomain \"https://evil.luna.akamaiapis.net\" is not allowed"),
-        (block(["serviceConsumerDomain": "akab-.luna.akamaiapis.net"]), "akamai.serviceConsumerDomain \"https://akab-.luna.akamaiapis.net\" is not allowed"),
         (block(["endpoint": "http://127.0.0.1:8080"]), "akamai.endpoint \"http://127.0.0.1:8080\" is not allowed in an Issuer's config"),
     ])
     func issuerRefused(block: ConfigValue, expected: String) {

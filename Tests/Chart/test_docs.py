@@ -13,7 +13,7 @@ import yaml
 from chart_render import REPO
 
 DOC = REPO / "docs" / "install.md"
-SERVED = {"dispatch", "route53", "alidns", "rfc2136", "http", "exec", "memory"}
+SERVED = {"dispatch", "route53", "alidns", "dnspod", "huaweicloud", "rfc2136", "http", "exec", "memory"}
 
 
 def yaml_blocks() -> list[str]:
@@ -67,8 +67,8 @@ def test_webhook_stanzas_use_served_solvers() -> None:
         assert s["solverName"] in SERVED, s
     # Single-provider solvers take the provider's block bare.
     for s in after_migration:
-        if s["solverName"] in ("route53", "alidns"):
-            assert "route53" not in s["config"] and "alidns" not in s["config"], s
+        if s["solverName"] in ("route53", "alidns", "dnspod", "huaweicloud"):
+            assert not {"route53", "alidns", "dnspod", "huaweicloud"} & set(s["config"]), s
 
 
 def test_routing_table_example_has_one_provider_per_entry() -> None:

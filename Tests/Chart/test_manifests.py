@@ -12,7 +12,7 @@ import yaml
 from chart_pss import restricted_violations
 from chart_render import GROUP, NAMESPACE, RELEASE, VALUE_SETS, Rendered, bindings_to, flag, rbac_rules, render
 
-SERVED_SOLVERS = ["dispatch", "route53", "alidns", "rfc2136", "http", "exec", "memory"]
+SERVED_SOLVERS = ["dispatch", "route53", "alidns", "dnspod", "huaweicloud", "rfc2136", "http", "exec", "memory"]
 
 
 def pod_labels(r: Rendered) -> dict[str, str]:

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `dns01-webhook check` against the emulator, with the config block of
 /// imroc/cert-manager-webhook-dnspod's ClusterIssuer, as an operator would run it.
@@ -25,14 +25,18 @@ struct DNSPodCheckCommandTests {
         let config = wrapped ? "dnspod:\n" + block.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") : block
         try config.write(toFile: "\(directory)/dnspod.yaml", atomically: true, encoding: .utf8)
         try """
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: cert-manager-webhook-dnspod-secret, namespace: default}
-            type: Opaque
-            \(secretData)
-            """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(webhookBinary, ["check", "--config", "\(directory)/dnspod.yaml", "--secrets", "\(directory)/secrets.yaml",
-                                              "--domain", "www.example.com", "--poll-interval", "0.05"] + extraArguments)
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: cert-manager-webhook-dnspod-secret, namespace: default}
+        type: Opaque
+        \(secretData)
+        """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
+        return try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", "\(directory)/dnspod.yaml", "--secrets", "\(directory)/secrets.yaml",
+                "--domain", "www.example.com", "--poll-interval", "0.05",
+            ] + extraArguments)
     }
 
     @Test("check passes Basic and Extended against the emulator and leaves no record behind")

@@ -23,7 +23,8 @@ struct DNSPodConfigurationTests {
     @Test("accepts imroc/cert-manager-webhook-dnspod's ClusterIssuer config verbatim, with the default line and the official endpoint")
     func imrocConfig() throws {
         // The config block of the webhook chart's ClusterIssuer (Secret keys secret-id and secret-key).
-        let block = try ConfigDocument.parse("""
+        let block = try ConfigDocument.parse(
+            """
             secretIdRef:
               name: cert-manager-webhook-dnspod-secret
               key: secret-id
@@ -74,22 +75,26 @@ struct DNSPodConfigurationTests {
         #expect(configuration.secretId == nil && configuration.secretKeyRef == nil)
     }
 
-    @Test("names the field path of each mistake", arguments: [
-        (["secretIdRef": ["name": "a", "key": "id"]] as ConfigValue, "providers[1].dnspod.secretKeyRef is required with secretIdRef"),
-        (["secretId": "AKID1"] as ConfigValue, "providers[1].dnspod.secretKeyRef is required with secretId"),
-        (["secretKeyRef": ["name": "a", "key": "k"]] as ConfigValue, "providers[1].dnspod.secretIdRef is required with secretKeyRef"),
-        (["secretIdRef": ["name": "a", "key": "id"], "secretId": "AKID1", "secretKeyRef": ["name": "a", "key": "k"]] as ConfigValue,
-         "providers[1].dnspod.secretId cannot be set with secretIdRef"),
-        (["secretId": "AKID 1", "secretKeyRef": ["name": "a", "key": "k"]] as ConfigValue, "providers[1].dnspod.secretId must be a SecretId"),
-        (["sessionTokenRef": ["name": "a", "key": "t"]] as ConfigValue, "providers[1].dnspod.sessionTokenRef needs secretIdRef and secretKeyRef"),
-        (["secretIdRef": ["name": "a"], "secretKeyRef": ["name": "a", "key": "k"]] as ConfigValue, "providers[1].dnspod.secretIdRef.key is required"),
-        (["secretKeyref": ["name": "a", "key": "k"]] as ConfigValue, "providers[1].dnspod has an unknown field \"secretKeyref\" (did you mean \"secretKeyRef\"?)"),
-        (["ttl": 0] as ConfigValue, "providers[1].dnspod.ttl must be between 1 and 604800, got 0"),
-        (["ttl": "600"] as ConfigValue, "providers[1].dnspod.ttl must be a whole number, got a string"),
-        (["recordLine": "a\"b"] as ConfigValue, "providers[1].dnspod.recordLine must be a line name"),
-        (["region": "Guangzhou"] as ConfigValue, "providers[1].dnspod.region must be a region such as ap-guangzhou"),
-        (["endpoint": "https://dnspod.tencentcloudapi.com/v3"] as ConfigValue, "providers[1].dnspod.endpoint must be a host name or an http(s)://host[:port] URL"),
-    ])
+    @Test(
+        "names the field path of each mistake",
+        arguments: [
+            (["secretIdRef": ["name": "a", "key": "id"]] as ConfigValue, "providers[1].dnspod.secretKeyRef is required with secretIdRef"),
+            (["secretId": "AKID1"] as ConfigValue, "providers[1].dnspod.secretKeyRef is required with secretId"),
+            (["secretKeyRef": ["name": "a", "key": "k"]] as ConfigValue, "providers[1].dnspod.secretIdRef is required with secretKeyRef"),
+            (
+                ["secretIdRef": ["name": "a", "key": "id"], "secretId": "AKID1", "secretKeyRef": ["name": "a", "key": "k"]] as ConfigValue,
+                "providers[1].dnspod.secretId cannot be set with secretIdRef"
+            ),
+            (["secretId": "AKID 1", "secretKeyRef": ["name": "a", "key": "k"]] as ConfigValue, "providers[1].dnspod.secretId must be a SecretId"),
+            (["sessionTokenRef": ["name": "a", "key": "t"]] as ConfigValue, "providers[1].dnspod.sessionTokenRef needs secretIdRef and secretKeyRef"),
+            (["secretIdRef": ["name": "a"], "secretKeyRef": ["name": "a", "key": "k"]] as ConfigValue, "providers[1].dnspod.secretIdRef.key is required"),
+            (["secretKeyref": ["name": "a", "key": "k"]] as ConfigValue, "providers[1].dnspod has an unknown field \"secretKeyref\" (did you mean \"secretKeyRef\"?)"),
+            (["ttl": 0] as ConfigValue, "providers[1].dnspod.ttl must be between 1 and 604800, got 0"),
+            (["ttl": "600"] as ConfigValue, "providers[1].dnspod.ttl must be a whole number, got a string"),
+            (["recordLine": "a\"b"] as ConfigValue, "providers[1].dnspod.recordLine must be a line name"),
+            (["region": "Guangzhou"] as ConfigValue, "providers[1].dnspod.region must be a region such as ap-guangzhou"),
+            (["endpoint": "https://dnspod.tencentcloudapi.com/v3"] as ConfigValue, "providers[1].dnspod.endpoint must be a host name or an http(s)://host[:port] URL"),
+        ])
     func configErrors(block: ConfigValue, expected: String) {
         let text = message(block, origin: .operatorConfig)
         #expect(text?.hasPrefix(expected) == true, "got: \(text ?? "no error")")
@@ -98,8 +103,10 @@ struct DNSPodConfigurationTests {
     @Test("an Issuer may only name Tencent Cloud's API hosts for the endpoint and STS; the operator may name any", arguments: ["endpoint", "stsEndpoint"])
     func issuerEndpointPolicy(field: String) throws {
         // Hosts under the cloud's other domains can be rented by anyone (buckets, websites).
-        for endpoint in ["http://127.0.0.1:8080", "https://evil.example.com", "http://dnspod.tencentcloudapi.com", "https://tencentcloudapi.com.evil.example",
-                         "https://bucket-1250000000.cos.ap-guangzhou.myqcloud.com", "https://dnspod.tencentcloudapi.com:8443", "https://a.b.tencentcloudapi.com"] {
+        for endpoint in [
+            "http://127.0.0.1:8080", "https://evil.example.com", "http://dnspod.tencentcloudapi.com", "https://tencentcloudapi.com.evil.example",
+            "https://bucket-1250000000.cos.ap-guangzhou.myqcloud.com", "https://dnspod.tencentcloudapi.com:8443", "https://a.b.tencentcloudapi.com",
+        ] {
             let block: ConfigValue = .object([field: .string(endpoint)])
             do {
                 _ = try decode(block, origin: .issuerConfig)

@@ -1,8 +1,8 @@
 import DNS01
 import DNSPodProvider
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("DNSPod provider: the provider contract (against the signature-checking emulator)", .serialized)
 struct DNSPodContractTests {
@@ -22,10 +22,12 @@ struct DNSPodContractTests {
             solver: "dnspod",
             registry: registry,
             config: DNSPodFixture.config(emulator),
-            wrongCredentialsConfig: DNSPodFixture.config(emulator, extra: [
-                "secretIdRef": ["name": "wrong", "key": "secret-id"],
-                "secretKeyRef": ["name": "wrong", "key": "secret-key"],
-            ]),
+            wrongCredentialsConfig: DNSPodFixture.config(
+                emulator,
+                extra: [
+                    "secretIdRef": ["name": "wrong", "key": "secret-id"],
+                    "secretKeyRef": ["name": "wrong", "key": "secret-key"],
+                ]),
             wrongCredentialsHints: ["SecretKey", "cert-manager/wrong"],
             secrets: secrets,
             secretStrings: [DNSPodFixture.secretKey, "not-the-secret-key"],

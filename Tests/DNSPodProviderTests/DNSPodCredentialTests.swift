@@ -1,9 +1,11 @@
 import DNS01
-@testable import DNSPodProvider
 import Foundation
+import ProviderKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
+@testable import DNSPodProvider
 
 /// Where keys come from: Secrets (with a session token), the environment, TKE's OIDC role; and
 /// when not.
@@ -118,6 +120,25 @@ struct DNSPodCredentialTests {
         #expect(dns.allSatisfy { ($0["principal"] as? String)?.hasPrefix("AKID") == true && $0["principal"] as? String != DNSPodFixture.secretId && $0["outcome"] as? String == "OK" })
     }
 
+    @Test("TKE OIDC: STS is called anonymously with the region; DNSPod calls are signed with the temporary key and carry no region")
+    func tkeRequestHeaders() async throws {
+        let emulator = try DNSPodFixture.emulator()
+        let (directory, file) = try Self.tokenFile(DNSPodFixture.oidcToken)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recorder = RecordingTransport()
+        let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(transport: recorder), config: Self.ambientConfig(emulator), context: DNSPodFixture.context(allowAmbient: true, environment: Self.tkeEnvironment(tokenFile: file)))
+        try await provider.present("_acme-challenge.example.com", "k")
+        let requests = recorder.requests
+        #expect(requests.map { $0.header("X-TC-Action") ?? "" } == ["AssumeRoleWithWebIdentity", "DescribeDomainList", "CreateRecord"])
+        let sts = try #require(requests.first)
+        #expect(sts.header("Authorization") == "SKIP" && sts.header("X-TC-Region") == "ap-guangzhou" && sts.header("X-TC-Version") == "2018-08-13")
+        for request in requests.dropFirst() {
+            #expect(request.header("X-TC-Region") == nil && request.header("X-TC-Version") == "2021-03-23" && request.header("X-TC-Language") == "en-US")
+            #expect(request.header("Authorization")?.hasPrefix("TC3-HMAC-SHA256 Credential=AKID") == true && request.header("X-TC-Token") != nil)
+            #expect(request.header("Authorization")?.contains(DNSPodFixture.secretId) == false)
+        }
+    }
+
     /// A wall clock the test can move forward (the emulator's moves with it, by its admin API).
     final class MovableClock: Sendable {
         private let offset = Mutex<Int64>(0)
@@ -146,15 +167,19 @@ struct DNSPodCredentialTests {
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 6960])
         try "token-revoked".write(toFile: file, atomically: true, encoding: .utf8)
         let text = await failureMessage { try await provider.cleanUp("_acme-challenge.example.com", "k") }
-        #expect(text == "TKE OIDC: STS refused the web identity token from \(file) (InvalidParameter.WebIdentityTokenError): it must be the pod's projected service account token for the identity provider tke-oidc, and the trust policy of \(DNSPodFixture.roleArn) must allow this service account")
+        #expect(
+            text
+                == "TKE OIDC: STS refused the web identity token from \(file) (InvalidParameter.WebIdentityTokenError): it must be the pod's projected service account token for the identity provider tke-oidc, and the trust policy of \(DNSPodFixture.roleArn) must allow this service account"
+        )
 
         try "token-b".write(toFile: file, atomically: true, encoding: .utf8)
         try await provider.cleanUp("_acme-challenge.example.com", "k")
         try await provider.cleanUp("_acme-challenge.example.com", "k2")
         #expect(try await emulator.dnspodTXT() == [])
-        #expect(try await emulator.outcomes().filter { $0.hasPrefix("AssumeRoleWithWebIdentity") } == [
-            "AssumeRoleWithWebIdentity OK", "AssumeRoleWithWebIdentity InvalidParameter.WebIdentityTokenError", "AssumeRoleWithWebIdentity OK",
-        ])
+        #expect(
+            try await emulator.outcomes().filter { $0.hasPrefix("AssumeRoleWithWebIdentity") } == [
+                "AssumeRoleWithWebIdentity OK", "AssumeRoleWithWebIdentity InvalidParameter.WebIdentityTokenError", "AssumeRoleWithWebIdentity OK",
+            ])
     }
 
     @Test("TKE OIDC: keys the service expires early are replaced and the call retried")
@@ -211,5 +236,18 @@ struct DNSPodCredentialTests {
         let malloryText = await failureMessage { _ = try await mallory.txtValues(at: DomainName("_acme-challenge.example.com"), zone: nil) }
         #expect(malloryText?.contains("AuthFailure.SignatureFailure") == true)
         #expect(try await emulator.dnspodTXT() == ["example.com _acme-challenge a", "other.example _acme-challenge b"])
+    }
+}
+
+/// Passes requests on and keeps them, for tests of what goes on the wire.
+final class RecordingTransport: HTTPTransport {
+    private let base = AsyncHTTPClientTransport()
+    private let recorded = Mutex<[APIRequest]>([])
+
+    var requests: [APIRequest] { recorded.withLock { $0 } }
+
+    func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+        recorded.withLock { $0.append(request) }
+        return try await base.send(request, timeout: timeout)
     }
 }

@@ -1,8 +1,9 @@
-@testable import DNSPodProvider
 import Foundation
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
+
+@testable import DNSPodProvider
 
 /// The signer against tencentcloud-sdk-python-common's own signer, through
 /// Tests/Peers/tc3_signature_oracle.py, over generated requests with awkward text.
@@ -40,7 +41,8 @@ struct TC3SignatureDifferentialTests {
             var host = ["dnspod.tencentcloudapi.com", "sts.tencentcloudapi.com", "dnspod.intl.tencentcloudapi.com", "127.0.0.1"].randomElement(using: &random)!
             if Bool.random(using: &random) { host = text(&random, maxLength: 12, from: lower) + "." + host }
             if Bool.random(using: &random) { host += ":\(Int.random(in: 1...65_535, using: &random))" }
-            let query = method == "GET"
+            let query =
+                method == "GET"
                 ? (0..<Int.random(in: 0...4, using: &random)).map { _ in
                     PercentEncoding.rfc3986(text(&random, maxLength: 6)) + "=" + PercentEncoding.rfc3986(text(&random, maxLength: 12))
                 }.joined(separator: "&")

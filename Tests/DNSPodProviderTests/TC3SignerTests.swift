@@ -1,7 +1,8 @@
 import Crypto
-@testable import DNSPodProvider
 import ProviderKit
 import Testing
+
+@testable import DNSPodProvider
 
 @Suite("TC3-HMAC-SHA256 signer")
 struct TC3SignerTests {
@@ -13,11 +14,13 @@ struct TC3SignerTests {
     func publishedExample() {
         // The body's \u escapes are literal ASCII, exactly as the document prints them.
         let body = #"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#
-        let request = APIRequest(method: "POST", url: "https://cvm.tencentcloudapi.com/", headers: [
-            .init("Content-Type", "application/json; charset=utf-8"),
-            .init("Host", "cvm.tencentcloudapi.com"),
-            .init("X-TC-Action", "DescribeInstances"),
-        ], body: Array(body.utf8))
+        let request = APIRequest(
+            method: "POST", url: "https://cvm.tencentcloudapi.com/",
+            headers: [
+                .init("Content-Type", "application/json; charset=utf-8"),
+                .init("Host", "cvm.tencentcloudapi.com"),
+                .init("X-TC-Action", "DescribeInstances"),
+            ], body: Array(body.utf8))
         let signed = TC3Signer(secretId: "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", secretKey: Self.exampleKey, service: "cvm").sign(request, timestamp: 1_551_113_065)
         #expect(signed.canonicalRequest.hasSuffix("\n35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064"))
         #expect(Self.sha256(signed.canonicalRequest) == "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031")
@@ -37,9 +40,11 @@ struct TC3SignerTests {
     @Test("reproduces the reference's DNSPod CreateRecord vector")
     func dnspodVector() {
         let body = #"{"Domain": "example.com", "SubDomain": "_acme-challenge", "RecordType": "TXT", "RecordLine": "\u9ed8\u8ba4", "Value": "test-value", "TTL": 600}"#
-        let request = APIRequest(method: "POST", url: "https://dnspod.tencentcloudapi.com/", headers: [
-            .init("Content-Type", "application/json"), .init("X-TC-Action", "CreateRecord"),
-        ], body: Array(body.utf8))
+        let request = APIRequest(
+            method: "POST", url: "https://dnspod.tencentcloudapi.com/",
+            headers: [
+                .init("Content-Type", "application/json"), .init("X-TC-Action", "CreateRecord"),
+            ], body: Array(body.utf8))
         let signed = TC3Signer(secretId: "AKIDEXAMPLE", secretKey: Self.exampleKey, service: "dnspod").sign(request, timestamp: 1_700_000_000)
         #expect(signed.canonicalRequest == "POST\n/\n\ncontent-type:application/json\nhost:dnspod.tencentcloudapi.com\n\ncontent-type;host\n2cb2484398cb6736e3d37bc0be5a3f793aa3afc568fba6617ac49fde294dd28c")
         #expect(Self.sha256(signed.canonicalRequest) == "961f77917ff097fbded8f93a7e33a279fd2b5b5574e3dc20e336cb32f96822c1")
@@ -49,9 +54,11 @@ struct TC3SignerTests {
 
     @Test("signs the Host with its port, lower-cases signed values and names, and sorts them")
     func headerRules() {
-        let request = APIRequest(method: "POST", url: "http://127.0.0.1:8443/", headers: [
-            .init("Content-Type", "  Application/JSON "), .init("X-TC-Action", "CreateRecord"),
-        ], body: [])
+        let request = APIRequest(
+            method: "POST", url: "http://127.0.0.1:8443/",
+            headers: [
+                .init("Content-Type", "  Application/JSON "), .init("X-TC-Action", "CreateRecord"),
+            ], body: [])
         let signed = TC3Signer(secretId: "id", secretKey: "key", service: "dnspod").sign(request, timestamp: 0, signedHeaders: ["X-TC-Action", "host", "content-type"])
         #expect(signed.signedHeaders == "content-type;host;x-tc-action")
         #expect(signed.canonicalRequest.contains("\ncontent-type:application/json\nhost:127.0.0.1:8443\nx-tc-action:createrecord\n\n"))
@@ -85,11 +92,13 @@ struct TC3SignerTests {
         #expect(!second.canonicalRequest.contains("token"))
     }
 
-    @Test("dates are the UTC day of the timestamp, across day, year and leap-year boundaries", arguments: [
-        (Int64(0), "1970-01-01"), (Int64(86_399), "1970-01-01"), (Int64(86_400), "1970-01-02"),
-        (Int64(951_782_400), "2000-02-29"), (Int64(1_704_067_199), "2023-12-31"), (Int64(1_704_067_200), "2024-01-01"),
-        (Int64(4_102_444_800), "2100-01-01"),
-    ])
+    @Test(
+        "dates are the UTC day of the timestamp, across day, year and leap-year boundaries",
+        arguments: [
+            (Int64(0), "1970-01-01"), (Int64(86_399), "1970-01-01"), (Int64(86_400), "1970-01-02"),
+            (Int64(951_782_400), "2000-02-29"), (Int64(1_704_067_199), "2023-12-31"), (Int64(1_704_067_200), "2024-01-01"),
+            (Int64(4_102_444_800), "2100-01-01"),
+        ])
     func dates(seconds: Int64, date: String) {
         #expect(TC3Signer.date(ofEpochSeconds: seconds) == date)
     }

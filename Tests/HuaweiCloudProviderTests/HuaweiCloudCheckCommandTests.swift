@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `dns01-webhook check` against the emulator, with the ClusterIssuer config of the
 /// vendor's webhook README (HuaweiCloudDeveloper/cert-manager-webhook-huawei), as an operator
@@ -12,26 +12,30 @@ struct HuaweiCloudCheckCommandTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // The README's block, with the emulator as the endpoint.
         try """
-            huaweicloud:
-              accessKeyRef:
-                key: accessKey
-                name: huaweicloud-secret
-              regionId: ap-southeast-1  # Your region
-              secretKeyRef:
-                key: secretKey
-                name: huaweicloud-secret
-              endpoint: \(emulator.baseURL)
-            """.write(toFile: "\(directory)/huaweicloud.yaml", atomically: true, encoding: .utf8)
+        huaweicloud:
+          accessKeyRef:
+            key: accessKey
+            name: huaweicloud-secret
+          regionId: ap-southeast-1  # Your region
+          secretKeyRef:
+            key: secretKey
+            name: huaweicloud-secret
+          endpoint: \(emulator.baseURL)
+        """.write(toFile: "\(directory)/huaweicloud.yaml", atomically: true, encoding: .utf8)
         // The README's `kubectl create secret generic huaweicloud-secret --from-literal=...`.
         try """
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: huaweicloud-secret, namespace: cert-manager}
-            type: Opaque
-            \(secretData)
-            """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(webhookBinary, ["check", "--config", "\(directory)/huaweicloud.yaml", "--secrets", "\(directory)/secrets.yaml",
-                                              "--namespace", "cert-manager", "--domain", "www.example.com", "--poll-interval", "0.05"] + extraArguments)
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: huaweicloud-secret, namespace: cert-manager}
+        type: Opaque
+        \(secretData)
+        """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
+        return try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", "\(directory)/huaweicloud.yaml", "--secrets", "\(directory)/secrets.yaml",
+                "--namespace", "cert-manager", "--domain", "www.example.com", "--poll-interval", "0.05",
+            ] + extraArguments)
     }
 
     @Test("check passes Basic and Extended against the emulator and leaves no record set behind")

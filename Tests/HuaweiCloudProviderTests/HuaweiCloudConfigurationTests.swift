@@ -22,7 +22,8 @@ struct HuaweiCloudConfigurationTests {
 
     @Test("accepts the vendor webhook's ClusterIssuer config verbatim (HuaweiCloudDeveloper/cert-manager-webhook-huawei README)")
     func vendorConfig() throws {
-        let block = try ConfigDocument.parse("""
+        let block = try ConfigDocument.parse(
+            """
             accessKeyRef:
               key: accessKey
               name: huaweicloud-secret
@@ -74,25 +75,29 @@ struct HuaweiCloudConfigurationTests {
         #expect(configuration.endpoint.baseURL == "https://dns.cn-east-3.myhuaweicloud.com")
     }
 
-    @Test("names the field path of each mistake", arguments: [
-        (["accessKeyRef": ["name": "a", "key": "ak"]] as ConfigValue, "providers[2].huaweicloud.secretKeyRef is required with the access key"),
-        (["skSecretRef": ["name": "a", "key": "sk"]] as ConfigValue, "providers[2].huaweicloud.accessKeyRef is required with the secret key"),
-        (["securityTokenRef": ["name": "a", "key": "t"]] as ConfigValue, "providers[2].huaweicloud.securityTokenRef needs accessKeyRef and secretKeyRef"),
-        (["accessKeyRef": ["name": "a", "key": "ak"], "akSecretRef": ["name": "a", "key": "ak"]] as ConfigValue,
-         "providers[2].huaweicloud.akSecretRef cannot be set with accessKeyRef: they are two names for one field"),
-        (["regionId": "cn-north-4", "region": "cn-north-4"] as ConfigValue, "providers[2].huaweicloud.region cannot be set with regionId"),
-        (["regionId": "CN North 4"] as ConfigValue, "providers[2].huaweicloud.regionId must be a region such as cn-north-4"),
-        (["appKey": "HPUA X"] as ConfigValue, "providers[2].huaweicloud.appKey must be an access key ID"),
-        (["appSecret": 5] as ConfigValue, "providers[2].huaweicloud.appSecret must be a string, got a number"),
-        (["zoneId": "z", "zoneName": "example.com"] as ConfigValue, "providers[2].huaweicloud.zoneName cannot be set with zoneId"),
-        (["zoneName": "exa mple.com"] as ConfigValue, "providers[2].huaweicloud.zoneName must be a DNS zone name"),
-        (["zoneId": "../x"] as ConfigValue, "providers[2].huaweicloud.zoneId must be a zone ID"),
-        (["zoneType": "vpc"] as ConfigValue, "providers[2].huaweicloud.zoneType must be public or private, got \"vpc\""),
-        (["projectId": "p/1"] as ConfigValue, "providers[2].huaweicloud.projectId must be a project ID"),
-        (["ttl": 0] as ConfigValue, "providers[2].huaweicloud.ttl must be between 1 and 2147483647, got 0"),
-        (["secretkeyRef": ["name": "a", "key": "k"]] as ConfigValue, "providers[2].huaweicloud has an unknown field \"secretkeyRef\" (did you mean \"secretKeyRef\"?)"),
-        (["endpoint": "https://dns.cn-north-4.myhuaweicloud.com/v2"] as ConfigValue, "providers[2].huaweicloud.endpoint must be a host name or an http(s)://host[:port] URL"),
-    ])
+    @Test(
+        "names the field path of each mistake",
+        arguments: [
+            (["accessKeyRef": ["name": "a", "key": "ak"]] as ConfigValue, "providers[2].huaweicloud.secretKeyRef is required with the access key"),
+            (["skSecretRef": ["name": "a", "key": "sk"]] as ConfigValue, "providers[2].huaweicloud.accessKeyRef is required with the secret key"),
+            (["securityTokenRef": ["name": "a", "key": "t"]] as ConfigValue, "providers[2].huaweicloud.securityTokenRef needs accessKeyRef and secretKeyRef"),
+            (
+                ["accessKeyRef": ["name": "a", "key": "ak"], "akSecretRef": ["name": "a", "key": "ak"]] as ConfigValue,
+                "providers[2].huaweicloud.akSecretRef cannot be set with accessKeyRef: they are two names for one field"
+            ),
+            (["regionId": "cn-north-4", "region": "cn-north-4"] as ConfigValue, "providers[2].huaweicloud.region cannot be set with regionId"),
+            (["regionId": "CN North 4"] as ConfigValue, "providers[2].huaweicloud.regionId must be a region such as cn-north-4"),
+            (["appKey": "HPUA X"] as ConfigValue, "providers[2].huaweicloud.appKey must be an access key ID"),
+            (["appSecret": 5] as ConfigValue, "providers[2].huaweicloud.appSecret must be a string, got a number"),
+            (["zoneId": "z", "zoneName": "example.com"] as ConfigValue, "providers[2].huaweicloud.zoneName cannot be set with zoneId"),
+            (["zoneName": "exa mple.com"] as ConfigValue, "providers[2].huaweicloud.zoneName must be a DNS zone name"),
+            (["zoneId": "../x"] as ConfigValue, "providers[2].huaweicloud.zoneId must be a zone ID"),
+            (["zoneType": "vpc"] as ConfigValue, "providers[2].huaweicloud.zoneType must be public or private, got \"vpc\""),
+            (["projectId": "p/1"] as ConfigValue, "providers[2].huaweicloud.projectId must be a project ID"),
+            (["ttl": 0] as ConfigValue, "providers[2].huaweicloud.ttl must be between 1 and 2147483647, got 0"),
+            (["secretkeyRef": ["name": "a", "key": "k"]] as ConfigValue, "providers[2].huaweicloud has an unknown field \"secretkeyRef\" (did you mean \"secretKeyRef\"?)"),
+            (["endpoint": "https://dns.cn-north-4.myhuaweicloud.com/v2"] as ConfigValue, "providers[2].huaweicloud.endpoint must be a host name or an http(s)://host[:port] URL"),
+        ])
     func configErrors(block: ConfigValue, expected: String) {
         let text = message(block, origin: .operatorConfig)
         #expect(text?.hasPrefix(expected) == true, "got: \(text ?? "no error")")
@@ -101,8 +106,10 @@ struct HuaweiCloudConfigurationTests {
     @Test("an Issuer may only name Huawei Cloud DNS's regional API hosts, by endpoint or by region; the operator may name any")
     func issuerEndpointPolicy() throws {
         // dns.obs.myhuaweicloud.com would be an object storage bucket named "dns".
-        for endpoint in ["http://127.0.0.1:8080", "https://evil.example.com", "http://dns.cn-north-4.myhuaweicloud.com", "https://dns.obs.myhuaweicloud.com",
-                         "https://dns.cn-north-4.myhuaweicloud.com.evil.example", "https://dns.cn-north-4.myhuaweicloud.com:8443"] {
+        for endpoint in [
+            "http://127.0.0.1:8080", "https://evil.example.com", "http://dns.cn-north-4.myhuaweicloud.com", "https://dns.obs.myhuaweicloud.com",
+            "https://dns.cn-north-4.myhuaweicloud.com.evil.example", "https://dns.cn-north-4.myhuaweicloud.com:8443",
+        ] {
             do {
                 _ = try decode(["endpoint": .string(endpoint)], origin: .issuerConfig)
                 Issue.record("\(endpoint) was accepted from an Issuer")

@@ -1,8 +1,8 @@
 import DNS01
 import HuaweiCloudProvider
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Huawei Cloud DNS provider: the provider contract (against the signature-checking emulator)", .serialized)
 struct HuaweiCloudContractTests {
@@ -22,10 +22,12 @@ struct HuaweiCloudContractTests {
             solver: "huaweicloud",
             registry: registry,
             config: HuaweiFixture.config(emulator),
-            wrongCredentialsConfig: HuaweiFixture.config(emulator, extra: [
-                "accessKeyRef": ["name": "wrong", "key": "accessKey"],
-                "secretKeyRef": ["name": "wrong", "key": "secretKey"],
-            ]),
+            wrongCredentialsConfig: HuaweiFixture.config(
+                emulator,
+                extra: [
+                    "accessKeyRef": ["name": "wrong", "key": "accessKey"],
+                    "secretKeyRef": ["name": "wrong", "key": "secretKey"],
+                ]),
             wrongCredentialsHints: ["secret access key (SK)", "cert-manager/wrong"],
             secrets: secrets,
             secretStrings: [HuaweiFixture.secretKey, "not-the-huawei-secret"],

@@ -1,7 +1,7 @@
 import DNS01
 import HuaweiCloudProvider
-import Testing
 import TestSupport
+import Testing
 
 /// Where keys come from: Secrets (with a security token), inline (innoai's config), the
 /// environment; and when not.

@@ -1,10 +1,10 @@
 import DNS01
 import Foundation
-@testable import HuaweiCloudProvider
+import HuaweiCloudProvider
 import ProviderKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The TXT record set as a list of values behind an API with no precondition: what Present and
 /// CleanUp do to it, how this process's writers are serialised, and how a value another writer
@@ -22,16 +22,23 @@ struct HuaweiCloudRecordSetTests {
         #expect(try await emulator.txtSets() == [#"_acme-challenge.example.com. "wildcard""#])
         try await provider.cleanUp("_acme-challenge.example.com", "wildcard")
         #expect(try await emulator.txtSets() == [])
-        #expect(try await emulator.outcomes().filter { !$0.hasPrefix("List") } == [
-            "CreateRecordSet OK", "UpdateRecordSet OK", "UpdateRecordSet OK", "DeleteRecordSet OK",
-        ])
+        #expect(
+            try await emulator.outcomes().filter { !$0.hasPrefix("List") } == [
+                "CreateRecordSet OK", "UpdateRecordSet OK", "UpdateRecordSet OK", "DeleteRecordSet OK",
+            ])
     }
 
     @Test("other values keep the form they were stored in, and the set keeps its TTL")
     func foreignValuesKeptAsStored() async throws {
         let emulator = try HuaweiFixture.emulator()
-        try await emulator.seed(["records": [["zone": "example.com", "name": "_acme-challenge.example.com.", "type": "TXT", "ttl": 3600,
-                                              "records": [#""v=spf1 -all""#, #""two" "chunks""#]]]])
+        try await emulator.seed([
+            "records": [
+                [
+                    "zone": "example.com", "name": "_acme-challenge.example.com.", "type": "TXT", "ttl": 3600,
+                    "records": [#""v=spf1 -all""#, #""two" "chunks""#],
+                ]
+            ]
+        ])
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
         try await provider.present("_acme-challenge.example.com", "mine")
         #expect(try await emulator.storedValues("_acme-challenge.example.com.") == [#""v=spf1 -all""#, #""two" "chunks""#, #""mine""#])
@@ -49,9 +56,10 @@ struct HuaweiCloudRecordSetTests {
         try await provider.present("_acme-challenge.example.com", "mine")
         #expect(try await emulator.storedValues("_acme-challenge.example.com.").sorted() == [#""foreign""#, #""mine""#])
         #expect(interference.interferences == 1)
-        #expect(try await emulator.outcomes().filter { $0.hasPrefix("Create") || $0.hasPrefix("Update") } == [
-            "CreateRecordSet OK", "UpdateRecordSet OK", "UpdateRecordSet OK",
-        ], "our create, the foreign replacement, our repair")
+        #expect(
+            try await emulator.outcomes().filter { $0.hasPrefix("Create") || $0.hasPrefix("Update") } == [
+                "CreateRecordSet OK", "UpdateRecordSet OK", "UpdateRecordSet OK",
+            ], "our create, the foreign replacement, our repair")
     }
 
     @Test("a writer that undoes the change in every round is reported, naming the replicas")
@@ -59,7 +67,10 @@ struct HuaweiCloudRecordSetTests {
         let emulator = try HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(transport: ForeignWriter(emulator: emulator, times: 100)), config: HuaweiFixture.config(emulator))
         let text = await failureMessage { try await provider.present("_acme-challenge.example.com", "mine") }
-        #expect(text == "another writer outside this process (a second replica of the webhook, or another tool) kept replacing the TXT record set at _acme-challenge.example.com and undid this challenge's change in each of 3 rounds: run one replica per account; cert-manager will try again")
+        #expect(
+            text
+                == "another writer outside this process (a second replica of the webhook, or another tool) kept replacing the TXT record set at _acme-challenge.example.com and undid this challenge's change in every round: run one replica per account; cert-manager will try again"
+        )
     }
 
     @Test("16 concurrent Presents in one process are batched into a few writes and none is lost")
@@ -82,22 +93,6 @@ struct HuaweiCloudRecordSetTests {
         #expect(try await emulator.txtSets() == [])
     }
 
-    @Test("a Present and a CleanUp of one value queued together end as the later one says")
-    func laterChangeWins() async throws {
-        let writer = RecordSetWriter()
-        let store = MemoryStore()
-        let key = RecordSetWriter.Key(AccountKey(endpoint: "e", identity: "i"), "z|n")
-        try await writer.apply(.add("a"), at: key, store: store.store)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await writer.apply(.add("b"), at: key, store: store.store) }
-            group.addTask { try await writer.apply(.remove("b"), at: key, store: store.store) }
-            group.addTask { try await writer.apply(.add("c"), at: key, store: store.store) }
-            try await group.waitForAll()
-        }
-        let values = store.values
-        #expect(values.contains(#""a""#) && values.contains(#""c""#))
-    }
-
     @Test("a set the API is still deleting counts as gone, so a Present right after creates a new one")
     func pendingDeleteIsGone() async throws {
         let emulator = try HuaweiFixture.emulator(config: [
@@ -114,7 +109,7 @@ struct HuaweiCloudRecordSetTests {
     @Test("the longest zone of the account holds the record; zoneId and zoneName pin the zone")
     func zones() async throws {
         let emulator = try HuaweiFixture.emulator(config: [
-            "accounts": [["ak": HuaweiFixture.accessKey, "sk": HuaweiFixture.secretKey, "zones": ["example.com", "sub.example.com"]]],
+            "accounts": [["ak": HuaweiFixture.accessKey, "sk": HuaweiFixture.secretKey, "zones": ["example.com", "sub.example.com"]]]
         ])
         let plugin = HuaweiFixture.plugin()
         try await HuaweiFixture.provider(plugin, config: HuaweiFixture.config(emulator)).present("_acme-challenge.www.sub.example.com", "longest")
@@ -139,7 +134,10 @@ struct HuaweiCloudRecordSetTests {
         let emulator = try HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator, extra: ["zoneType": "private"]))
         let text = await failureMessage { try await provider.present("_acme-challenge.example.com", "k") }
-        #expect(text == "no private zone in the Huawei Cloud account of secret cert-manager/huaweicloud-secret contains _acme-challenge.example.com (the account holds 0 private zones): add the zone in the Huawei Cloud DNS console, or use the access key of the account that holds it")
+        #expect(
+            text
+                == "no private zone in the Huawei Cloud account of secret cert-manager/huaweicloud-secret contains _acme-challenge.example.com (the account holds 0 private zones): add the zone in the Huawei Cloud DNS console, or use the access key of the account that holds it"
+        )
         #expect(try await emulator.requests().first?["path"] as? String == "/v2/zones")
     }
 }
@@ -162,8 +160,8 @@ final class ForeignWriter: HTTPTransport {
     func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
         let response = try await base.send(request, timeout: timeout)
         guard ["POST", "PUT"].contains(request.method), response.status == 202,
-              let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-              let id = object["id"] as? String, let zone = object["zone_id"] as? String
+            let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+            let id = object["id"] as? String, let zone = object["zone_id"] as? String
         else { return response }
         let interfere = remaining.withLock { count -> Bool in
             guard count > 0 else { return false }
@@ -178,19 +176,5 @@ final class ForeignWriter: HTTPTransport {
         _ = try await base.send(signed, timeout: timeout)
         done.withLock { $0 += 1 }
         return response
-    }
-}
-
-/// A record set in memory, for the writer alone.
-final class MemoryStore: Sendable {
-    private let state = Mutex<[String]>([])
-    var values: [String] { state.withLock { $0 } }
-
-    var store: RecordSetWriter.Store {
-        RecordSetWriter.Store(
-            read: { RecordSetWriter.Snapshot(id: self.values.isEmpty ? nil : "id", values: self.values, ttl: 300) },
-            write: { values, _ in self.state.withLock { $0 = values } },
-            delete: { _ in self.state.withLock { $0 = [] } }
-        )
     }
 }

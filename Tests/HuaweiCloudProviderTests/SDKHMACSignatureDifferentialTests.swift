@@ -1,8 +1,9 @@
-@testable import HuaweiCloudProvider
 import Foundation
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
+
+@testable import HuaweiCloudProvider
 
 /// The signer against huaweicloudsdkcore's own `Signer` (through `BasicCredentials.sign_request`,
 /// which adds the project and token headers), via Tests/Peers/huaweicloud_signature_oracle.py,

@@ -55,13 +55,23 @@ public protocol HTTPTransport: Sendable {
     func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse
 }
 
-/// The real transport, on AsyncHTTPClient. The default client is the process-wide shared one,
-/// whose lifetime is the process's.
+/// The real transport, on AsyncHTTPClient. The default client is a process-wide one, whose
+/// lifetime is the process's.
 public struct AsyncHTTPClientTransport: HTTPTransport {
+    /// AsyncHTTPClient's shared settings, except that a failed connection attempt fails the
+    /// request at once instead of being retried until the request's timeout: a refused
+    /// connection or an unknown host is reported in a moment, and the provider's `RetryPolicy`
+    /// decides what is worth another attempt (`TransportError.isPermanent`).
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     private let client: HTTPClient
     private let maximumResponseBytes: Int
 
-    public init(client: HTTPClient = .shared, maximumResponseBytes: Int = 8 << 20) {
+    public init(client: HTTPClient = AsyncHTTPClientTransport.sharedClient, maximumResponseBytes: Int = 8 << 20) {
         self.client = client
         self.maximumResponseBytes = maximumResponseBytes
     }
@@ -98,7 +108,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
 /// The request never got an HTTP answer (DNS, connect, TLS, timeout). `underlying` is a plain
 /// sentence ("connection refused", "the host name does not resolve"), never a type or case name
 /// of the HTTP stack, so it may go into a user's message as it is.
-public struct TransportError: Error, Sendable, CustomStringConvertible {
+public struct TransportError: PlainError, Sendable, CustomStringConvertible {
     /// What kind of failure: providers retry the transient ones and fail at once on the rest.
     public enum Kind: Sendable, Hashable {
         /// Nothing listens at the address (a wrong port or host, or the server is down).
@@ -115,6 +125,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     }
 
     public let url: String
+    /// What went wrong, in plain words (`cannot connect to api.example.com:443: connection
+    /// refused`), never a Swift type or case name.
     public let underlying: String
     public let kind: Kind
 
@@ -130,6 +142,10 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         self.init(url: url, underlying: text, kind: kind)
     }
 
+    /// A refused connection, an unknown host or a failed certificate check: another attempt
+    /// within the same challenge would fail the same way.
+    public var isPermanent: Bool { !isTransient }
+
     /// Worth another attempt: the same request may get through (a timeout, a dropped
     /// connection). A refused connection, an unknown host or a failed certificate check will
     /// fail the same way again, so callers give up at once.
@@ -141,6 +157,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "cannot reach \(APIRequest.hostOf(url)): \(underlying)" }
+
+    public var plainMessage: String { description }
 }
 
 extension APIRequest {

@@ -17,7 +17,7 @@ extension AkamaiPlugin {
             AuthMode("EdgeGrid API client", "`clientTokenSecretRef`, `clientSecretSecretRef` and `accessTokenSecretRef`: every request signed with `EG1-HMAC-SHA256` (a fresh timestamp and nonce per attempt)."),
         ],
         ambientCredentials: nil,
-        officialHosts: OfficialHosts(["akab-*.luna.akamaiapis.net", "akaa-*.luna.akamaiapis.net"]),
+        officialHosts: OfficialHosts(["*.luna.akamaiapis.net"]),
         recordModel: .readModifyWriteSet,
         example: """
             serviceConsumerDomain: akab-tho6xie2aiteip8p-poith5aej0peiv6u.luna.akamaiapis.net

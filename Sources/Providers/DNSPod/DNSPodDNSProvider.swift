@@ -89,7 +89,8 @@ struct DNSPodDNSProvider: DNSProvider {
     private func domain(containing fqdn: DomainName) async throws -> (domain: DNSPodDomain, subDomain: String) {
         let (matches, count) = try await zones.zones(holding: fqdn, account: account) { [client] in try await client.accountDomains() }
         guard let domain = matches.first, let subDomain = fqdn.relativeName(in: domain.zoneName) else {
-            throw DNS01Error(.zoneNotFound, "no domain in the DNSPod account of \(client.credentials.origin) contains \(fqdn.name) (the account holds \(count) domains): add the domain in the DNSPod console, or use the API key of the account that holds it")
+            throw DNS01Error(
+                .zoneNotFound, "no domain in the DNSPod account of \(client.credentials.origin) contains \(fqdn.name) (the account holds \(count) domains): add the domain in the DNSPod console, or use the API key of the account that holds it")
         }
         return (domain, subDomain)
     }

@@ -13,18 +13,20 @@ extension DNSPodPlugin {
             ConfigField("sessionTokenRef", .secretReference, "The session token of a temporary key (STS), from a Secret; sent as `X-TC-Token`."),
             ConfigField("ttl", .integer(1...604_800), default: "600", "The TTL of the TXT record; 600 is the lowest the free plan accepts."),
             ConfigField("recordLine", .string, default: "默认", "The line (`默认`, `电信`, `境外`…) the record is created on; empty means the default line."),
-            ConfigField("region", .string, "A region such as `ap-guangzhou`, sent as `X-TC-Region`; STS calls of the TKE OIDC role use it (else `TKE_REGION`)."),
+            ConfigField("region", .string, "A region such as `ap-guangzhou`: the `X-TC-Region` of the TKE OIDC role's STS calls (else `TKE_REGION`); DNSPod itself is not regional."),
             ConfigField("endpoint", .url, default: "https://dnspod.tencentcloudapi.com", issuerRestricted: true, "The DNSPod API endpoint (`host` or `https://host[:port]`); the international site is `dnspod.intl.tencentcloudapi.com`."),
             ConfigField("stsEndpoint", .url, default: "https://sts.tencentcloudapi.com", issuerRestricted: true, "The STS endpoint used for the TKE OIDC role."),
         ],
         authModes: [
             AuthMode("API key", "`secretIdRef` (or inline `secretId`) and `secretKeyRef`, and `sessionTokenRef` for a temporary key."),
             AuthMode("environment", ambient: true, "`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and, for a temporary key, `TENCENTCLOUD_SESSION_TOKEN` of the webhook's pod."),
-            AuthMode("TKE OIDC role", ambient: true, "TKE's pod identity: `TKE_ROLE_ARN`, `TKE_PROVIDER_ID` and `TKE_WEB_IDENTITY_TOKEN_FILE` (or `TKE_IDENTITY_TOKEN_FILE`), exchanged by STS `AssumeRoleWithWebIdentity` for two-hour keys that are refreshed before they expire."),
+            AuthMode(
+                "TKE OIDC role", ambient: true,
+                "TKE's pod identity: `TKE_ROLE_ARN`, `TKE_PROVIDER_ID` and `TKE_WEB_IDENTITY_TOKEN_FILE` (or `TKE_IDENTITY_TOKEN_FILE`), exchanged by STS `AssumeRoleWithWebIdentity` for two-hour keys that are refreshed before they expire."),
         ],
         ambientCredentials: "When the challenge allows ambient credentials and the block names no key: environment keys, then the TKE OIDC role.",
         officialHosts: OfficialHosts([
-            "dnspod.tencentcloudapi.com", "dnspod.*.tencentcloudapi.com", "sts.tencentcloudapi.com", "sts.*.tencentcloudapi.com",
+            "dnspod.tencentcloudapi.com", "dnspod.{region}.tencentcloudapi.com", "dnspod.intl.tencentcloudapi.com", "sts.tencentcloudapi.com", "sts.{region}.tencentcloudapi.com", "sts.intl.tencentcloudapi.com",
         ]),
         recordModel: .recordPerValue,
         example: """

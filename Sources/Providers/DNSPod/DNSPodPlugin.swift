@@ -46,7 +46,8 @@ public struct DNSPodPlugin: ProviderPlugin {
         )
         let credentials = try await resolver.resolve(configuration, context: context)
         let client = DNSPodClient(
-            api: api(configuration.endpoint, service: "dnspod", version: DNSPodClient.apiVersion, region: configuration.region, context),
+            // DNSPod is not regional: X-TC-Region goes only to STS, which needs it.
+            api: api(configuration.endpoint, service: "dnspod", version: DNSPodClient.apiVersion, region: nil, context),
             credentials: credentials
         )
         return DNSPodDNSProvider(

@@ -71,7 +71,7 @@ public struct HuaweiCloudConfiguration: Sendable, Hashable {
         var reader = try ConfigReader(block, at: path)
         let regionField = try onlyOne(of: ["regionId", "region"], in: &reader)
         var regionId: String?
-        if case let (field, value)? = regionField {
+        if case (let field, let value)? = regionField {
             let text = try string(value, at: path.appending(field))
             guard isRegion(text) else {
                 throw DNS01Error.invalidConfiguration(at: path.appending(field), "must be a region such as cn-north-4 or ap-southeast-1, got \"\(text)\"")
@@ -81,24 +81,24 @@ public struct HuaweiCloudConfiguration: Sendable, Hashable {
 
         var accessKey: Value<String>?
         switch try onlyOne(of: ["accessKeyRef", "akSecretRef", "appKey"], in: &reader) {
-        case let (field, value)? where field == "appKey":
+        case (let field, let value)? where field == "appKey":
             let text = try string(value, at: path.appending(field)).trimmingWhitespace()
             guard !text.isEmpty, text.utf8.count <= 128, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
                 throw DNS01Error.invalidConfiguration(at: path.appending(field), "must be an access key ID (AK) such as HPUAXXXXXXXXXXXXXXXX")
             }
             accessKey = .inline(text)
-        case let (field, value)?:
+        case (let field, let value)?:
             accessKey = .secret(try secretReference(value, at: path.appending(field)))
         case nil:
             break
         }
         var secretKey: Value<SecretValue>?
         switch try onlyOne(of: ["secretKeyRef", "skSecretRef", "appSecret"], in: &reader) {
-        case let (field, value)? where field == "appSecret":
+        case (let field, let value)? where field == "appSecret":
             let text = try string(value, at: path.appending(field))
             guard !text.trimmingWhitespace().isEmpty else { throw DNS01Error.invalidConfiguration(at: path.appending(field), "is empty") }
             secretKey = .inline(SecretValue(text))
-        case let (field, value)?:
+        case (let field, let value)?:
             secretKey = .secret(try secretReference(value, at: path.appending(field)))
         case nil:
             break
@@ -153,7 +153,7 @@ public struct HuaweiCloudConfiguration: Sendable, Hashable {
             }
             try source.checkEndpoint(parsed.baseURL + "/", at: path.appending("endpoint"), official: HuaweiCloudPlugin.descriptor.officialHosts)
             endpoint = parsed
-        } else if let regionId, case let (field, _)? = regionField {
+        } else if let regionId, case (let field, _)? = regionField {
             // The region decides the host: an Issuer may only name a region whose DNS endpoint
             // is one of the official hosts.
             try source.checkEndpoint(HuaweiEndpoint.dns(regionId: regionId).baseURL + "/", at: path.appending(field), official: HuaweiCloudPlugin.descriptor.officialHosts)

@@ -1,14 +1,19 @@
 import DNS01
 import Logging
 import ProviderKit
+import Synchronization
+
+/// The writer of TXT sets, keyed by account, zone and name.
+typealias TXTSetWriter = ValueSetWriter<AccountScopedKey<String>>
 
 /// One challenge's Huawei Cloud DNS provider: its credentials, endpoint and record settings.
 ///
 /// The API keeps one TXT record set per name with a list of values, and can only replace the
 /// whole list, with no precondition. Present adds its value to the set (creating it), Cleanup
-/// removes its own value (deleting the set when it becomes empty); both go through
-/// `RecordSetWriter`, which serialises this process's writers per name and reads the set back
-/// after each write to repair a value another writer removed.
+/// removes its own value (deleting the set when it becomes empty); both go through ProviderKit's
+/// `ValueSetWriter`, which serialises this process's writers per name (batching concurrent
+/// changes into one write) and reads the set back after each write to repair a value another
+/// writer removed.
 struct HuaweiCloudDNSProvider: DNSProvider {
     let client: HuaweiDNSClient
     let zones: ZoneFinder<HuaweiZone>
@@ -18,16 +23,17 @@ struct HuaweiCloudDNSProvider: DNSProvider {
     let pinnedZone: HuaweiCloudConfiguration.Zone?
     let zoneType: String
     let ttl: Int
-    let writer: RecordSetWriter
+    let writer: TXTSetWriter
     let endpoint: HuaweiEndpoint
     let logger: Logger
 
+    /// Values are written quoted, as the API stores TXT data, and compared unquoted.
     func present(_ challenge: Challenge) async throws {
-        try await change(.add(challenge.key), at: challenge.resolvedFQDN)
+        try await change(.add(TXTRecord.quoted(challenge.key)), at: challenge.resolvedFQDN)
     }
 
     func cleanUp(_ challenge: Challenge) async throws {
-        try await change(.remove(challenge.key), at: challenge.resolvedFQDN)
+        try await change(.remove(TXTRecord.quoted(challenge.key)), at: challenge.resolvedFQDN)
     }
 
     func txtValues(at fqdn: DomainName, zone: DomainName?) async throws -> [String] {
@@ -37,51 +43,57 @@ struct HuaweiCloudDNSProvider: DNSProvider {
         }
     }
 
-    private func change(_ change: RecordSetWriter.Change, at fqdn: DomainName) async throws {
+    private func change(_ change: TXTSetWriter.Change, at fqdn: DomainName) async throws {
         try await reportingFailures(for: fqdn) {
             let zoneId = try await zoneId(holding: fqdn)
-            let key = RecordSetWriter.Key(account, "\(zoneId)|\(fqdn.name)")
+            let key = AccountScopedKey(account, "\(zoneId)|\(fqdn.name)")
             try await writer.apply(change, at: key, store: store(zoneId: zoneId, fqdn: fqdn))
-            logger.debug("Huawei Cloud DNS record set changed", metadata: ["fqdn": "\(fqdn)", "zoneId": "\(zoneId)", "change": "\(change)"])
+            logger.debug("Huawei Cloud DNS record set changed", metadata: ["fqdn": "\(fqdn)", "zoneId": "\(zoneId)"])
         }
     }
 
-    /// Reads and writes the TXT set at `fqdn`.
-    private func store(zoneId: String, fqdn: DomainName) -> RecordSetWriter.Store {
+    /// Reads and writes the TXT set at `fqdn` for one writer's round. The API addresses a set by
+    /// id, which the values alone do not carry: each read keeps the set's id and TTL for the
+    /// write that follows it (a round's reads and writes never overlap).
+    private func store(zoneId: String, fqdn: DomainName) -> TXTSetWriter.Store {
         let client = client
         let ttl = ttl
-        return RecordSetWriter.Store(
+        let lastRead = LastReadSet()
+        return TXTSetWriter.Store(
             read: {
                 let sets = try await client.txtRecordSets(zoneId: zoneId, fqdn: fqdn)
                 // v2 keeps one TXT set per name; should several show up (lines of v2.1), the
                 // first is the one written, and every value counts.
-                return RecordSetWriter.Snapshot(id: sets.first?.id, values: sets.flatMap { $0.records ?? [] }, ttl: sets.first?.ttl)
+                lastRead.set.withLock { $0 = (sets.first?.id, sets.first?.ttl) }
+                return sets.flatMap { $0.records ?? [] }
             },
-            write: { values, current in
+            write: { values, _ in
+                let (id, currentTTL) = lastRead.set.withLock { $0 }
                 do {
-                    if let id = current.id {
-                        try await client.updateRecordSet(zoneId: zoneId, id: id, fqdn: fqdn, records: values, ttl: current.ttl ?? ttl)
+                    if let id {
+                        try await client.updateRecordSet(zoneId: zoneId, id: id, fqdn: fqdn, records: values, ttl: currentTTL ?? ttl)
                     } else {
                         try await client.createRecordSet(zoneId: zoneId, fqdn: fqdn, records: values, ttl: ttl)
                     }
-                } catch let error as HuaweiAPIError where current.id == nil && error.code == "DNS.0312" {
+                } catch let error as HuaweiAPIError where id == nil && error.code == "DNS.0312" {
                     // A TXT set another writer created since the read, or a record of another
-                    // type (a CNAME) that no retry will remove: only a new read tells them apart.
-                    if try await !client.txtRecordSets(zoneId: zoneId, fqdn: fqdn).isEmpty { throw RecordSetWriter.ConcurrentChange() }
-                    throw error
+                    // type (a CNAME) that no retry removes: only a new read tells them apart. For
+                    // the first, the round's verifying read misses the change and the next
+                    // round writes it into that set.
+                    if try await client.txtRecordSets(zoneId: zoneId, fqdn: fqdn).isEmpty { throw error }
                 } catch let error as HuaweiAPIError where error.code == "DNS.0313" {
-                    // Deleted by another writer since the read: read again.
-                    throw RecordSetWriter.ConcurrentChange()
+                    // Deleted by another writer since the read: the next round creates it anew.
                 }
             },
-            delete: { current in
-                guard let id = current.id else { return }
+            delete: { _ in
+                guard let id = lastRead.set.withLock({ $0.id }) else { return }
                 do {
                     try await client.deleteRecordSet(zoneId: zoneId, id: id)
                 } catch let error as HuaweiAPIError where error.code == "DNS.0313" {
-                    throw RecordSetWriter.ConcurrentChange()
+                    // Already deleted by another writer.
                 }
-            }
+            },
+            comparable: TXTRecord.unquoted
         )
     }
 
@@ -102,7 +114,9 @@ struct HuaweiCloudDNSProvider: DNSProvider {
         case nil:
             let (matches, count) = try await zones.zones(holding: fqdn, account: account, list: list)
             guard let zone = matches.first else {
-                throw DNS01Error(.zoneNotFound, "no \(zoneType) zone in the Huawei Cloud account of \(origin) contains \(fqdn.name) (the account holds \(count) \(zoneType) zones): add the zone in the Huawei Cloud DNS console, or use the access key of the account that holds it")
+                throw DNS01Error(
+                    .zoneNotFound,
+                    "no \(zoneType) zone in the Huawei Cloud account of \(origin) contains \(fqdn.name) (the account holds \(count) \(zoneType) zones): add the zone in the Huawei Cloud DNS console, or use the access key of the account that holds it")
             }
             return zone.id
         }
@@ -120,4 +134,9 @@ struct HuaweiCloudDNSProvider: DNSProvider {
             throw HuaweiCloudErrorMessages.dnsFailure(error, name: fqdn.name, origin: origin, endpoint: endpoint)
         }
     }
+}
+
+/// The id and TTL of the set one round last read.
+private final class LastReadSet: Sendable {
+    let set = Mutex<(id: String?, ttl: Int?)>((nil, nil))
 }

@@ -4,7 +4,10 @@ extension HuaweiCloudPlugin {
     /// The regions of huaweicloudsdkdns 3.1.219 (`DnsRegion`). Hosts are listed one by one, not
     /// as `dns.*.myhuaweicloud.com`: that pattern would also match an object storage bucket
     /// named `dns` (`dns.obs.myhuaweicloud.com`), which anyone can rent.
-    static let regions = ["ae-ad-1", "af-north-1", "af-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "cn-east-2", "cn-east-3", "cn-east-4", "cn-east-5", "cn-north-1", "cn-north-2", "cn-north-4", "cn-north-9", "cn-south-1", "cn-south-2", "cn-southwest-2", "la-north-2", "la-south-2", "me-east-1", "my-kualalumpur-1", "na-mexico-1", "ru-moscow-1", "sa-brazil-1", "tr-west-1"]
+    static let regions = [
+        "ae-ad-1", "af-north-1", "af-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "cn-east-2", "cn-east-3", "cn-east-4", "cn-east-5", "cn-north-1", "cn-north-2", "cn-north-4", "cn-north-9",
+        "cn-south-1", "cn-south-2", "cn-southwest-2", "la-north-2", "la-south-2", "me-east-1", "my-kualalumpur-1", "na-mexico-1", "ru-moscow-1", "sa-brazil-1", "tr-west-1",
+    ]
 
     public static let descriptor = ProviderDescriptor(
         name: "huaweicloud",
@@ -12,7 +15,9 @@ extension HuaweiCloudPlugin {
         summary: "Huawei Cloud DNS (v2 record sets), with the config of the vendor's webhook and the other webhooks' field names; adds and removes only its own value in the TXT record set, writers serialised per name and every write read back.",
         apiDocumentation: "https://support.huaweicloud.com/intl/en-us/api-dns/dns_api_64001.html",
         fields: [
-            ConfigField("regionId", .string, default: "ap-southeast-1", issuerRestricted: true, "A region such as `cn-north-4`; the endpoint is `dns.<region>.myhuaweicloud.com` (public zones are global, any region sees them). An Issuer may name only the regions whose endpoint is an official host."),
+            ConfigField(
+                "regionId", .string, default: "ap-southeast-1", issuerRestricted: true,
+                "A region such as `cn-north-4`; the endpoint is `dns.<region>.myhuaweicloud.com` (public zones are global, any region sees them). An Issuer may name only the regions whose endpoint is an official host."),
             ConfigField("region", .string, issuerRestricted: true, "Alias of `regionId` (rahadiangg/cert-manager-webhook-huawei, innoai-tech/cert-manager-webhook-huaweidns)."),
             ConfigField("accessKeyRef", .secretReference, "The access key ID (AK), from a Secret (the field name is the vendor's webhook's)."),
             ConfigField("akSecretRef", .secretReference, "Alias of `accessKeyRef` (rahadiangg)."),

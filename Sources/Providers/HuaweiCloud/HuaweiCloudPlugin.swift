@@ -14,7 +14,7 @@ public struct HuaweiCloudPlugin: ProviderPlugin {
     private let retryPolicy: RetryPolicy
     private let environment: HuaweiCloudEnvironment
     private let zoneLists = ZoneFinder<HuaweiZone>.Cache()
-    private let writer = RecordSetWriter()
+    private let writer = TXTSetWriter()
 
     /// - Parameters:
     ///   - transport: where requests go (the shared AsyncHTTPClient by default).

@@ -27,7 +27,9 @@ struct ProviderBenchTarget: Sendable {
 extension ProviderBenchSubject {
     /// Every provider the benchmark measures, in table order.
     static let all: [ProviderBenchSubject] = [
-        .memory, .route53, .alidns, .cloudflare, .digitalocean, .akamai, .acmeDNS,
+        .memory, .route53, .alidns,
+        .hetzner, .gandi, .pdns, .ovh,
+        .cloudflare, .digitalocean, .akamai, .acmeDNS,
     ]
 }
 

@@ -18,10 +18,12 @@ struct DNSPodClient: Sendable {
         for page in 0..<Self.maximumPages {
             let response: DescribeDomainListResponse
             do {
-                response = try await api.call("DescribeDomainList", [
-                    "Offset": .number(Double(page * Self.pageSize)),
-                    "Limit": .number(Double(Self.pageSize)),
-                ], credentials: credentials)
+                response = try await api.call(
+                    "DescribeDomainList",
+                    [
+                        "Offset": .number(Double(page * Self.pageSize)),
+                        "Limit": .number(Double(Self.pageSize)),
+                    ], credentials: credentials)
             } catch let error as TencentAPIError where error.code == "ResourceNotFound.NoDataOfDomain" {
                 break
             }
@@ -45,13 +47,15 @@ struct DNSPodClient: Sendable {
         for page in 0..<Self.maximumPages {
             let response: DescribeRecordListResponse
             do {
-                response = try await api.call("DescribeRecordList", domainParameters(domain).merging([
-                    "SubDomain": .string(subDomain),
-                    "RecordType": "TXT",
-                    "Offset": .number(Double(page * Self.pageSize)),
-                    "Limit": .number(Double(Self.pageSize)),
-                    "ErrorOnEmpty": "no",
-                ]) { $1 }, credentials: credentials)
+                response = try await api.call(
+                    "DescribeRecordList",
+                    domainParameters(domain).merging([
+                        "SubDomain": .string(subDomain),
+                        "RecordType": "TXT",
+                        "Offset": .number(Double(page * Self.pageSize)),
+                        "Limit": .number(Double(Self.pageSize)),
+                        "ErrorOnEmpty": "no",
+                    ]) { $1 }, credentials: credentials)
             } catch let error as TencentAPIError where error.code == "ResourceNotFound.NoDataOfRecord" {
                 break
             }
@@ -69,13 +73,16 @@ struct DNSPodClient: Sendable {
 
     @discardableResult
     func createTXTRecord(in domain: DNSPodDomain, subDomain: String, value: String, ttl: Int, line: String) async throws -> Int64 {
-        try await api.call("CreateRecord", domainParameters(domain).merging([
-            "SubDomain": .string(subDomain),
-            "RecordType": "TXT",
-            "RecordLine": .string(line),
-            "Value": .string(value),
-            "TTL": .number(Double(ttl)),
-        ]) { $1 }, credentials: credentials, as: CreateRecordResponse.self).recordId
+        try await api.call(
+            "CreateRecord",
+            domainParameters(domain).merging([
+                "SubDomain": .string(subDomain),
+                "RecordType": "TXT",
+                "RecordLine": .string(line),
+                "Value": .string(value),
+                "TTL": .number(Double(ttl)),
+            ]) { $1 }, credentials: credentials, as: CreateRecordResponse.self
+        ).recordId
     }
 
     func deleteRecord(_ id: Int64, in domain: DNSPodDomain) async throws {

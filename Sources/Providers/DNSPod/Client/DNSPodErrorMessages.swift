@@ -37,7 +37,10 @@ enum DNSPodErrorMessages {
         case "AuthFailure.SignatureExpire":
             return DNS01Error(.providerRejected, "DNSPod refused the request time (\(code)): this machine's clock is more than 5 minutes off; fix its time synchronisation (NTP)")
         case "AuthFailure.TokenFailure":
-            return DNS01Error(.credentialsUnavailable, "DNSPod rejected the session token of the temporary key from \(origin) (\(code)): the key expired, or the token belongs to another key; provide a fresh temporary key with its own token (sessionTokenRef), or a permanent API key without one")
+            return DNS01Error(
+                .credentialsUnavailable,
+                "DNSPod rejected the session token of the temporary key from \(origin) (\(code)): the key expired, or the token belongs to another key; provide a fresh temporary key with its own token (sessionTokenRef), or a permanent API key without one"
+            )
         case "AuthFailure.MFAFailure":
             return DNS01Error(.credentialsUnavailable, "DNSPod requires multi-factor authentication for the CAM identity of \(origin) (\(code)): use an API key of a sub-user whose API access needs no MFA")
         case "InvalidParameterValue.DomainNotExists", "InvalidParameter.DomainIdInvalid", "InvalidParameter.DomainInvalid":
@@ -51,10 +54,10 @@ enum DNSPodErrorMessages {
         case "InvalidParameter.DomainRecordExist":
             return DNS01Error(.providerRejected, "a record at \(name) conflicts with the TXT record (\(code))")
         case "FailedOperation.DomainIsLocked", "InvalidParameter.DomainNotAllowedModifyRecords", "FailedOperation.AccountIsLocked",
-             "InvalidParameter.AccountIsBanned", "FailedOperation.TencentCloudForbid", "InvalidParameter.DomainInBlackList":
+            "InvalidParameter.AccountIsBanned", "FailedOperation.TencentCloudForbid", "InvalidParameter.DomainInBlackList":
             return DNS01Error(.providerRejected, "DNSPod does not allow changes to \(name) (\(code)): unlock the domain or the account in the DNSPod console")
         case "OperationDenied.NoPermissionToOperateDomain", "OperationDenied.NotGrantedByOwner", "OperationDenied.DomainOwnerAllowedOnly",
-             "OperationDenied.NotManagedUser", "OperationDenied.NotResourceOwner":
+            "OperationDenied.NotManagedUser", "OperationDenied.NotResourceOwner":
             return DNS01Error(.providerRejected, "the account of \(origin) may not change records of the domain of \(name) (\(code)): the domain is shared with it without write permission; ask its owner to grant it, or use the owner's API key")
         default:
             break
@@ -82,7 +85,10 @@ enum DNSPodErrorMessages {
             let code = error.code
             switch code {
             case "InvalidParameter.WebIdentityTokenError":
-                return DNS01Error(.credentialsUnavailable, "TKE OIDC: STS refused the web identity token from \(settings.tokenFile) (\(code)): it must be the pod's projected service account token for the identity provider \(settings.providerId), and the trust policy of \(settings.roleArn) must allow this service account")
+                return DNS01Error(
+                    .credentialsUnavailable,
+                    "TKE OIDC: STS refused the web identity token from \(settings.tokenFile) (\(code)): it must be the pod's projected service account token for the identity provider \(settings.providerId), and the trust policy of \(settings.roleArn) must allow this service account"
+                )
             case "ResourceNotFound.RoleNotExist":
                 return DNS01Error(.credentialsUnavailable, "TKE OIDC: STS does not know the role \(settings.roleArn) (\(code)): check TKE_ROLE_ARN")
             case "InvalidParameter.ParamError":

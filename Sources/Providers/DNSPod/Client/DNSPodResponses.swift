@@ -6,18 +6,28 @@ struct DescribeDomainListResponse: Decodable, Sendable {
         /// Domains matching the request's filters; `AllTotal` counts every domain of the account.
         var domainTotal: Int?
         var allTotal: Int?
-        enum CodingKeys: String, CodingKey { case domainTotal = "DomainTotal", allTotal = "AllTotal" }
+        enum CodingKeys: String, CodingKey {
+            case domainTotal = "DomainTotal"
+            case allTotal = "AllTotal"
+        }
     }
     struct Domain: Decodable, Sendable {
         var domainId: Int64
         var name: String
         /// The ASCII form; DNSPod lists internationalised domains by their Unicode name.
         var punycode: String?
-        enum CodingKeys: String, CodingKey { case domainId = "DomainId", name = "Name", punycode = "Punycode" }
+        enum CodingKeys: String, CodingKey {
+            case domainId = "DomainId"
+            case name = "Name"
+            case punycode = "Punycode"
+        }
     }
     var domainCountInfo: Counts?
     var domainList: [Domain]?
-    enum CodingKeys: String, CodingKey { case domainCountInfo = "DomainCountInfo", domainList = "DomainList" }
+    enum CodingKeys: String, CodingKey {
+        case domainCountInfo = "DomainCountInfo"
+        case domainList = "DomainList"
+    }
 }
 
 struct DescribeRecordListResponse: Decodable, Sendable {
@@ -32,11 +42,20 @@ struct DescribeRecordListResponse: Decodable, Sendable {
         var type: String
         var value: String
         var line: String?
-        enum CodingKeys: String, CodingKey { case recordId = "RecordId", name = "Name", type = "Type", value = "Value", line = "Line" }
+        enum CodingKeys: String, CodingKey {
+            case recordId = "RecordId"
+            case name = "Name"
+            case type = "Type"
+            case value = "Value"
+            case line = "Line"
+        }
     }
     var recordCountInfo: Counts?
     var recordList: [Record]?
-    enum CodingKeys: String, CodingKey { case recordCountInfo = "RecordCountInfo", recordList = "RecordList" }
+    enum CodingKeys: String, CodingKey {
+        case recordCountInfo = "RecordCountInfo"
+        case recordList = "RecordList"
+    }
 }
 
 struct DescribeRecordResponse: Decodable, Sendable {
@@ -44,7 +63,11 @@ struct DescribeRecordResponse: Decodable, Sendable {
         var subDomain: String
         var recordType: String
         var value: String
-        enum CodingKeys: String, CodingKey { case subDomain = "SubDomain", recordType = "RecordType", value = "Value" }
+        enum CodingKeys: String, CodingKey {
+            case subDomain = "SubDomain"
+            case recordType = "RecordType"
+            case value = "Value"
+        }
     }
     var recordInfo: Info
     enum CodingKeys: String, CodingKey { case recordInfo = "RecordInfo" }
@@ -63,10 +86,17 @@ struct AssumeRoleWithWebIdentityResponse: Decodable, Sendable {
         var token: String
         var tmpSecretId: String
         var tmpSecretKey: String
-        enum CodingKeys: String, CodingKey { case token = "Token", tmpSecretId = "TmpSecretId", tmpSecretKey = "TmpSecretKey" }
+        enum CodingKeys: String, CodingKey {
+            case token = "Token"
+            case tmpSecretId = "TmpSecretId"
+            case tmpSecretKey = "TmpSecretKey"
+        }
     }
     var credentials: Credentials
     /// Unix seconds at which the keys stop working.
     var expiredTime: Int64
-    enum CodingKeys: String, CodingKey { case credentials = "Credentials", expiredTime = "ExpiredTime" }
+    enum CodingKeys: String, CodingKey {
+        case credentials = "Credentials"
+        case expiredTime = "ExpiredTime"
+    }
 }

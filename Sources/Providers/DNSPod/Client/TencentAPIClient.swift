@@ -12,7 +12,7 @@ struct TencentAPIClient: Sendable {
     /// The product, which is also the signature's service (`dnspod`, `sts`).
     let service: String
     let version: String
-    /// Sent as `X-TC-Region` when set (STS needs it; DNSPod ignores it).
+    /// Sent as `X-TC-Region` when set (STS needs it; DNSPod is not regional and gets none).
     let region: String?
     let transport: any HTTPTransport
     let retryPolicy: RetryPolicy
@@ -45,10 +45,12 @@ struct TencentAPIClient: Sendable {
             do {
                 return try Self.decode(Response.self, action: action, from: response)
             } catch let error as TencentAPIError {
-                logger.debug("Tencent Cloud API error", metadata: [
-                    "action": "\(action)", "status": "\(error.httpStatus)", "code": "\(error.code)",
-                    "requestId": "\(error.requestId ?? "-")", "attempt": "\(attempt)",
-                ])
+                logger.debug(
+                    "Tencent Cloud API error",
+                    metadata: [
+                        "action": "\(action)", "status": "\(error.httpStatus)", "code": "\(error.code)",
+                        "requestId": "\(error.requestId ?? "-")", "attempt": "\(attempt)",
+                    ])
                 if error.meansTemporaryKeysExpired, let credentials, credentials.invalidate() {
                     throw RetryWithFreshTencentKeys(underlying: error)
                 }
@@ -95,7 +97,8 @@ struct TencentAPIClient: Sendable {
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {
         case let error as TencentAPIError: error.isTransient
-        case is RetryWithFreshTencentKeys, is TransportError: true
+        case let error as TransportError: error.isTransient
+        case is RetryWithFreshTencentKeys: true
         default: false
         }
     }
@@ -122,11 +125,17 @@ private struct TencentEnvelope: Decodable {
         struct Failure: Decodable {
             var code: String
             var message: String?
-            enum CodingKeys: String, CodingKey { case code = "Code", message = "Message" }
+            enum CodingKeys: String, CodingKey {
+                case code = "Code"
+                case message = "Message"
+            }
         }
         var error: Failure?
         var requestId: String?
-        enum CodingKeys: String, CodingKey { case error = "Error", requestId = "RequestId" }
+        enum CodingKeys: String, CodingKey {
+            case error = "Error"
+            case requestId = "RequestId"
+        }
     }
     var response: Inner
     enum CodingKeys: String, CodingKey { case response = "Response" }

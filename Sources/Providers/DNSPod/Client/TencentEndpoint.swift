@@ -33,7 +33,7 @@ public struct TencentEndpoint: Sendable, Hashable, CustomStringConvertible {
         }
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         guard scheme == "https" || scheme == "http", !rest.isEmpty,
-              !rest.contains(where: { "/?#@ \\".contains($0) })
+            !rest.contains(where: { "/?#@ \\".contains($0) })
         else { return nil }
         var authority = rest.lowercased()
         let defaultPort = scheme == "https" ? ":443" : ":80"

@@ -50,7 +50,9 @@ struct TencentCredentialResolver: Sendable {
         if let settings = try Self.webIdentitySettings(environment, configuration: configuration) {
             return WebIdentityCredentialSource(settings: settings, cache: stsCredentials, sts: sts, epochSeconds: epochSeconds)
         }
-        throw DNS01Error(.credentialsUnavailable, "no DNSPod credentials: set secretIdRef and secretKeyRef, or give the webhook's pod TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or a TKE OIDC role (TKE_ROLE_ARN, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE)")
+        throw DNS01Error(
+            .credentialsUnavailable,
+            "no DNSPod credentials: set secretIdRef and secretKeyRef, or give the webhook's pod TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or a TKE OIDC role (TKE_ROLE_ARN, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE)")
     }
 
     static func environmentKeys(_ environment: [String: String]) throws(DNS01Error) -> TencentCredentials? {

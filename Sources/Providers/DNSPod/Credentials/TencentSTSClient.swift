@@ -19,13 +19,15 @@ struct TencentSTSClient: Sendable {
         let api = makeAPI(settings.stsEndpoint, settings.region)
         let response: AssumeRoleWithWebIdentityResponse
         do {
-            response = try await api.call("AssumeRoleWithWebIdentity", [
-                "ProviderId": .string(settings.providerId),
-                "WebIdentityToken": .string(token),
-                "RoleArn": .string(settings.roleArn),
-                "RoleSessionName": .string(settings.roleSessionName),
-                "DurationSeconds": .number(Double(Self.durationSeconds)),
-            ], credentials: nil)
+            response = try await api.call(
+                "AssumeRoleWithWebIdentity",
+                [
+                    "ProviderId": .string(settings.providerId),
+                    "WebIdentityToken": .string(token),
+                    "RoleArn": .string(settings.roleArn),
+                    "RoleSessionName": .string(settings.roleSessionName),
+                    "DurationSeconds": .number(Double(Self.durationSeconds)),
+                ], credentials: nil)
         } catch {
             throw DNSPodErrorMessages.stsFailure(error, settings: settings)
         }

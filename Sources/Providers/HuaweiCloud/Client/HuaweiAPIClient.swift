@@ -32,10 +32,12 @@ struct HuaweiAPIClient: Sendable {
             let response = try await transport.send(request, timeout: environment.requestTimeout)
             guard (200..<300).contains(response.status) else {
                 let error = HuaweiAPIError(operation: operation, response: response)
-                logger.debug("Huawei Cloud API error", metadata: [
-                    "operation": "\(operation)", "status": "\(response.status)", "code": "\(error.code)",
-                    "requestId": "\(error.requestId ?? "-")", "attempt": "\(attempt)",
-                ])
+                logger.debug(
+                    "Huawei Cloud API error",
+                    metadata: [
+                        "operation": "\(operation)", "status": "\(response.status)", "code": "\(error.code)",
+                        "requestId": "\(error.requestId ?? "-")", "attempt": "\(attempt)",
+                    ])
                 throw error
             }
             if Response.self == EmptyHuaweiResponse.self, let empty = EmptyHuaweiResponse() as? Response { return empty }
@@ -71,7 +73,7 @@ struct HuaweiAPIClient: Sendable {
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {
         case let error as HuaweiAPIError: error.isTransient
-        case is TransportError: true
+        case let error as TransportError: error.isTransient
         default: false
         }
     }

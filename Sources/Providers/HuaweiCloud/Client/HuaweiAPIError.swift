@@ -24,17 +24,23 @@ struct HuaweiAPIError: Error, Sendable, Hashable, CustomStringConvertible {
         struct Body: Decodable {
             var code: String?
             var message: String?
-            var error_code: String?
-            var error_msg: String?
-            var request_id: String?
+            var errorCode: String?
+            var errorMessage: String?
+            var requestId: String?
+            enum CodingKeys: String, CodingKey {
+                case code, message
+                case errorCode = "error_code"
+                case errorMessage = "error_msg"
+                case requestId = "request_id"
+            }
         }
         let body = try? JSONDecoder().decode(Body.self, from: Data(response.body))
         self.init(
             operation: operation,
             httpStatus: response.status,
-            code: body?.code ?? body?.error_code ?? "HTTP\(response.status)",
-            message: body?.message ?? body?.error_msg ?? "",
-            requestId: body?.request_id ?? response.headers.first { $0.name.lowercased() == "x-request-id" }?.value
+            code: body?.code ?? body?.errorCode ?? "HTTP\(response.status)",
+            message: body?.message ?? body?.errorMessage ?? "",
+            requestId: body?.requestId ?? response.headers.first { $0.name.lowercased() == "x-request-id" }?.value
         )
     }
 

@@ -22,8 +22,11 @@ enum HuaweiCloudErrorMessages {
             return error
         case let error as HuaweiAPIError:
             return apiFailure(error, name: name, origin: origin)
-        case let error as LostToConcurrentWriter:
-            return DNS01Error(.providerUnavailable, "another writer outside this process (a second replica of the webhook, or another tool) kept replacing the TXT record set at \(name) and undid this challenge's change in each of \(error.rounds) rounds: run one replica per account; cert-manager will try again")
+        case is ValueSetWriterError:
+            return DNS01Error(
+                .providerUnavailable,
+                "another writer outside this process (a second replica of the webhook, or another tool) kept replacing the TXT record set at \(name) and undid this challenge's change in every round: run one replica per account; cert-manager will try again"
+            )
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach Huawei Cloud DNS at \(endpoint): \(error.underlying)")
         case let error as HuaweiResponseDecodingError:
@@ -49,7 +52,10 @@ enum HuaweiCloudErrorMessages {
                 return DNS01Error(.providerRejected, "Huawei Cloud refused the request time (\(code)): this machine's clock is more than 15 minutes off; fix its time synchronisation (NTP)")
             }
             if text.contains("token") {
-                return DNS01Error(.credentialsUnavailable, "Huawei Cloud rejected the security token of the temporary access key from \(origin) (\(code)): the key expired, or the token belongs to another key; provide a fresh temporary key with its own token (securityTokenRef), or a permanent access key without one")
+                return DNS01Error(
+                    .credentialsUnavailable,
+                    "Huawei Cloud rejected the security token of the temporary access key from \(origin) (\(code)): the key expired, or the token belongs to another key; provide a fresh temporary key with its own token (securityTokenRef), or a permanent access key without one"
+                )
             }
             if text.contains("project") {
                 return DNS01Error(.invalidConfiguration, "Huawei Cloud refused the projectId of the config for the access key from \(origin) (\(code)): use the ID of a project of that account in the region (My Credentials in the console)")

@@ -14,9 +14,11 @@ struct HuaweiDNSClient: Sendable {
     func zones(type: String) async throws -> [HuaweiZone] {
         var all: [ListZonesResponse.Zone] = []
         for page in 0..<Self.maximumPages {
-            let response = try await api.call("ListZones", "GET", "/v2/zones", query: [
-                ("type", type), ("limit", String(Self.pageSize)), ("offset", String(page * Self.pageSize)),
-            ], as: ListZonesResponse.self)
+            let response = try await api.call(
+                "ListZones", "GET", "/v2/zones",
+                query: [
+                    ("type", type), ("limit", String(Self.pageSize)), ("offset", String(page * Self.pageSize)),
+                ], as: ListZonesResponse.self)
             let batch = response.zones ?? []
             all += batch
             if batch.count < Self.pageSize || all.count >= (response.metadata?.totalCount ?? 0) { break }
@@ -32,10 +34,12 @@ struct HuaweiDNSClient: Sendable {
     func txtRecordSets(zoneId: String, fqdn: DomainName) async throws -> [RecordSet] {
         var all: [RecordSet] = []
         for page in 0..<Self.maximumPages {
-            let response = try await api.call("ListRecordSetsByZone", "GET", "/v2/zones/\(PercentEncoding.rfc3986(zoneId))/recordsets", query: [
-                ("type", "TXT"), ("name", fqdn.fqdn), ("search_mode", "equal"),
-                ("limit", String(Self.pageSize)), ("offset", String(page * Self.pageSize)),
-            ], as: ListRecordSetsResponse.self)
+            let response = try await api.call(
+                "ListRecordSetsByZone", "GET", "/v2/zones/\(PercentEncoding.rfc3986(zoneId))/recordsets",
+                query: [
+                    ("type", "TXT"), ("name", fqdn.fqdn), ("search_mode", "equal"),
+                    ("limit", String(Self.pageSize)), ("offset", String(page * Self.pageSize)),
+                ], as: ListRecordSetsResponse.self)
             let batch = response.recordsets ?? []
             all += batch
             if batch.count < Self.pageSize || all.count >= (response.metadata?.totalCount ?? 0) { break }
@@ -46,24 +50,28 @@ struct HuaweiDNSClient: Sendable {
     }
 
     func createRecordSet(zoneId: String, fqdn: DomainName, records: [String], ttl: Int) async throws {
-        _ = try await api.call("CreateRecordSet", "POST", "/v2/zones/\(PercentEncoding.rfc3986(zoneId))/recordsets", body: [
-            "name": .string(fqdn.fqdn),
-            "type": "TXT",
-            "ttl": .number(Double(ttl)),
-            "records": .array(records.map { .string($0) }),
-            "description": "ACME DNS-01 challenge (dns01-webhook)",
-        ], as: EmptyHuaweiResponse.self)
+        _ = try await api.call(
+            "CreateRecordSet", "POST", "/v2/zones/\(PercentEncoding.rfc3986(zoneId))/recordsets",
+            body: [
+                "name": .string(fqdn.fqdn),
+                "type": "TXT",
+                "ttl": .number(Double(ttl)),
+                "records": .array(records.map { .string($0) }),
+                "description": "ACME DNS-01 challenge (dns01-webhook)",
+            ], as: EmptyHuaweiResponse.self)
     }
 
     /// Replaces the set's values; no precondition exists, so the caller serialises and verifies.
     /// The set's TTL is sent as it was: the API may reset an omitted one to its default.
     func updateRecordSet(zoneId: String, id: String, fqdn: DomainName, records: [String], ttl: Int) async throws {
-        _ = try await api.call("UpdateRecordSet", "PUT", "/v2/zones/\(PercentEncoding.rfc3986(zoneId))/recordsets/\(PercentEncoding.rfc3986(id))", body: [
-            "name": .string(fqdn.fqdn),
-            "type": "TXT",
-            "ttl": .number(Double(ttl)),
-            "records": .array(records.map { .string($0) }),
-        ], as: EmptyHuaweiResponse.self)
+        _ = try await api.call(
+            "UpdateRecordSet", "PUT", "/v2/zones/\(PercentEncoding.rfc3986(zoneId))/recordsets/\(PercentEncoding.rfc3986(id))",
+            body: [
+                "name": .string(fqdn.fqdn),
+                "type": "TXT",
+                "ttl": .number(Double(ttl)),
+                "records": .array(records.map { .string($0) }),
+            ], as: EmptyHuaweiResponse.self)
     }
 
     func deleteRecordSet(zoneId: String, id: String) async throws {

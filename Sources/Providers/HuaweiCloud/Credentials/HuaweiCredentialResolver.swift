@@ -32,19 +32,22 @@ enum HuaweiCredentialResolver {
             }
             var names: [String] = []
             for reference in references where !names.contains(reference.name) { names.append(reference.name) }
-            let origin = names.isEmpty
+            let origin =
+                names.isEmpty
                 ? "the config's appKey and appSecret"
                 : (names.count == 1 ? "secret " : "secrets ") + names.map { "\(context.namespace)/\($0)" }.joined(separator: ", ")
             return HuaweiCredentialSource(keys: HuaweiCredentials(accessKey: ak, secretKey: sk, securityToken: token), origin: origin)
         }
         guard context.allowAmbientCredentials else {
-            throw DNS01Error(.credentialsUnavailable, "no Huawei Cloud credentials: set accessKeyRef and secretKeyRef; ambient credentials (HUAWEICLOUD_SDK_AK in the environment) are not allowed for this challenge (cert-manager allows them for ClusterIssuers only)")
+            throw DNS01Error(
+                .credentialsUnavailable,
+                "no Huawei Cloud credentials: set accessKeyRef and secretKeyRef; ambient credentials (HUAWEICLOUD_SDK_AK in the environment) are not allowed for this challenge (cert-manager allows them for ClusterIssuers only)")
         }
         let environment = context.environment
         let ak = nonEmpty(environment["HUAWEICLOUD_SDK_AK"])
         let sk = nonEmpty(environment["HUAWEICLOUD_SDK_SK"])
         switch (ak, sk) {
-        case let (ak?, sk?):
+        case (let ak?, let sk?):
             let token = nonEmpty(environment["HUAWEICLOUD_SDK_SECURITY_TOKEN"]).map { SecretValue($0) }
             return HuaweiCredentialSource(
                 keys: HuaweiCredentials(accessKey: ak, secretKey: SecretValue(sk), securityToken: token),
