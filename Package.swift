@@ -18,14 +18,15 @@ let strict: [SwiftSetting] = [
 // (Link/hot-functions.order, from scripts/generate-order-file, a stale list is harmless; and
 // Link/private-functions.ld for the functions that have no symbol to order by).
 let webhookLinkerSettings: [LinkerSetting] = [
-    .unsafeFlags([
-        "-use-ld=lld",
-        "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-        "-Xlinker", "--no-export-dynamic",
-        "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/dns01-webhook/Link/hot-functions.order",
-        "-Xlinker", "--no-warn-symbol-ordering",
-        "-Xlinker", "-T\(Context.packageDirectory)/Sources/dns01-webhook/Link/private-functions.ld",
-    ], .when(platforms: [.linux], configuration: .release)),
+    .unsafeFlags(
+        [
+            "-use-ld=lld",
+            "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+            "-Xlinker", "--no-export-dynamic",
+            "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/dns01-webhook/Link/hot-functions.order",
+            "-Xlinker", "--no-warn-symbol-ordering",
+            "-Xlinker", "-T\(Context.packageDirectory)/Sources/dns01-webhook/Link/private-functions.ld",
+        ], .when(platforms: [.linux], configuration: .release))
 ]
 
 /// A provider plugin: one folder, `Sources/Providers/<folder>`, a library `<folder>Provider`
@@ -58,11 +59,12 @@ struct ProviderModule {
             )
         ]
         if hasTests {
-            targets.append(.testTarget(
-                name: "\(module)Tests",
-                dependencies: [.target(name: module), "DNS01", "ProviderKit", "TestSupport", .product(name: "Logging", package: "swift-log")] + testDependencies,
-                swiftSettings: strict
-            ))
+            targets.append(
+                .testTarget(
+                    name: "\(module)Tests",
+                    dependencies: [.target(name: module), "DNS01", "ProviderKit", "TestSupport", .product(name: "Logging", package: "swift-log")] + testDependencies,
+                    swiftSettings: strict
+                ))
         }
         return targets
     }
@@ -95,17 +97,19 @@ let providers: [ProviderModule] = [
 // MARK: Fuzzing (Tests/Fuzz/README.md)
 // One executable per libFuzzer target (Tests/Fuzz/<name>/). scripts/fuzz builds them with
 // coverage, ASan, libFuzzer and -DFUZZING; in a normal build each replays its corpus.
-let fuzzTargets: [Target] = [
-    .target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
-    .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/FuzzSupport", swiftSettings: strict),
-] + ([
-    ("fuzz-payload", ["ChallengeAPI", .product(name: "NIOCore", package: "swift-nio")]),
-    ("fuzz-config", ["ConfigLoading", "BuiltinProviders"]),
-    ("fuzz-dns-message", ["DNSWire"]),
-    ("fuzz-route53-xml", ["Route53Provider"]),
-] as [(String, [Target.Dependency])]).map { name, dependencies in
-    .executableTarget(name: name, dependencies: ["FuzzSupport"] + dependencies, path: "Tests/Fuzz/\(name)", swiftSettings: strict)
-}
+let fuzzTargets: [Target] =
+    [
+        .target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/FuzzSupport", swiftSettings: strict),
+    ]
+    + ([
+        ("fuzz-payload", ["ChallengeAPI", .product(name: "NIOCore", package: "swift-nio")]),
+        ("fuzz-config", ["ConfigLoading", "BuiltinProviders"]),
+        ("fuzz-dns-message", ["DNSWire"]),
+        ("fuzz-route53-xml", ["Route53Provider"]),
+    ] as [(String, [Target.Dependency])]).map { name, dependencies in
+        .executableTarget(name: name, dependencies: ["FuzzSupport"] + dependencies, path: "Tests/Fuzz/\(name)", swiftSettings: strict)
+    }
 
 let package = Package(
     name: "dns01-webhook",

@@ -26,16 +26,18 @@ public struct ChallengeHandler: APIResource {
         self.metrics = metrics
     }
 
+    /// What discovery lists for every solver, as cert-manager's own webhooks do.
+    public static let payloadKind = APIResourceKind(
+        kind: "ChallengePayload", singularName: "ChallengePayload",
+        kindGroup: "webhook.acme.cert-manager.io", kindVersion: "v1alpha1",
+        namespaced: false, verbs: ["create"]
+    )
+
     public var version: String { Self.apiVersion }
     public var names: [String] { dispatcher.solverNames }
     public var noun: String { "solver" }
-    public var kind: APIResourceKind {
-        APIResourceKind(
-            kind: "ChallengePayload", singularName: "ChallengePayload",
-            kindGroup: "webhook.acme.cert-manager.io", kindVersion: "v1alpha1",
-            namespaced: false, verbs: ["create"]
-        )
-    }
+    // Made once: the server reads the verbs on every request.
+    public var kind: APIResourceKind { Self.payloadKind }
 
     public func serves(_ name: String) -> Bool { dispatcher.serves(name) }
 

@@ -19,10 +19,10 @@ public struct SecretManifestSource: SecretSource {
         while index < documents.count {
             defer { index += 1 }
             let document = documents[index]
-            let where_ = "\(source) document \(index + 1)"
+            let place = "\(source) document \(index + 1)"
             guard case .object(let fields) = document else {
                 if document == .null { continue }
-                throw DNS01Error(.invalidConfiguration, "\(where_) is not a Kubernetes object")
+                throw DNS01Error(.invalidConfiguration, "\(place) is not a Kubernetes object")
             }
             switch fields["kind"]?.stringValue {
             case "List", "SecretList":
@@ -31,25 +31,25 @@ public struct SecretManifestSource: SecretSource {
             case "Secret":
                 break
             default:
-                throw DNS01Error(.invalidConfiguration, "\(where_) has kind \(fields["kind"]?.stringValue.map { "\"\($0)\"" } ?? "missing"); only Secret manifests are read")
+                throw DNS01Error(.invalidConfiguration, "\(place) has kind \(fields["kind"]?.stringValue.map { "\"\($0)\"" } ?? "missing"); only Secret manifests are read")
             }
             let metadata = fields["metadata"]?.objectValue ?? [:]
             guard let name = metadata["name"]?.stringValue, !name.isEmpty else {
-                throw DNS01Error(.invalidConfiguration, "\(where_): Secret has no metadata.name")
+                throw DNS01Error(.invalidConfiguration, "\(place): Secret has no metadata.name")
             }
             let namespace = metadata["namespace"]?.stringValue ?? defaultNamespace
             var values: [String: SecretValue] = [:]
             for (key, encoded) in fields["data"]?.objectValue ?? [:] {
                 guard let text = encoded.stringValue,
-                      let data = Data(base64Encoded: text.filter { !$0.isWhitespace })
+                    let data = Data(base64Encoded: text.filter { !$0.isWhitespace })
                 else {
-                    throw DNS01Error(.invalidConfiguration, "\(where_): Secret \(namespace)/\(name) data key \"\(key)\" is not valid base64")
+                    throw DNS01Error(.invalidConfiguration, "\(place): Secret \(namespace)/\(name) data key \"\(key)\" is not valid base64")
                 }
                 values[key] = SecretValue(bytes: Array(data))
             }
             for (key, plain) in fields["stringData"]?.objectValue ?? [:] {
                 guard let text = plain.stringValue else {
-                    throw DNS01Error(.invalidConfiguration, "\(where_): Secret \(namespace)/\(name) stringData key \"\(key)\" must be a string")
+                    throw DNS01Error(.invalidConfiguration, "\(place): Secret \(namespace)/\(name) stringData key \"\(key)\" must be a string")
                 }
                 values[key] = SecretValue(text)
             }

@@ -103,7 +103,7 @@ public struct DNSExchange: Sendable {
                 for try await chunk in inbound {
                     received.writeImmutableBuffer(chunk)
                     guard let length = received.getInteger(at: received.readerIndex, as: UInt16.self),
-                          received.readableBytes >= 2 + Int(length)
+                        received.readableBytes >= 2 + Int(length)
                     else { continue }
                     let answer = received.getBytes(at: received.readerIndex + 2, length: Int(length)) ?? []
                     guard answer.count >= 12, answer[0] == query[0], answer[1] == query[1] else {

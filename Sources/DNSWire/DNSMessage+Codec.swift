@@ -50,8 +50,14 @@ public struct Writer: Sendable {
     public init() {}
 
     public mutating func u8(_ value: UInt8) { bytes.append(value) }
-    public mutating func u16(_ value: UInt16) { bytes.append(UInt8(value >> 8)); bytes.append(UInt8(value & 0xFF)) }
-    public mutating func u32(_ value: UInt32) { u16(UInt16(value >> 16)); u16(UInt16(value & 0xFFFF)) }
+    public mutating func u16(_ value: UInt16) {
+        bytes.append(UInt8(value >> 8))
+        bytes.append(UInt8(value & 0xFF))
+    }
+    public mutating func u32(_ value: UInt32) {
+        u16(UInt16(value >> 16))
+        u16(UInt16(value & 0xFFFF))
+    }
     public mutating func append(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
     /// Writes `name` as length-prefixed labels (uncompressed, lower-case as given).

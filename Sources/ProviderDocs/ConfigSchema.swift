@@ -32,57 +32,99 @@ public enum ConfigSchema {
             ("$schema", "https://json-schema.org/draft/2020-12/schema"),
             ("$id", .string(identifier)),
             ("title", "dns01-webhook config"),
-            ("description", "An Issuer's webhook.config, the server's --config, or the CLI's --config: one provider block wrapped in its key, or a routing table; the operator's own config may add issuerPolicy. A provider solver (solverName: route53, …) also takes its block bare: validate those against #/$defs/providers/<name>."),
+            (
+                "description",
+                "An Issuer's webhook.config, the server's --config, or the CLI's --config: one provider block wrapped in its key, or a routing table; the operator's own config may add issuerPolicy. A provider solver (solverName: route53, …) also takes its block bare: validate those against #/$defs/providers/<name>."
+            ),
             ("type", "object"),
-            ("properties", .object([
-                ("issuerPolicy", ["$ref": "#/$defs/issuerPolicy"]),
-                ("providers", .object([
-                    ("type", "array"), ("minItems", 1), ("items", ["$ref": "#/$defs/routingEntry"]),
-                    ("description", "The routing table: the entry whose selector matches a challenge's domain best serves it (an exact dnsNames match, else the longest dnsZones match, else the entry without a selector)."),
-                ])),
-            ] + keyRefs)),
+            (
+                "properties",
+                .object(
+                    [
+                        ("issuerPolicy", ["$ref": "#/$defs/issuerPolicy"]),
+                        (
+                            "providers",
+                            .object([
+                                ("type", "array"), ("minItems", 1), ("items", ["$ref": "#/$defs/routingEntry"]),
+                                ("description", "The routing table: the entry whose selector matches a challenge's domain best serves it (an exact dnsNames match, else the longest dnsZones match, else the entry without a selector)."),
+                            ])
+                        ),
+                    ] + keyRefs)
+            ),
             ("additionalProperties", false),
-            ("anyOf", [
-                ["required": ["providers"], "not": .object([("anyOf", .array(providerKeys.map { ["required": [.string($0)]] }))])],
-                .object([("not", ["required": ["providers"]]), ("allOf", [exactlyOneProvider])]),
-                .object([("not", .object([("anyOf", .array((["providers"] + providerKeys).map { ["required": [.string($0)]] }))]))]),
-            ]),
-            ("$defs", .object([
-                ("providers", .object(providerDefinitions)),
-                ("routingEntry", routingEntry),
-                ("selector", .object([
-                    ("type", "object"),
-                    ("description", "Which domains the entry serves; dnsNames and dnsZones are alternatives."),
-                    ("properties", .object([
-                        ("dnsNames", .object([("type", "array"), ("items", ["type": "string"]), ("description", "Domains served exactly (`*.` stripped from wildcards).")])),
-                        ("dnsZones", .object([("type", "array"), ("items", ["type": "string"]), ("description", "Zones whose domains are served; the longest match wins.")])),
-                    ])),
-                    ("additionalProperties", false),
-                ])),
-                ("issuerPolicy", .object([
-                    ("type", "object"),
-                    ("description", "What Issuer configs may name beyond each provider's official API hosts; read from the operator's own config only."),
-                    ("properties", .object([
-                        ("allowedEndpoints", .object([("type", "array"), ("items", .object([("type", "string"), ("pattern", "^(https?|dns)://[^/?#@\\s]+(/[^?#\\s]*)?$")])), ("description", "URL prefixes (http, https, or dns://host:port for nameservers).")])),
-                        ("allowedPrograms", .object([("type", "array"), ("items", .object([("type", "string"), ("minLength", 1)])), ("description", "Programs (exec) and scripts (acmesh) Issuers may name.")])),
-                    ])),
-                    ("additionalProperties", false),
-                ])),
-                ("secretReference", .object([
-                    ("type", "object"),
-                    ("description", "A key of a Secret in the challenge's namespace."),
-                    ("properties", .object([("name", ["type": "string"]), ("key", ["type": "string"])])),
-                    ("required", ["name", "key"]),
-                    ("additionalProperties", false),
-                ])),
-                ("duration", .object([
-                    ("description", "Seconds, or a Go-style duration such as 30s, 2m, 1500ms, 1h."),
-                    ("anyOf", [
-                        .object([("type", "number"), ("minimum", 0)]),
-                        .object([("type", "string"), ("pattern", "^\\s*([0-9]+(\\.[0-9]+)?|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)\\s*$")]),
-                    ]),
-                ])),
-            ])),
+            (
+                "anyOf",
+                [
+                    ["required": ["providers"], "not": .object([("anyOf", .array(providerKeys.map { ["required": [.string($0)]] }))])],
+                    .object([("not", ["required": ["providers"]]), ("allOf", [exactlyOneProvider])]),
+                    .object([("not", .object([("anyOf", .array((["providers"] + providerKeys).map { ["required": [.string($0)]] }))]))]),
+                ]
+            ),
+            (
+                "$defs",
+                .object([
+                    ("providers", .object(providerDefinitions)),
+                    ("routingEntry", routingEntry),
+                    (
+                        "selector",
+                        .object([
+                            ("type", "object"),
+                            ("description", "Which domains the entry serves; dnsNames and dnsZones are alternatives."),
+                            (
+                                "properties",
+                                .object([
+                                    ("dnsNames", .object([("type", "array"), ("items", ["type": "string"]), ("description", "Domains served exactly (`*.` stripped from wildcards).")])),
+                                    ("dnsZones", .object([("type", "array"), ("items", ["type": "string"]), ("description", "Zones whose domains are served; the longest match wins.")])),
+                                ])
+                            ),
+                            ("additionalProperties", false),
+                        ])
+                    ),
+                    (
+                        "issuerPolicy",
+                        .object([
+                            ("type", "object"),
+                            ("description", "What Issuer configs may name beyond each provider's official API hosts; read from the operator's own config only."),
+                            (
+                                "properties",
+                                .object([
+                                    (
+                                        "allowedEndpoints",
+                                        .object([
+                                            ("type", "array"), ("items", .object([("type", "string"), ("pattern", "^(https?|dns)://[^/?#@\\s]+(/[^?#\\s]*)?$")])), ("description", "URL prefixes (http, https, or dns://host:port for nameservers)."),
+                                        ])
+                                    ),
+                                    ("allowedPrograms", .object([("type", "array"), ("items", .object([("type", "string"), ("minLength", 1)])), ("description", "Programs (exec) and scripts (acmesh) Issuers may name.")])),
+                                ])
+                            ),
+                            ("additionalProperties", false),
+                        ])
+                    ),
+                    (
+                        "secretReference",
+                        .object([
+                            ("type", "object"),
+                            ("description", "A key of a Secret in the challenge's namespace."),
+                            ("properties", .object([("name", ["type": "string"]), ("key", ["type": "string"])])),
+                            ("required", ["name", "key"]),
+                            ("additionalProperties", false),
+                        ])
+                    ),
+                    (
+                        "duration",
+                        .object([
+                            ("description", "Seconds, or a Go-style duration such as 30s, 2m, 1500ms, 1h."),
+                            (
+                                "anyOf",
+                                [
+                                    .object([("type", "number"), ("minimum", 0)]),
+                                    .object([("type", "string"), ("pattern", "^\\s*([0-9]+(\\.[0-9]+)?|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)\\s*$")]),
+                                ]
+                            ),
+                        ])
+                    ),
+                ])
+            ),
         ])
         return schema.rendered() + "\n"
     }
@@ -96,9 +138,14 @@ public enum ConfigSchema {
         ]
         entries += objectBody(descriptor.fields)
         if !descriptor.requiresOneOf.isEmpty {
-            entries.append(("allOf", .array(descriptor.requiresOneOf.map { group in
-                .object([("anyOf", .array(group.map { ["required": [.string($0)]] }))])
-            })))
+            entries.append(
+                (
+                    "allOf",
+                    .array(
+                        descriptor.requiresOneOf.map { group in
+                            .object([("anyOf", .array(group.map { ["required": [.string($0)]] }))])
+                        })
+                ))
         }
         return .object(entries)
     }

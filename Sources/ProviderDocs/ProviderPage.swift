@@ -31,7 +31,9 @@ public enum ProviderPage {
         if descriptor.officialHosts.patterns.isEmpty {
             page.append("This provider has no official API host: an Issuer's config may name an endpoint only under the operator's `issuerPolicy.allowedEndpoints`.")
         } else {
-            page.append("An Issuer's config may point this provider only at its official API hosts (" + descriptor.officialHosts.patterns.map { "`\($0)`" }.joined(separator: ", ") + ", over https), unless the operator's `issuerPolicy.allowedEndpoints` lists more. The operator's own config (`serve --config`, the CLI's `--config`) may name any endpoint.")
+            page.append(
+                "An Issuer's config may point this provider only at its official API hosts (" + descriptor.officialHosts.patterns.map { "`\($0)`" }.joined(separator: ", ")
+                    + ", over https), unless the operator's `issuerPolicy.allowedEndpoints` lists more. The operator's own config (`serve --config`, the CLI's `--config`) may name any endpoint.")
         }
         if !restricted.isEmpty {
             page += ["", "Fields checked by this policy: " + restricted.joined(separator: ", ") + "."]

@@ -127,26 +127,84 @@ public struct SolverCheck: Sendable {
         }
 
         basic: do {
-            guard await step("basic: present key A", { presented.insert(a); try await perform(.present, a); return "" }) else { break basic }
+            guard
+                await step(
+                    "basic: present key A",
+                    {
+                        presented.insert(a)
+                        try await perform(.present, a)
+                        return ""
+                    })
+            else { break basic }
             guard await step("basic: key A visible", { try await waitUntil(visible: [a], absent: [], readBack: readBack) }) else { break basic }
-            guard await step("basic: clean up key A", { try await perform(.cleanUp, a); presented.remove(a); return "" }) else { break basic }
+            guard
+                await step(
+                    "basic: clean up key A",
+                    {
+                        try await perform(.cleanUp, a)
+                        presented.remove(a)
+                        return ""
+                    })
+            else { break basic }
             guard await step("basic: key A gone", { try await gone([], [a]) }) else { break basic }
         }
         if allPassed && options.extended {
             extended: do {
-                guard await step("extended: present key A", { presented.insert(a); try await perform(.present, a); return "" }) else { break extended }
-                guard await step("extended: present key B", { presented.insert(b); try await perform(.present, b); return "" }) else { break extended }
+                guard
+                    await step(
+                        "extended: present key A",
+                        {
+                            presented.insert(a)
+                            try await perform(.present, a)
+                            return ""
+                        })
+                else { break extended }
+                guard
+                    await step(
+                        "extended: present key B",
+                        {
+                            presented.insert(b)
+                            try await perform(.present, b)
+                            return ""
+                        })
+                else { break extended }
                 guard await step("extended: keys A and B visible", { try await waitUntil(visible: [a, b], absent: [], readBack: readBack) }) else { break extended }
-                guard await step("extended: clean up key B", { try await perform(.cleanUp, b); presented.remove(b); return "" }) else { break extended }
+                guard
+                    await step(
+                        "extended: clean up key B",
+                        {
+                            try await perform(.cleanUp, b)
+                            presented.remove(b)
+                            return ""
+                        })
+                else { break extended }
                 guard await step("extended: key B gone, key A kept", { try await gone([a], [b]) }) else { break extended }
-                guard await step("extended: clean up key B again", { try await perform(.cleanUp, b); return "idempotent" }) else { break extended }
-                guard await step("extended: clean up key A", { try await perform(.cleanUp, a); presented.remove(a); return "" }) else { break extended }
+                guard
+                    await step(
+                        "extended: clean up key B again",
+                        {
+                            try await perform(.cleanUp, b)
+                            return "idempotent"
+                        })
+                else { break extended }
+                guard
+                    await step(
+                        "extended: clean up key A",
+                        {
+                            try await perform(.cleanUp, a)
+                            presented.remove(a)
+                            return ""
+                        })
+                else { break extended }
                 guard await step("extended: key A gone", { try await gone([], [a]) }) else { break extended }
             }
         }
         // Nothing left behind: whatever was presented and not cleaned up goes now.
         for key in presented.sorted() {
-            _ = await step("clean up after failure") { try await perform(.cleanUp, key); return "" }
+            _ = await step("clean up after failure") {
+                try await perform(.cleanUp, key)
+                return ""
+            }
         }
         return allPassed
     }

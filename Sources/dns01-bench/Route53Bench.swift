@@ -75,7 +75,9 @@ struct Route53Bench: AsyncParsableCommand {
             walls.append(wall)
             perChallenge.append(ratio)
             let sizes = emulator.acceptedBatchSizes.map(String.init).joined(separator: ",")
-            print("\(String(round).padded(7)) \(String(format3(wall.seconds)).padded(8)) \(String(calls).padded(14)) \(String(format: "%.4f", ratio).padded(17)) \(String(all).padded(14)) \(String(emulator.throttledCount).padded(11)) \(emulator.acceptedBatchSizes.count) (\(sizes))\(failures > 0 ? "  FAILED: \(failures)" : "")")
+            print(
+                "\(String(round).padded(7)) \(String(format3(wall.seconds)).padded(8)) \(String(calls).padded(14)) \(String(format: "%.4f", ratio).padded(17)) \(String(all).padded(14)) \(String(emulator.throttledCount).padded(11)) \(emulator.acceptedBatchSizes.count) (\(sizes))\(failures > 0 ? "  FAILED: \(failures)" : "")"
+            )
         }
         let medianWall = median(walls.sorted())
         let medianRatio = perChallenge.sorted()[perChallenge.count / 2]
@@ -120,10 +122,11 @@ struct Route53Bench: AsyncParsableCommand {
 func benchKey(_ index: Int) -> String {
     let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     var state = UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ 1
-    return String((0..<43).map { _ in
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return alphabet[Int((state >> 33) % 64)]
-    })
+    return String(
+        (0..<43).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return alphabet[Int((state >> 33) % 64)]
+        })
 }
 
 func format3(_ value: Double) -> String { String(format: "%.3f", value) }

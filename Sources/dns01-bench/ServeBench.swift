@@ -28,9 +28,11 @@ struct ServeBench: AsyncParsableCommand {
 
         let webhook = try ChildProcess(binary, serveArguments(pki: pki, port: 0) + ["--announce"])
         defer { webhook.stop() }
-        let baseline = try ChildProcess(CommandLine.arguments[0], [
-            "serve-baseline-server", "--certificate", pki["servingACert"]!, "--key", pki["servingAKey"]!,
-        ])
+        let baseline = try ChildProcess(
+            CommandLine.arguments[0],
+            [
+                "serve-baseline-server", "--certificate", pki["servingACert"]!, "--key", pki["servingAKey"]!,
+            ])
         defer { baseline.stop() }
         try await Task.sleep(for: .milliseconds(300))
         let idleRSS = webhook.residentKilobytes()
@@ -74,17 +76,20 @@ struct ServeBench: AsyncParsableCommand {
             startups.append(try await timeToReady(pki: pki, client: client))
         }
         startups.sort()
-        say("process start to /readyz 200: median \(format(startups[startups.count / 2].milliseconds)) ms, min \(format(startups[0].milliseconds)) ms, max \(format(startups[startups.count - 1].milliseconds)) ms over \(startRounds) starts (goal <= 100 ms)")
+        say(
+            "process start to /readyz 200: median \(format(startups[startups.count / 2].milliseconds)) ms, min \(format(startups[0].milliseconds)) ms, max \(format(startups[startups.count - 1].milliseconds)) ms over \(startRounds) starts (goal <= 100 ms)"
+        )
     }
 
     /// Present then CleanUp of one key per connection, as cert-manager sends them.
     @Sendable static func bodies(connection: Int) -> [ByteBuffer] {
         ["Present", "CleanUp"].map { action in
-            ByteBuffer(string: """
-            {"request":{"uid":"","action":"\(action)","type":"dns-01","dnsName":"c\(connection).example.com","key":"key-\(connection)",\
-            "resourceNamespace":"cert-manager","resolvedFQDN":"_acme-challenge.c\(connection).example.com.","resolvedZone":"example.com.",\
-            "allowAmbientCredentials":false,"config":{}}}
-            """)
+            ByteBuffer(
+                string: """
+                    {"request":{"uid":"","action":"\(action)","type":"dns-01","dnsName":"c\(connection).example.com","key":"key-\(connection)",\
+                    "resourceNamespace":"cert-manager","resolvedFQDN":"_acme-challenge.c\(connection).example.com.","resolvedZone":"example.com.",\
+                    "allowAmbientCredentials":false,"config":{}}}
+                    """)
         }
     }
 

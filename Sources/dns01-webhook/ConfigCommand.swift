@@ -40,7 +40,8 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingErrors {
                 let registry = ProviderRegistry.builtIn()
-                let document = config == "-"
+                let document =
+                    config == "-"
                     ? try ConfigDocument.parse(String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self), source: "standard input")
                     : try ConfigDocument.load(path: config)
                 let summary = try Self.validate(document, solver: solver, asIssuer: issuer, registry: registry)

@@ -55,6 +55,8 @@ struct ProviderOptions: ParsableArguments {
     }
 }
 
+// swift-format-ignore: AvoidRetroactiveConformances
+// Log levels as flag values; neither swift-log nor ArgumentParser can declare it.
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// Runs `body`; any error becomes one line on stderr and exit code 1.

@@ -14,12 +14,14 @@ struct AcmeDNSConfigurationTests {
 
     @Test("accepts cert-manager's documented block unchanged, from an Issuer, on the public acme-dns")
     func documentedBlock() throws {
-        let configuration = try decode(try ConfigDocument.parse("""
-            host: https://auth.acme-dns.io
-            accountSecretRef:
-              name: acme-dns
-              key: acmedns.json
-            """, source: "cert-manager docs"))
+        let configuration = try decode(
+            try ConfigDocument.parse(
+                """
+                host: https://auth.acme-dns.io
+                accountSecretRef:
+                  name: acme-dns
+                  key: acmedns.json
+                """, source: "cert-manager docs"))
         #expect(configuration.host.description == "https://auth.acme-dns.io")
         #expect(configuration.accountSecretRef == SecretReference(name: "acme-dns", key: "acmedns.json"))
         _ = try decode(try ConfigDocument.parse(AcmeDNSPlugin.descriptor.example, source: "example"))
@@ -29,13 +31,15 @@ struct AcmeDNSConfigurationTests {
         #expect(AcmeDNSPlugin.descriptor.migration?.hasPrefix("From cert-manager's built-in `acmeDNS` solver: change") == true)
     }
 
-    @Test("names the field path of each mistake", arguments: [
-        (["accountSecretRef": ["name": "a", "key": "b"]] as ConfigValue, "acmeDNS.host is required"),
-        (["host": "auth.acme-dns.io", "accountSecretRef": ["name": "a", "key": "b"]] as ConfigValue, "acmeDNS.host must be an http or https URL such as https://auth.acme-dns.io"),
-        (["host": "https://auth.acme-dns.io"] as ConfigValue, "acmeDNS.accountSecretRef is required"),
-        (["host": "https://auth.acme-dns.io", "accountSecretRef": ["name": "a"]] as ConfigValue, "acmeDNS.accountSecretRef.key is required"),
-        (["host": "https://auth.acme-dns.io", "accountSecretRef": ["name": "a", "key": "b"], "hosts": "x"] as ConfigValue, "acmeDNS has an unknown field \"hosts\" (did you mean \"host\"?)"),
-    ])
+    @Test(
+        "names the field path of each mistake",
+        arguments: [
+            (["accountSecretRef": ["name": "a", "key": "b"]] as ConfigValue, "acmeDNS.host is required"),
+            (["host": "auth.acme-dns.io", "accountSecretRef": ["name": "a", "key": "b"]] as ConfigValue, "acmeDNS.host must be an http or https URL such as https://auth.acme-dns.io"),
+            (["host": "https://auth.acme-dns.io"] as ConfigValue, "acmeDNS.accountSecretRef is required"),
+            (["host": "https://auth.acme-dns.io", "accountSecretRef": ["name": "a"]] as ConfigValue, "acmeDNS.accountSecretRef.key is required"),
+            (["host": "https://auth.acme-dns.io", "accountSecretRef": ["name": "a", "key": "b"], "hosts": "x"] as ConfigValue, "acmeDNS has an unknown field \"hosts\" (did you mean \"host\"?)"),
+        ])
     func mistakes(block: ConfigValue, expected: String) {
         let error = #expect(throws: DNS01Error.self) { try decode(block, source: .operatorConfig) }
         #expect(error?.message.hasPrefix(expected) == true, "\(error?.message ?? "")")

@@ -2,8 +2,8 @@ import AcmeDNSProvider
 import DNS01
 import Foundation
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 /// The contract suite against acme-dns. acme-dns keeps two values per account, cannot delete
 /// and cannot be read through its API (the descriptor's `limitations`), so the cases that need

@@ -12,14 +12,18 @@ enum AD {
     static let namespace = "cert-manager"
     /// The emulator's preconfigured accounts: the first may update from anywhere, the second
     /// only from 192.0.2.0/24 (so never from loopback).
-    static var account: [String: Any] { [
-        "username": "11111111-2222-4333-8444-555555555555", "password": "acmeDnsTestPassword_0000000000000000000A",
-        "fulldomain": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee.auth.example.org", "subdomain": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "allowfrom": [String](),
-    ] }
-    static var restrictedAccount: [String: Any] { [
-        "username": "22222222-3333-4444-8555-666666666666", "password": "acmeDnsTestPassword_1111111111111111111B",
-        "fulldomain": "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff.auth.example.org", "subdomain": "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff", "allowfrom": ["192.0.2.0/24"],
-    ] }
+    static var account: [String: Any] {
+        [
+            "username": "11111111-2222-4333-8444-555555555555", "password": "acmeDnsTestPassword_0000000000000000000A",
+            "fulldomain": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee.auth.example.org", "subdomain": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "allowfrom": [String](),
+        ]
+    }
+    static var restrictedAccount: [String: Any] {
+        [
+            "username": "22222222-3333-4444-8555-666666666666", "password": "acmeDnsTestPassword_1111111111111111111B",
+            "fulldomain": "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff.auth.example.org", "subdomain": "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff", "allowfrom": ["192.0.2.0/24"],
+        ]
+    }
     static let subdomain = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
 
     static func emulator() throws -> EmulatorPeer { try EmulatorPeer("acmedns_emulator.py") }

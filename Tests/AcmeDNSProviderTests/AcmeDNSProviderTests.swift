@@ -3,8 +3,8 @@ import DNS01
 import Foundation
 import ProviderKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("acme-dns provider against the emulator", .serialized)
 struct AcmeDNSProviderTests {
@@ -66,11 +66,19 @@ struct AcmeDNSProviderTests {
         #expect(try await AD.values(emulator) == [AD.value("matched")])
     }
 
-    @Test("refusals say what to fix and name the accounts Secret, never a password", arguments: [
-        // acme-dns answers every refusal alike (401 forbidden), so the message names both causes.
-        ("wrong password", "acme-dns at {host} refused the account for example.com in the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) (HTTP 401 forbidden): its username, password and subdomain must be those /register answered, and this webhook's address must be within the account's allowfrom"),
-        ("allowfrom", "acme-dns at {host} refused the account for example.com in the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) (HTTP 401 forbidden): its username, password and subdomain must be those /register answered, and this webhook's address must be within the account's allowfrom"),
-    ])
+    @Test(
+        "refusals say what to fix and name the accounts Secret, never a password",
+        arguments: [
+            // acme-dns answers every refusal alike (401 forbidden), so the message names both causes.
+            (
+                "wrong password",
+                "acme-dns at {host} refused the account for example.com in the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) (HTTP 401 forbidden): its username, password and subdomain must be those /register answered, and this webhook's address must be within the account's allowfrom"
+            ),
+            (
+                "allowfrom",
+                "acme-dns at {host} refused the account for example.com in the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) (HTTP 401 forbidden): its username, password and subdomain must be those /register answered, and this webhook's address must be within the account's allowfrom"
+            ),
+        ])
     func refusals(kind: String, expected: String) async throws {
         let emulator = try AD.emulator()
         var account = kind == "allowfrom" ? AD.restrictedAccount : AD.account
@@ -104,11 +112,22 @@ struct AcmeDNSProviderTests {
         #expect(try await AD.values(emulator) == [AD.value("after-faults")])
     }
 
-    @Test("mistakes in the accounts JSON and a missing Secret name what to fix", arguments: [
-        ("not json", "the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) are not an acme-dns accounts JSON document (an object mapping each domain to {username, password, fulldomain, subdomain}, as acme-dns's /register answers): it is not valid JSON"),
-        (#"["example.com"]"#, "the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) are not an acme-dns accounts JSON document (an object mapping each domain to {username, password, fulldomain, subdomain}, as acme-dns's /register answers): it is not a JSON object of accounts"),
-        (#"{"example.com": {"username": "u", "subdomain": "s"}}"#, "the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) are not an acme-dns accounts JSON document (an object mapping each domain to {username, password, fulldomain, subdomain}, as acme-dns's /register answers): the account \"example.com\" has no \"password\""),
-    ])
+    @Test(
+        "mistakes in the accounts JSON and a missing Secret name what to fix",
+        arguments: [
+            (
+                "not json",
+                "the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) are not an acme-dns accounts JSON document (an object mapping each domain to {username, password, fulldomain, subdomain}, as acme-dns's /register answers): it is not valid JSON"
+            ),
+            (
+                #"["example.com"]"#,
+                "the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) are not an acme-dns accounts JSON document (an object mapping each domain to {username, password, fulldomain, subdomain}, as acme-dns's /register answers): it is not a JSON object of accounts"
+            ),
+            (
+                #"{"example.com": {"username": "u", "subdomain": "s"}}"#,
+                "the accounts in secret cert-manager/acme-dns key \"acmedns.json\" (acmeDNS.accountSecretRef) are not an acme-dns accounts JSON document (an object mapping each domain to {username, password, fulldomain, subdomain}, as acme-dns's /register answers): the account \"example.com\" has no \"password\""
+            ),
+        ])
     func accountsJSON(text: String, expected: String) async throws {
         let error = await #expect(throws: DNS01Error.self) { _ = try await AD.provider(config: ["host": "http://127.0.0.1:9", "accountSecretRef": ["name": "acme-dns", "key": "acmedns.json"]], secrets: AD.secrets(text)) }
         #expect(error?.message == expected)

@@ -1,8 +1,8 @@
 import AggregatedAPIServer
 import Foundation
 import ServerTestSupport
-import Testing
 import TestSupport
+import Testing
 
 /// Authentication and authorization with CAs from flags (no cluster): who gets 401, 403, 200.
 @Suite("Authentication without a cluster")

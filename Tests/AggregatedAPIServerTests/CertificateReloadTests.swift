@@ -4,8 +4,8 @@ import Foundation
 import NIOSSL
 import ServerTestSupport
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Shared by the load workers.
 private final class LoadState: Sendable {
@@ -28,7 +28,8 @@ struct CertificateReloadTests {
     private func servingFilesA() throws -> (certificate: String, key: String, serial: [UInt8]) {
         let pki = TestPKI.shared
         let directory = try makeTemporaryDirectory("serving")
-        let certificate = "\(directory)/tls.crt", key = "\(directory)/tls.key"
+        let certificate = "\(directory)/tls.crt"
+        let key = "\(directory)/tls.key"
         try FileManager.default.copyItem(atPath: pki["servingACert"], toPath: certificate)
         try FileManager.default.copyItem(atPath: pki["servingAKey"], toPath: key)
         return (certificate, key, try NIOSSLCertificate.fromPEMFile(pki["servingACert"])[0].serialNumber)

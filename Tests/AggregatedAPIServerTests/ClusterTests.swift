@@ -2,8 +2,8 @@ import AggregatedAPIServer
 import DNS01
 import Foundation
 import ServerTestSupport
-import Testing
 import TestSupport
+import Testing
 
 /// The server against the fake kube-apiserver: the ConfigMap, SubjectAccessReview,
 /// TokenReview and Secrets, as in a cluster.

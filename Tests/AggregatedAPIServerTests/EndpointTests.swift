@@ -1,6 +1,7 @@
 import NIOHTTP1
-import Testing
 import TestSupport
+import Testing
+
 @testable import AggregatedAPIServer
 
 @Suite("Request classification (Kubernetes RequestInfo)")

@@ -1,7 +1,7 @@
 import DNS01
 import ServerTestSupport
-import Testing
 import TestSupport
+import Testing
 
 /// The server's HTTP/1.1 connection handling, driven with raw bytes over TLS: what client
 /// libraries never send (pipelined requests, half a request, garbage) and the connection
@@ -17,7 +17,8 @@ struct HTTPConnectionTests {
     func pipelined() async throws {
         try await withWebhookServer(.flagsOnly) { server in
             let payload = challengePayload(dnsName: "pipelined.example.com", key: "in-order")
-            let requests = Self.request("GET", "/healthz")
+            let requests =
+                Self.request("GET", "/healthz")
                 + Self.request("POST", "/apis/acme.example.com/v1alpha1/memory", body: payload)
                 + Self.request("GET", "/livez?verbose")
                 + Self.request("GET", "/apis/acme.example.com/v1alpha1/nosuchsolver")

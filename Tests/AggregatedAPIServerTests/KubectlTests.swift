@@ -2,8 +2,8 @@ import AggregatedAPIServer
 import DNS01
 import Foundation
 import ServerTestSupport
-import Testing
 import TestSupport
+import Testing
 
 /// kubectl as the real client. kubectl cannot add `X-Remote-*` headers, but it sends its
 /// impersonation flags as `Impersonate-User` / `Impersonate-Group` headers; the server is
@@ -17,10 +17,12 @@ struct KubectlTests {
     private func kubeconfig(for server: RunningServer, client: String) async throws -> String {
         let directory = try makeTemporaryDirectory("kubectl")
         let path = "\(directory)/kubeconfig-\(client).yaml"
-        let result = try await run(python, [
-            "Tests/Peers/pki.py", "kubeconfig", TestPKI.shared["dir"], "--server", server.url, "--out", path,
-            "--ca", "serving-ca", "--client", client,
-        ])
+        let result = try await run(
+            python,
+            [
+                "Tests/Peers/pki.py", "kubeconfig", TestPKI.shared["dir"], "--server", server.url, "--out", path,
+                "--ca", "serving-ca", "--client", client,
+            ])
         guard result.status == 0 else { throw PeerError("pki.py kubeconfig failed: \(result.stderr)") }
         return path
     }
@@ -31,12 +33,14 @@ struct KubectlTests {
 
     @Test("kubectl reads discovery and presents and cleans up a challenge through the front-proxy path")
     func frontProxyRoundTrip() async throws {
-        let api = try await FakeKubeAPIServer.start(pki: .shared, state: [
-            "rules": FakeKubeAPIServer.webhookRules + [
-                ["effect": "allow", "users": [Self.certManager], "verbs": ["create"], "apiGroups": ["acme.example.com"], "resources": ["memory"]],
-                ["effect": "allow", "users": [Self.certManager], "nonResourceURLs": ["/apis", "/apis/*"]],
-            ],
-        ])
+        let api = try await FakeKubeAPIServer.start(
+            pki: .shared,
+            state: [
+                "rules": FakeKubeAPIServer.webhookRules + [
+                    ["effect": "allow", "users": [Self.certManager], "verbs": ["create"], "apiGroups": ["acme.example.com"], "resources": ["memory"]],
+                    ["effect": "allow", "users": [Self.certManager], "nonResourceURLs": ["/apis", "/apis/*"]],
+                ]
+            ])
         defer { api.stop() }
         var options = ServerOptions()
         options.kubeconfig = api.kubeconfig

@@ -1,6 +1,7 @@
 import NIOPosix
 import Synchronization
 import Testing
+
 @testable import AggregatedAPIServer
 
 @Suite("Request deadlines")

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import ServerTestSupport
-import Testing
 import TestSupport
+import Testing
 
 /// The built binary: `dns01-webhook serve` as a process, stopped with SIGTERM.
 @Suite("Graceful shutdown of the serve process")

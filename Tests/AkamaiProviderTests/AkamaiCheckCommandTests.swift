@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `dns01-webhook check` against the emulator, with the block from cert-manager's
 /// Akamai page (its `serviceConsumerDomain` the emulator's host, plus the operator's `endpoint`
@@ -13,33 +13,37 @@ struct AkamaiCheckCommandTests {
         let directory = try makeTemporaryDirectory("akamai-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            akamai:
-              serviceConsumerDomain: \(AK.host)
-              clientTokenSecretRef:
-                name: akamai-dns
-                key: clientToken
-              clientSecretSecretRef:
-                name: akamai-dns
-                key: clientSecret
-              accessTokenSecretRef:
-                name: akamai-dns
-                key: accessToken
-              endpoint: \(emulator.baseURL)
-            """.write(toFile: "\(directory)/akamai.yaml", atomically: true, encoding: .utf8)
+        akamai:
+          serviceConsumerDomain: \(AK.host)
+          clientTokenSecretRef:
+            name: akamai-dns
+            key: clientToken
+          clientSecretSecretRef:
+            name: akamai-dns
+            key: clientSecret
+          accessTokenSecretRef:
+            name: akamai-dns
+            key: accessToken
+          endpoint: \(emulator.baseURL)
+        """.write(toFile: "\(directory)/akamai.yaml", atomically: true, encoding: .utf8)
         try """
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: akamai-dns
-              namespace: default
-            type: Opaque
-            stringData:
-              clientToken: \(AK.clientToken)
-              clientSecret: \(AK.clientSecret)
-              accessToken: \(AK.accessToken)
-            """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(webhookBinary, ["check", "--config", "\(directory)/akamai.yaml", "--secrets", "\(directory)/secrets.yaml",
-                                                    "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "10"])
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: akamai-dns
+          namespace: default
+        type: Opaque
+        stringData:
+          clientToken: \(AK.clientToken)
+          clientSecret: \(AK.clientSecret)
+          accessToken: \(AK.accessToken)
+        """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
+        let result = try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", "\(directory)/akamai.yaml", "--secrets", "\(directory)/secrets.yaml",
+                "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "10",
+            ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13, "\(result.stdout)")

@@ -57,27 +57,31 @@ struct AkamaiConfigurationTests {
         #expect(AkamaiPlugin.descriptor.migration?.hasPrefix("From cert-manager's built-in `akamai` solver: change") == true)
     }
 
-    @Test("names the field path of each mistake", arguments: [
-        (block(removing: ["serviceConsumerDomain"]), "akamai.serviceConsumerDomain is required"),
-        (block(["serviceConsumerDomain": "https://akab-x.luna.akamaiapis.net"]), "akamai.serviceConsumerDomain must be the API client's host name, such as akab-xxxx.luna.akamaiapis.net (no scheme, no path)"),
-        (block(["serviceConsumerDomain": "akab-x.luna.akamaiapis.net/config-dns"]), "akamai.serviceConsumerDomain must be the API client's host name"),
-        (block(removing: ["clientTokenSecretRef"]), "akamai.clientTokenSecretRef is required"),
-        (block(removing: ["clientSecretSecretRef"]), "akamai.clientSecretSecretRef is required"),
-        (block(removing: ["accessTokenSecretRef"]), "akamai.accessTokenSecretRef is required"),
-        (block(["accessTokenSecretRef": ["key": "at"]]), "akamai.accessTokenSecretRef.name is required"),
-        (block(["clientToken": "x"]), "akamai has an unknown field \"clientToken\""),
-    ])
+    @Test(
+        "names the field path of each mistake",
+        arguments: [
+            (block(removing: ["serviceConsumerDomain"]), "akamai.serviceConsumerDomain is required"),
+            (block(["serviceConsumerDomain": "https://akab-x.luna.akamaiapis.net"]), "akamai.serviceConsumerDomain must be the API client's host name, such as akab-xxxx.luna.akamaiapis.net (no scheme, no path)"),
+            (block(["serviceConsumerDomain": "akab-x.luna.akamaiapis.net/config-dns"]), "akamai.serviceConsumerDomain must be the API client's host name"),
+            (block(removing: ["clientTokenSecretRef"]), "akamai.clientTokenSecretRef is required"),
+            (block(removing: ["clientSecretSecretRef"]), "akamai.clientSecretSecretRef is required"),
+            (block(removing: ["accessTokenSecretRef"]), "akamai.accessTokenSecretRef is required"),
+            (block(["accessTokenSecretRef": ["key": "at"]]), "akamai.accessTokenSecretRef.name is required"),
+            (block(["clientToken": "x"]), "akamai has an unknown field \"clientToken\""),
+        ])
     func mistakes(block: ConfigValue, expected: String) {
         let text = message(block)
         #expect(text?.hasPrefix(expected) == true, "\(text ?? "no error")")
     }
 
-    @Test("an Issuer may not send the signed requests to another host, by serviceConsumerDomain or endpoint", arguments: [
-        (block(["serviceConsumerDomain": "evil.example.net"]), "akamai.serviceConsumerDomain \"https://evil.example.net\" is not allowed in an Issuer's config"),
-        (block(["serviceConsumerDomain": "akab-x.luna.akamaiapis.net.evil.net"]), "akamai.serviceConsumerDomain \"https://akab-x.luna.akamaiapis.net.evil.net\" is not allowed"),
-        (block(["serviceConsumerDomain": "a.b.luna.akamaiapis.net"]), "akamai.serviceConsumerDomain \"https://a.b.luna.akamaiapis.net\" is not allowed"),
-        (block(["endpoint": "http://127.0.0.1:8080"]), "akamai.endpoint \"http://127.0.0.1:8080\" is not allowed in an Issuer's config"),
-    ])
+    @Test(
+        "an Issuer may not send the signed requests to another host, by serviceConsumerDomain or endpoint",
+        arguments: [
+            (block(["serviceConsumerDomain": "evil.example.net"]), "akamai.serviceConsumerDomain \"https://evil.example.net\" is not allowed in an Issuer's config"),
+            (block(["serviceConsumerDomain": "akab-x.luna.akamaiapis.net.evil.net"]), "akamai.serviceConsumerDomain \"https://akab-x.luna.akamaiapis.net.evil.net\" is not allowed"),
+            (block(["serviceConsumerDomain": "a.b.luna.akamaiapis.net"]), "akamai.serviceConsumerDomain \"https://a.b.luna.akamaiapis.net\" is not allowed"),
+            (block(["endpoint": "http://127.0.0.1:8080"]), "akamai.endpoint \"http://127.0.0.1:8080\" is not allowed in an Issuer's config"),
+        ])
     func issuerRefused(block: ConfigValue, expected: String) {
         let error = #expect(throws: DNS01Error.self) { try decode(block) }
         #expect(error?.code == .forbiddenByPolicy)

@@ -1,8 +1,8 @@
 import AkamaiProvider
 import DNS01
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Akamai provider: the provider contract (against the EdgeGrid-checking Edge DNS emulator)", .serialized)
 struct AkamaiContractTests {

@@ -4,8 +4,8 @@ import Foundation
 import Logging
 import ProviderKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Akamai Edge DNS provider against the emulator", .serialized)
 struct AkamaiProviderTests {
@@ -106,14 +106,22 @@ struct AkamaiProviderTests {
         #expect(statuses?["recordset.create"]?["409"] == 1)
     }
 
-    @Test("refusals name the credential at fault, and an authentication error is never taken for 'no record set'", arguments: [
-        (AK.secretData(clientSecret: "bm90LXRoZS1zZWNyZXQtMDAwMDAwMDAwMDAwMDAwMDA="),
-         "Akamai refused the request signature (HTTP 401 Not authorized: The signature does not match): the client secret in secret cert-manager/akamai-dns (clientSecretSecretRef) does not belong to the client token"),
-        (AK.secretData(clientToken: "akab-cccccccccccccccc-9999999999999999"),
-         "Akamai does not know the client token in secret cert-manager/akamai-dns (clientTokenSecretRef)"),
-        (AK.secretData(accessToken: "akab-aaaaaaaaaaaaaaaa-9999999999999999"),
-         "Akamai does not accept the access token in secret cert-manager/akamai-dns (accessTokenSecretRef) with that client token"),
-    ])
+    @Test(
+        "refusals name the credential at fault, and an authentication error is never taken for 'no record set'",
+        arguments: [
+            (
+                AK.secretData(clientSecret: "bm90LXRoZS1zZWNyZXQtMDAwMDAwMDAwMDAwMDAwMDA="),
+                "Akamai refused the request signature (HTTP 401 Not authorized: The signature does not match): the client secret in secret cert-manager/akamai-dns (clientSecretSecretRef) does not belong to the client token"
+            ),
+            (
+                AK.secretData(clientToken: "akab-cccccccccccccccc-9999999999999999"),
+                "Akamai does not know the client token in secret cert-manager/akamai-dns (clientTokenSecretRef)"
+            ),
+            (
+                AK.secretData(accessToken: "akab-aaaaaaaaaaaaaaaa-9999999999999999"),
+                "Akamai does not accept the access token in secret cert-manager/akamai-dns (accessTokenSecretRef) with that client token"
+            ),
+        ])
     func refusals(data: [String: SecretValue], expected: String) async throws {
         let emulator = try AK.emulator()
         let provider = try await AK.provider(config: AK.config(emulator), context: AK.context(secrets: AK.secrets(data)))
@@ -161,7 +169,9 @@ struct AkamaiProviderTests {
         let forbidden: [String: Any] = ["status": 403, "title": "Forbidden", "detail": "Client does not have access to zone example.com", "type": "https://problems.luna.akamaiapis.net/authoritative-dns/forbidden"]
         try await emulator.admin("POST", "/__admin/faults", ["errors": [forbidden, forbidden], "actions": ["recordset.get"]])
         let present = await #expect(throws: DNS01Error.self) { try await provider.present(AK.challenge(.present, Self.fqdn, "other")) }
-        #expect(present?.message.hasPrefix("Akamai refused to read the TXT record set at _acme-challenge.www.example.com with the API client in secret cert-manager/akamai-dns (HTTP 403 Forbidden: Client does not have access to zone example.com)") == true, "\(present?.message ?? "")")
+        #expect(
+            present?.message.hasPrefix("Akamai refused to read the TXT record set at _acme-challenge.www.example.com with the API client in secret cert-manager/akamai-dns (HTTP 403 Forbidden: Client does not have access to zone example.com)")
+                == true, "\(present?.message ?? "")")
         await #expect(throws: DNS01Error.self) { try await provider.cleanUp(AK.challenge(.cleanUp, Self.fqdn, "mine")) }
         #expect(try await AK.writes(emulator).count == 1)
         #expect(try await AK.storedValues(emulator, Self.fqdn) == ["mine"])

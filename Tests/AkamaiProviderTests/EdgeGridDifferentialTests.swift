@@ -1,8 +1,9 @@
-@testable import AkamaiProvider
 import Foundation
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
+
+@testable import AkamaiProvider
 
 /// The signer against Akamai's official one (edgegrid-python's `EdgeGridAuthHeaders`, through
 /// Tests/Peers/edgegrid_signature_oracle.py) over generated requests with awkward parts:

@@ -1,8 +1,9 @@
-@testable import AkamaiProvider
 import Foundation
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
+
+@testable import AkamaiProvider
 
 /// The EdgeGrid signer against the test vectors Akamai publishes with edgegrid-python
 /// (`akamai/edgegrid/test/testdata.json`, `testcases.json`), written out here so they hold
@@ -35,30 +36,39 @@ struct EdgeGridVectorTests {
     static let vectors: [Vector] = [
         Vector(name: "simple GET", method: "GET", target: "/", signature: "tL+y4hxyHxgWVD30X3pWnGKHcPzmrIF+LThiAOhMxYU="),
         Vector(name: "GET with querystring", method: "GET", target: "/testapi/v1/t1?p1=1&p2=2", signature: "hKDH1UlnQySSHjvIcZpDMbQHihTQ0XyVAKZaApabdeA="),
-        Vector(name: "POST inside limit", method: "POST", target: "/testapi/v1/t3", body: String(repeating: "data", count: 8),
-               contentHash: "fDimoYqXOLntG3If/Z0K2aS9I19Pkv9P5OMCoL8lY0w=", signature: "hXm4iCxtpN22m4cbZb4lVLW5rhX8Ca82vCFqXzSTPe4="),
-        Vector(name: "POST too large", method: "POST", target: "/testapi/v1/t3", body: String(repeating: "d", count: 2049),
-               contentHash: "iysZKJ78BqF0NvDrpv9Hc3pJBWC5f5apR4qUK/Qfo5k=", signature: "6Q6PiTipLae6n4GsSIDTCJ54bEbHUBp+4MUXrbQCBoY="),
-        Vector(name: "POST length equals max_body", method: "POST", target: "/testapi/v1/t3", body: String(repeating: "d", count: 2048),
-               contentHash: "iysZKJ78BqF0NvDrpv9Hc3pJBWC5f5apR4qUK/Qfo5k=", signature: "6Q6PiTipLae6n4GsSIDTCJ54bEbHUBp+4MUXrbQCBoY="),
+        Vector(
+            name: "POST inside limit", method: "POST", target: "/testapi/v1/t3", body: String(repeating: "data", count: 8),
+            contentHash: "fDimoYqXOLntG3If/Z0K2aS9I19Pkv9P5OMCoL8lY0w=", signature: "hXm4iCxtpN22m4cbZb4lVLW5rhX8Ca82vCFqXzSTPe4="),
+        Vector(
+            name: "POST too large", method: "POST", target: "/testapi/v1/t3", body: String(repeating: "d", count: 2049),
+            contentHash: "iysZKJ78BqF0NvDrpv9Hc3pJBWC5f5apR4qUK/Qfo5k=", signature: "6Q6PiTipLae6n4GsSIDTCJ54bEbHUBp+4MUXrbQCBoY="),
+        Vector(
+            name: "POST length equals max_body", method: "POST", target: "/testapi/v1/t3", body: String(repeating: "d", count: 2048),
+            contentHash: "iysZKJ78BqF0NvDrpv9Hc3pJBWC5f5apR4qUK/Qfo5k=", signature: "6Q6PiTipLae6n4GsSIDTCJ54bEbHUBp+4MUXrbQCBoY="),
         Vector(name: "POST empty body", method: "POST", target: "/testapi/v1/t6", signature: "1gEDxeQGD5GovIkJJGcBaKnZ+VaPtrc4qBUHixjsPCQ="),
-        Vector(name: "Simple header signing with GET", method: "GET", target: "/testapi/v1/t4", headers: [("X-Test1", "test-simple-header")],
-               signature: "8F9AybcRw+PLxnvT+H0JRkjROrrUgsxJTnRXMzqvcwY="),
-        Vector(name: "Header containing spaces", method: "GET", target: "/testapi/v1/t4", headers: [("X-Test1", "\"     test-header-with-spaces     \"")],
-               signature: "ucq2AbjCNtobHfCTuS38fdkl5UDdWHZhQX46fYR8CqI="),
+        Vector(
+            name: "Simple header signing with GET", method: "GET", target: "/testapi/v1/t4", headers: [("X-Test1", "test-simple-header")],
+            signature: "8F9AybcRw+PLxnvT+H0JRkjROrrUgsxJTnRXMzqvcwY="),
+        Vector(
+            name: "Header containing spaces", method: "GET", target: "/testapi/v1/t4", headers: [("X-Test1", "\"     test-header-with-spaces     \"")],
+            signature: "ucq2AbjCNtobHfCTuS38fdkl5UDdWHZhQX46fYR8CqI="),
         // requests refuses this header before signing; the vector's signature is what the
         // algorithm gives, which a signer without that check computes.
-        Vector(name: "Header with leading and interior spaces", method: "GET", target: "/testapi/v1/t4", headers: [("X-Test1", "     first-thing      second-thing")],
-               signature: "WtnneL539UadAAOJwnsXvPqT4Kt6z7HMgBEwAFpt3+c="),
-        Vector(name: "Headers out of order", method: "GET", target: "/testapi/v1/t4", headers: [("X-Test2", "t2"), ("X-Test1", "t1"), ("X-Test3", "t3")],
-               signature: "Wus73Nx8jOYM+kkBFF2q8D1EATRIMr0WLWwpLBgkBqY="),
-        Vector(name: "Extra header", method: "GET", target: "/testapi/v1/t5", headers: [("X-Test2", "t2"), ("X-Test1", "t1"), ("X-Test3", "t3"), ("X-Extra", "this won't be included")],
-               signature: "Knd/jc0A5Ghhizjayr0AUUvl2MZjBpS3FDSzvtq4Ixc="),
+        Vector(
+            name: "Header with leading and interior spaces", method: "GET", target: "/testapi/v1/t4", headers: [("X-Test1", "     first-thing      second-thing")],
+            signature: "WtnneL539UadAAOJwnsXvPqT4Kt6z7HMgBEwAFpt3+c="),
+        Vector(
+            name: "Headers out of order", method: "GET", target: "/testapi/v1/t4", headers: [("X-Test2", "t2"), ("X-Test1", "t1"), ("X-Test3", "t3")],
+            signature: "Wus73Nx8jOYM+kkBFF2q8D1EATRIMr0WLWwpLBgkBqY="),
+        Vector(
+            name: "Extra header", method: "GET", target: "/testapi/v1/t5", headers: [("X-Test2", "t2"), ("X-Test1", "t1"), ("X-Test3", "t3"), ("X-Extra", "this won't be included")],
+            signature: "Knd/jc0A5Ghhizjayr0AUUvl2MZjBpS3FDSzvtq4Ixc="),
         Vector(name: "PUT test", method: "PUT", target: "/testapi/v1/t6", body: String(repeating: "P", count: 31), signature: "GNBWEYSEWOLtu+7dD52da2C39aX/Jchpon3K/AmBqBU="),
         Vector(name: "PATCH test", method: "PATCH", target: "/testapi/v1/t6", body: String(repeating: "P", count: 31), signature: "JIl05ImY1AOnMtmw+9LKgaFA8mnzsEKabbnHmI8LsQ4="),
         Vector(name: "GET with query params", method: "GET", target: "/testapi/v1/configs/111?from=12345&limit=200000", signature: "XM+hsuSs6nuy/5eDRty1IjtVCAdr8xPFRAZ/b8RXDm8="),
-        Vector(name: "GET with query params and separator in path", method: "GET", target: "/testapi/v1/configs/111;222;333?from=12345&limit=200000",
-               signature: "pmQF7Is2+O4r/mMojPR4yeF58BrempNNoBX5/DT0Fxs="),
+        Vector(
+            name: "GET with query params and separator in path", method: "GET", target: "/testapi/v1/configs/111;222;333?from=12345&limit=200000",
+            signature: "pmQF7Is2+O4r/mMojPR4yeF58BrempNNoBX5/DT0Fxs="),
     ]
 
     @Test("signs every published vector exactly", arguments: vectors)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `dns01-webhook check` against the emulator, as an operator would run it.
 @Suite("dns01-webhook check with alidns", .serialized)
@@ -11,21 +11,25 @@ struct AliDNSCheckCommandTests {
         let directory = try makeTemporaryDirectory("alidns-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            alidns:
-              regionId: cn-hangzhou
-              endpoint: \(emulator.endpoint)
-              accessTokenSecretRef: {name: alidns-secrets, key: access-token}
-              secretKeySecretRef: {name: alidns-secrets, key: secret-key}
-            """.write(toFile: "\(directory)/alidns.yaml", atomically: true, encoding: .utf8)
+        alidns:
+          regionId: cn-hangzhou
+          endpoint: \(emulator.endpoint)
+          accessTokenSecretRef: {name: alidns-secrets, key: access-token}
+          secretKeySecretRef: {name: alidns-secrets, key: secret-key}
+        """.write(toFile: "\(directory)/alidns.yaml", atomically: true, encoding: .utf8)
         try """
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: alidns-secrets, namespace: default}
-            type: Opaque
-            \(secretData)
-            """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(webhookBinary, ["check", "--config", "\(directory)/alidns.yaml", "--secrets", "\(directory)/secrets.yaml",
-                                              "--domain", "www.example.com", "--poll-interval", "0.05"] + extraArguments)
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: alidns-secrets, namespace: default}
+        type: Opaque
+        \(secretData)
+        """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
+        return try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", "\(directory)/alidns.yaml", "--secrets", "\(directory)/secrets.yaml",
+                "--domain", "www.example.com", "--poll-interval", "0.05",
+            ] + extraArguments)
     }
 
     @Test("check passes Basic and Extended against the emulator and leaves no record behind")

@@ -1,8 +1,8 @@
 import AliDNSProvider
 import DNS01
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("AliDNS provider: the provider contract (against the signature-checking emulator)", .serialized)
 struct AliDNSContractTests {
@@ -17,10 +17,12 @@ struct AliDNSContractTests {
             solver: "alidns",
             registry: registry,
             config: Fixture.config(emulator),
-            wrongCredentialsConfig: Fixture.config(emulator, extra: [
-                "accessTokenSecretRef": ["name": "wrong", "key": "access-token"],
-                "secretKeySecretRef": ["name": "wrong", "key": "secret-key"],
-            ]),
+            wrongCredentialsConfig: Fixture.config(
+                emulator,
+                extra: [
+                    "accessTokenSecretRef": ["name": "wrong", "key": "access-token"],
+                    "secretKeySecretRef": ["name": "wrong", "key": "secret-key"],
+                ]),
             wrongCredentialsHints: ["AccessKey"],
             secrets: secrets,
             secretStrings: [AliDNSEmulator.accessKeySecret, "not-the-secret"],

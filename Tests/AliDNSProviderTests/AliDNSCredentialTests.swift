@@ -1,9 +1,10 @@
-@testable import AliDNSProvider
 import DNS01
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
+@testable import AliDNSProvider
 
 /// Where keys come from: Secrets (with an STS token), the environment, RRSA; and when not.
 @Suite("AliDNS credentials", .serialized)
@@ -43,9 +44,11 @@ struct AliDNSCredentialTests {
 
     @Test("STS keys from Secrets carry their security token")
     func stsKeysFromSecrets() async throws {
-        let emulator = try AliDNSEmulator(config: ["accounts": [
-            ["accessKeyId": "STS.key", "accessKeySecret": "sts-secret", "securityToken": "CAIS+token/with==", "domains": ["example.com"]],
-        ]])
+        let emulator = try AliDNSEmulator(config: [
+            "accounts": [
+                ["accessKeyId": "STS.key", "accessKeySecret": "sts-secret", "securityToken": "CAIS+token/with==", "domains": ["example.com"]]
+            ]
+        ])
         let config = Fixture.config(emulator, extra: ["securityTokenSecretRef": ["name": "alidns-secrets", "key": "sts-token"]])
         let provider = try await Fixture.provider(Fixture.plugin(), config: config, context: Fixture.context(secrets: Fixture.secrets(id: "STS.key", secret: "sts-secret", token: "CAIS+token/with==")))
         try await provider.present("_acme-challenge.example.com", "k")
@@ -155,9 +158,10 @@ struct AliDNSCredentialTests {
         try await provider.cleanUp("_acme-challenge.example.com", "k")
         try await provider.cleanUp("_acme-challenge.example.com", "k2")
         #expect(try await emulator.txt() == [])
-        #expect(try await emulator.actions().filter { $0.hasPrefix("AssumeRoleWithOIDC") } == [
-            "AssumeRoleWithOIDC OK", "AssumeRoleWithOIDC AuthenticationFail.OIDCToken.Invalid", "AssumeRoleWithOIDC OK",
-        ])
+        #expect(
+            try await emulator.actions().filter { $0.hasPrefix("AssumeRoleWithOIDC") } == [
+                "AssumeRoleWithOIDC OK", "AssumeRoleWithOIDC AuthenticationFail.OIDCToken.Invalid", "AssumeRoleWithOIDC OK",
+            ])
     }
 
     @Test("RRSA: keys the service expires early are replaced and the call retried")
@@ -192,10 +196,12 @@ struct AliDNSCredentialTests {
 
     @Test("challenges with different credentials share no cached state, not even a domain list")
     func noSharedStateBetweenCredentials() async throws {
-        let emulator = try AliDNSEmulator(config: ["accounts": [
-            ["accessKeyId": "alice", "accessKeySecret": "alice-secret", "domains": ["example.com"]],
-            ["accessKeyId": "bob", "accessKeySecret": "bob-secret", "domains": ["example.net"]],
-        ]])
+        let emulator = try AliDNSEmulator(config: [
+            "accounts": [
+                ["accessKeyId": "alice", "accessKeySecret": "alice-secret", "domains": ["example.com"]],
+                ["accessKeyId": "bob", "accessKeySecret": "bob-secret", "domains": ["example.net"]],
+            ]
+        ])
         let plugin = Fixture.plugin()
         let alice = try await Fixture.provider(plugin, config: Fixture.config(emulator), context: Fixture.context(secrets: Fixture.secrets(id: "alice", secret: "alice-secret")))
         let bob = try await Fixture.provider(plugin, config: Fixture.config(emulator), context: Fixture.context(secrets: Fixture.secrets(id: "bob", secret: "bob-secret")))
@@ -214,9 +220,11 @@ struct AliDNSCredentialTests {
 
 @Suite("RRSA refresh schedule")
 struct RRSARefreshScheduleTests {
-    @Test("ProviderKit's rule: one-hour keys are used for 55 minutes, 15-minute ones for 12, 2-minute ones for 1, short ones for half their life, expired ones not at all", arguments: [
-        (Int64(3600), Int64(3300)), (Int64(900), Int64(720)), (Int64(120), Int64(60)), (Int64(100), Int64(50)), (Int64(1), Int64(1)), (Int64(0), Int64(0)), (Int64(-5), Int64(0)),
-    ])
+    @Test(
+        "ProviderKit's rule: one-hour keys are used for 55 minutes, 15-minute ones for 12, 2-minute ones for 1, short ones for half their life, expired ones not at all",
+        arguments: [
+            (Int64(3600), Int64(3300)), (Int64(900), Int64(720)), (Int64(120), Int64(60)), (Int64(100), Int64(50)), (Int64(1), Int64(1)), (Int64(0), Int64(0)), (Int64(-5), Int64(0)),
+        ])
     func refreshAfter(remaining: Int64, useFor: Int64) {
         #expect(RRSACredentialSource.refreshAfter(remainingSeconds: remaining) == useFor)
     }

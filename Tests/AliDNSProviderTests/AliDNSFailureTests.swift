@@ -30,9 +30,10 @@ struct AliDNSFailureTests {
         try await emulator.injectFaults(["throttle": 2, "actions": ["AddDomainRecord"]])
         try await provider.present("_acme-challenge.example.com", "k")
         #expect(try await emulator.txt() == ["example.com _acme-challenge k"])
-        #expect(try await emulator.actions().filter { $0.hasPrefix("AddDomainRecord") } == [
-            "AddDomainRecord Throttling.User", "AddDomainRecord Throttling.User", "AddDomainRecord OK",
-        ])
+        #expect(
+            try await emulator.actions().filter { $0.hasPrefix("AddDomainRecord") } == [
+                "AddDomainRecord Throttling.User", "AddDomainRecord Throttling.User", "AddDomainRecord OK",
+            ])
         // The emulator refuses a reused nonce, so the success above already proves fresh nonces.
         #expect(delays.withLock { $0 } == [.milliseconds(200), .milliseconds(400)])
     }
@@ -95,7 +96,10 @@ struct AliDNSFailureTests {
         try await emulator.injectFaults(["errors": [["status": 403, "code": "Forbidden.RAM", "message": "User not authorized to operate on the specified resource."]], "actions": ["AddDomainRecord"]])
         let error = await failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .providerRejected)
-        #expect(error?.message == "the RAM identity of secret cert-manager/alidns-secrets may not call AddDomainRecord (Forbidden.RAM): grant it AliyunDNSFullAccess, or a policy allowing alidns:DescribeDomains, alidns:DescribeDomainRecords, alidns:AddDomainRecord and alidns:DeleteDomainRecord")
+        #expect(
+            error?.message
+                == "the RAM identity of secret cert-manager/alidns-secrets may not call AddDomainRecord (Forbidden.RAM): grant it AliyunDNSFullAccess, or a policy allowing alidns:DescribeDomains, alidns:DescribeDomainRecords, alidns:AddDomainRecord and alidns:DeleteDomainRecord"
+        )
     }
 
     @Test("a name outside the account's domains is a zone-not-found error that says what to do")
@@ -104,7 +108,10 @@ struct AliDNSFailureTests {
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         let error = await failure { try await provider.present("_acme-challenge.www.example.org", "k", zone: "example.org") }
         #expect(error?.code == .zoneNotFound)
-        #expect(error?.message == "no domain in the AliDNS account of secret cert-manager/alidns-secrets contains _acme-challenge.www.example.org (the account holds 3 domains): add the domain in the Alibaba Cloud DNS console, or use the AccessKey of the account that holds it")
+        #expect(
+            error?.message
+                == "no domain in the AliDNS account of secret cert-manager/alidns-secrets contains _acme-challenge.www.example.org (the account holds 3 domains): add the domain in the Alibaba Cloud DNS console, or use the AccessKey of the account that holds it"
+        )
     }
 
     @Test("a clock more than 15 minutes off is reported as a clock problem")

@@ -69,11 +69,13 @@ struct AliDNSProviderTests {
     @Test("clean-up deletes every record holding its key, and none holding another")
     func cleanUpOnlyItsOwnValue() async throws {
         let emulator = try AliDNSEmulator()
-        try await emulator.seed(["records": [
-            ["domain": "example.com", "rr": "_acme-challenge", "type": "TXT", "value": "mine"],
-            ["domain": "example.com", "rr": "_acme-challenge", "type": "TXT", "value": "mine", "line": "telecom"],
-            ["domain": "example.com", "rr": "_acme-challenge", "type": "TXT", "value": "theirs"],
-        ]])
+        try await emulator.seed([
+            "records": [
+                ["domain": "example.com", "rr": "_acme-challenge", "type": "TXT", "value": "mine"],
+                ["domain": "example.com", "rr": "_acme-challenge", "type": "TXT", "value": "mine", "line": "telecom"],
+                ["domain": "example.com", "rr": "_acme-challenge", "type": "TXT", "value": "theirs"],
+            ]
+        ])
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         try await provider.cleanUp("_acme-challenge.example.com", "mine")
         #expect(try await emulator.txt() == ["example.com _acme-challenge theirs"])
@@ -82,11 +84,13 @@ struct AliDNSProviderTests {
     @Test("RRKeyWord's fuzzy match never leaks in: records at longer RRs are neither counted nor deleted")
     func exactRR() async throws {
         let emulator = try AliDNSEmulator()
-        try await emulator.seed(["records": [
-            ["domain": "example.com", "rr": "_acme-challenge.www", "type": "TXT", "value": "k"],
-            ["domain": "example.com", "rr": "x_acme-challenge", "type": "TXT", "value": "k"],
-            ["domain": "example.com", "rr": "_acme-challenge", "type": "A", "value": "192.0.2.1"],
-        ]])
+        try await emulator.seed([
+            "records": [
+                ["domain": "example.com", "rr": "_acme-challenge.www", "type": "TXT", "value": "k"],
+                ["domain": "example.com", "rr": "x_acme-challenge", "type": "TXT", "value": "k"],
+                ["domain": "example.com", "rr": "_acme-challenge", "type": "A", "value": "192.0.2.1"],
+            ]
+        ])
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         #expect(try await provider.values("_acme-challenge.example.com") == [])
         try await provider.present("_acme-challenge.example.com", "k")
@@ -102,11 +106,12 @@ struct AliDNSProviderTests {
         try await provider.present("_acme-challenge.www.cn.example.com", "a", zone: "example.com")
         try await provider.present("_acme-challenge.cn.example.com", "b")
         try await provider.present("_acme-challenge.www.example.com", "c", zone: "cn.example.com")
-        #expect(try await emulator.txt() == [
-            "cn.example.com _acme-challenge b",
-            "cn.example.com _acme-challenge.www a",
-            "example.com _acme-challenge.www c",
-        ])
+        #expect(
+            try await emulator.txt() == [
+                "cn.example.com _acme-challenge b",
+                "cn.example.com _acme-challenge.www a",
+                "example.com _acme-challenge.www c",
+            ])
     }
 
     @Test("a single-label resolvedZone such as com. is not trusted: the account's domain is found anyway")

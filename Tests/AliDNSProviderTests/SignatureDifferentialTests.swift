@@ -1,7 +1,8 @@
-@testable import AliDNSProvider
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import AliDNSProvider
 
 /// The signer against the official Python SDKs (aliyun-python-sdk-core and the Tea SDK), through
 /// Tests/Peers/alidns_signature_oracle.py, over generated parameter sets with awkward text.

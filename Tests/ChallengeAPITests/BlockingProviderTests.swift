@@ -2,8 +2,8 @@ import DNS01
 import Foundation
 import ServerTestSupport
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Provider calls run off the server's event loops: a provider that blocks its thread (a
 /// synchronous file read, a blocking DNS lookup) holds up its own answer and nothing else.

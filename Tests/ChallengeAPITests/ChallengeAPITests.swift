@@ -4,8 +4,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ServerTestSupport
-import Testing
 import TestSupport
+import Testing
 
 /// The API cert-manager and the aggregator use, over real TLS, as alice (system:masters).
 @Suite("Challenge and discovery API")
@@ -55,10 +55,11 @@ struct ChallengeAPITests {
             request.method = .POST
             request.tlsConfiguration = try ClientIdentity.alice.tlsConfiguration()
             let body = ByteBuffer(string: challengePayload(key: "chunked"))
-            request.body = .stream(AsyncStream { continuation in
-                continuation.yield(body)
-                continuation.finish()
-            }, length: .unknown)
+            request.body = .stream(
+                AsyncStream { continuation in
+                    continuation.yield(body)
+                    continuation.finish()
+                }, length: .unknown)
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             #expect(response.status.code == 201)
             #expect(server.records.values(at: try DomainName("_acme-challenge.example.com")) == ["chunked"])

@@ -1,8 +1,9 @@
 import DNS01
 import Foundation
 import NIOCore
-import Testing
 import TestSupport
+import Testing
+
 @testable import ChallengeAPI
 
 @Suite("ChallengePayload decoding")
@@ -13,7 +14,9 @@ struct ChallengePayloadTests {
 
     @Test("cert-manager's payload without apiVersion, kind or uid decodes")
     func certManagerPayload() throws {
-        let payload = try decode(#"{"request": {"uid": "", "action": "Present", "type": "dns-01", "dnsName": "example.com", "key": "abc", "resourceNamespace": "cert-manager", "resolvedFQDN": "_acme-challenge.example.com.", "resolvedZone": "example.com.", "allowAmbientCredentials": true, "config": {"memory": {}}}}"#)
+        let payload = try decode(
+            #"{"request": {"uid": "", "action": "Present", "type": "dns-01", "dnsName": "example.com", "key": "abc", "resourceNamespace": "cert-manager", "resolvedFQDN": "_acme-challenge.example.com.", "resolvedZone": "example.com.", "allowAmbientCredentials": true, "config": {"memory": {}}}}"#
+        )
         #expect(payload.challenge.action == .present)
         #expect(payload.challenge.resolvedFQDN.fqdn == "_acme-challenge.example.com.")
         #expect(payload.challenge.resolvedZone?.name == "example.com")
@@ -23,7 +26,8 @@ struct ChallengePayloadTests {
 
     @Test("unknown fields, any apiVersion/kind and a lower-case action are accepted")
     func lenient() throws {
-        let payload = try decode(#"{"apiVersion": "acme.webhook.certmanager.k8s.io/v1alpha1", "kind": "Whatever", "extra": 1, "request": {"action": "cleanup", "dnsName": "Example.COM", "key": "abc", "resourceNamespace": "ns", "futureField": {"a": 1}}}"#)
+        let payload = try decode(
+            #"{"apiVersion": "acme.webhook.certmanager.k8s.io/v1alpha1", "kind": "Whatever", "extra": 1, "request": {"action": "cleanup", "dnsName": "Example.COM", "key": "abc", "resourceNamespace": "ns", "futureField": {"a": 1}}}"#)
         #expect(payload.challenge.action == .cleanUp)
         #expect(payload.challenge.dnsName.name == "example.com")
         // resolvedFQDN absent: the conventional record name is derived.

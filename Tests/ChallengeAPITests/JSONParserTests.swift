@@ -1,7 +1,8 @@
 import DNS01
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import ChallengeAPI
 
 @Suite("JSON parsing and writing of ConfigValue")
@@ -10,57 +11,61 @@ struct JSONParserTests {
         try ConfigValue(json: Array(text.utf8))
     }
 
-    @Test("valid JSON texts give the values they spell", arguments: [
-        (#"{"a": 1, "b": [true, false, null], "c": {"d": "e"}}"#, ConfigValue.object(["a": 1, "b": [true, false, nil], "c": ["d": "e"]])),
-        (" \t\r\n[] ", .array([])),
-        ("{}", .object([:])),
-        (#""""#, .string("")),
-        ("0", .number(0)),
-        ("-0", .number(-0.0)),
-        ("-12.5e2", .number(-1250)),
-        ("1E+2", .number(100)),
-        ("0.1", .number(0.1)),
-        ("123456789012345678", .number(1.2345678901234568e17)),
-        ("1e308", .number(1e308)),
-        (#""\"\\\/\b\f\n\r\t""#, .string("\"\\/\u{8}\u{c}\n\r\t")),
-        (#""\u00e9\u2713 é✓ \ud83d\ude00""#, .string("é✓ é✓ 😀")),
-        (#""\ud800""#, .string("\u{FFFD}")),
-        (#""\udc00x""#, .string("\u{FFFD}x")),
-        (#""\ud800\u0041""#, .string("\u{FFFD}A")),
-        (#"{"k": 1, "k": 2}"#, .object(["k": 2])),
-        (#"[[[["deep"]]]]"#, .array([.array([.array([.array(["deep"])])])])),
-    ])
+    @Test(
+        "valid JSON texts give the values they spell",
+        arguments: [
+            (#"{"a": 1, "b": [true, false, null], "c": {"d": "e"}}"#, ConfigValue.object(["a": 1, "b": [true, false, nil], "c": ["d": "e"]])),
+            (" \t\r\n[] ", .array([])),
+            ("{}", .object([:])),
+            (#""""#, .string("")),
+            ("0", .number(0)),
+            ("-0", .number(-0.0)),
+            ("-12.5e2", .number(-1250)),
+            ("1E+2", .number(100)),
+            ("0.1", .number(0.1)),
+            ("123456789012345678", .number(1.2345678901234568e17)),
+            ("1e308", .number(1e308)),
+            (#""\"\\\/\b\f\n\r\t""#, .string("\"\\/\u{8}\u{c}\n\r\t")),
+            (#""\u00e9\u2713 é✓ \ud83d\ude00""#, .string("é✓ é✓ 😀")),
+            (#""\ud800""#, .string("\u{FFFD}")),
+            (#""\udc00x""#, .string("\u{FFFD}x")),
+            (#""\ud800\u0041""#, .string("\u{FFFD}A")),
+            (#"{"k": 1, "k": 2}"#, .object(["k": 2])),
+            (#"[[[["deep"]]]]"#, .array([.array([.array([.array(["deep"])])])])),
+        ])
     func valid(text: String, expected: ConfigValue) throws {
         #expect(try parse(text) == expected)
     }
 
-    @Test("invalid JSON is refused with a message that says what and where", arguments: [
-        ("", "empty JSON text at byte 0"),
-        ("   ", "no JSON value, only whitespace at byte 3"),
-        ("hello", "unexpected 'h'; expected a JSON value at byte 0"),
-        ("tru", "unexpected 't'; expected a JSON value at byte 0"),
-        ("nul", "unexpected 'n'; expected a JSON value at byte 0"),
-        (#"{"a": 1"#, "unexpected end of JSON text; expected ',' or '}' in an object at byte 7"),
-        (#"{"a" 1}"#, "unexpected '1'; expected ':' after an object key at byte 5"),
-        (#"{a: 1}"#, "unexpected 'a'; expected an object key (a string) at byte 1"),
-        (#"{"a": 1,}"#, "unexpected '}'; expected an object key (a string) at byte 8"),
-        ("[1,]", "unexpected ']'; expected a JSON value at byte 3"),
-        ("[1 2]", "unexpected '2'; expected ',' or ']' in a list at byte 3"),
-        ("{} x", "unexpected 'x' after the JSON value at byte 3"),
-        ("01", "invalid number: leading zero at byte 0"),
-        ("1.", "invalid number: expected a digit after '.' at byte 2"),
-        (".5", "unexpected '.'; expected a JSON value at byte 0"),
-        ("+1", "unexpected '+'; expected a JSON value at byte 0"),
-        ("-", "invalid number: expected a digit after '-' at byte 1"),
-        ("1e", "invalid number: expected a digit in the exponent at byte 2"),
-        ("1e309", "number 1e309 is out of range at byte 0"),
-        (#""abc"#, "unterminated string at byte 0"),
-        (#""a\x""#, "invalid escape \\x in a string at byte 2"),
-        (#""\u12G4""#, "invalid hex digit 'G' in a \\u escape at byte 5"),
-        (#""\u12""#, "incomplete \\u escape at byte 1"),
-        ("\"a\nb\"", "control character byte 0xA in a string (it must be escaped) at byte 2"),
-        ("// comment\n{}", "unexpected '/'; expected a JSON value at byte 0"),
-    ])
+    @Test(
+        "invalid JSON is refused with a message that says what and where",
+        arguments: [
+            ("", "empty JSON text at byte 0"),
+            ("   ", "no JSON value, only whitespace at byte 3"),
+            ("hello", "unexpected 'h'; expected a JSON value at byte 0"),
+            ("tru", "unexpected 't'; expected a JSON value at byte 0"),
+            ("nul", "unexpected 'n'; expected a JSON value at byte 0"),
+            (#"{"a": 1"#, "unexpected end of JSON text; expected ',' or '}' in an object at byte 7"),
+            (#"{"a" 1}"#, "unexpected '1'; expected ':' after an object key at byte 5"),
+            (#"{a: 1}"#, "unexpected 'a'; expected an object key (a string) at byte 1"),
+            (#"{"a": 1,}"#, "unexpected '}'; expected an object key (a string) at byte 8"),
+            ("[1,]", "unexpected ']'; expected a JSON value at byte 3"),
+            ("[1 2]", "unexpected '2'; expected ',' or ']' in a list at byte 3"),
+            ("{} x", "unexpected 'x' after the JSON value at byte 3"),
+            ("01", "invalid number: leading zero at byte 0"),
+            ("1.", "invalid number: expected a digit after '.' at byte 2"),
+            (".5", "unexpected '.'; expected a JSON value at byte 0"),
+            ("+1", "unexpected '+'; expected a JSON value at byte 0"),
+            ("-", "invalid number: expected a digit after '-' at byte 1"),
+            ("1e", "invalid number: expected a digit in the exponent at byte 2"),
+            ("1e309", "number 1e309 is out of range at byte 0"),
+            (#""abc"#, "unterminated string at byte 0"),
+            (#""a\x""#, "invalid escape \\x in a string at byte 2"),
+            (#""\u12G4""#, "invalid hex digit 'G' in a \\u escape at byte 5"),
+            (#""\u12""#, "incomplete \\u escape at byte 1"),
+            ("\"a\nb\"", "control character byte 0xA in a string (it must be escaped) at byte 2"),
+            ("// comment\n{}", "unexpected '/'; expected a JSON value at byte 0"),
+        ])
     func invalid(text: String, message: String) {
         #expect(throws: JSONParseError.self) { try parse(text) }
         do {

@@ -1,4 +1,5 @@
 import TestSupport
+
 /// Bodies that are not a usable ChallengePayload, each with what is wrong. The server must
 /// answer every one with a 4xx and a message, and keep serving.
 enum MalformedPayloads {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `dns01-webhook check` against the emulator, with the block from cert-manager's
 /// Cloudflare page (plus the operator's `endpoint` pointing at the emulator) and the Secret as
@@ -11,24 +11,28 @@ struct CloudflareCheckCommandTests {
         let directory = try makeTemporaryDirectory("cloudflare-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            cloudflare:
-              apiTokenSecretRef:
-                name: cloudflare-api-token-secret
-                key: api-token
-              endpoint: \(CF.endpoint(emulator))
-            """.write(toFile: "\(directory)/cloudflare.yaml", atomically: true, encoding: .utf8)
+        cloudflare:
+          apiTokenSecretRef:
+            name: cloudflare-api-token-secret
+            key: api-token
+          endpoint: \(CF.endpoint(emulator))
+        """.write(toFile: "\(directory)/cloudflare.yaml", atomically: true, encoding: .utf8)
         try """
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: cloudflare-api-token-secret
-              namespace: default
-            type: Opaque
-            stringData:
-              api-token: \(token)
-            """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(webhookBinary, ["check", "--config", "\(directory)/cloudflare.yaml", "--secrets", "\(directory)/secrets.yaml",
-                                              "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "10"] + extraArguments)
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: cloudflare-api-token-secret
+          namespace: default
+        type: Opaque
+        stringData:
+          api-token: \(token)
+        """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
+        return try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", "\(directory)/cloudflare.yaml", "--secrets", "\(directory)/secrets.yaml",
+                "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "10",
+            ] + extraArguments)
     }
 
     @Test("check passes Basic and Extended against the emulator and leaves no record behind")

@@ -2,8 +2,8 @@ import CloudflareProvider
 import ConfigLoading
 import DNS01
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("cloudflare config")
 struct CloudflareConfigurationTests {
@@ -24,7 +24,8 @@ struct CloudflareConfigurationTests {
 
     @Test("accepts cert-manager's documented API token block unchanged, on Cloudflare's API")
     func documentedTokenBlock() throws {
-        let block = try ConfigDocument.parse("""
+        let block = try ConfigDocument.parse(
+            """
             apiTokenSecretRef:
               name: cloudflare-api-token-secret
               key: api-token
@@ -36,7 +37,8 @@ struct CloudflareConfigurationTests {
 
     @Test("accepts cert-manager's documented global API key block unchanged")
     func documentedKeyBlock() throws {
-        let block = try ConfigDocument.parse("""
+        let block = try ConfigDocument.parse(
+            """
             email: my-cloudflare-acc@example.com
             apiKeySecretRef:
               name: cloudflare-api-key-secret
@@ -52,24 +54,42 @@ struct CloudflareConfigurationTests {
         #expect(CloudflarePlugin.descriptor.migration?.hasPrefix("From cert-manager's built-in `cloudflare` solver: change") == true)
     }
 
-    @Test("names the field path of each mistake", arguments: [
-        ([:] as ConfigValue,
-         "providers[0].cloudflare apiKeySecretRef or apiTokenSecretRef is required"),
-        (["apiTokenSecretRef": ["name": "a", "key": "t"], "apiKeySecretRef": ["name": "a", "key": "k"], "email": "a@example.com"] as ConfigValue,
-         "providers[0].cloudflare apiKeySecretRef and apiTokenSecretRef cannot both be specified"),
-        (["apiKeySecretRef": ["name": "a", "key": "k"]] as ConfigValue,
-         "providers[0].cloudflare.email is required with apiKeySecretRef"),
-        (["apiKeySecretRef": ["name": "a", "key": "k"], "email": "not an email"] as ConfigValue,
-         "providers[0].cloudflare.email must be the email address of the Cloudflare account"),
-        (["apiTokenSecretRef": ["name": "a"]] as ConfigValue,
-         "providers[0].cloudflare.apiTokenSecretRef.key is required"),
-        (["apiTokenSecretRef": ["name": "a", "key": "t"], "apiToken": "x"] as ConfigValue,
-         "providers[0].cloudflare has an unknown field \"apiToken\""),
-        (["apiTokenSecretRef": ["name": "a", "key": "t"], "emial": "a@example.com"] as ConfigValue,
-         "providers[0].cloudflare has an unknown field \"emial\" (did you mean \"email\"?)"),
-        (["apiTokenSecretRef": ["name": "a", "key": "t"], "endpoint": "api.cloudflare.com"] as ConfigValue,
-         "providers[0].cloudflare.endpoint must be an http or https URL such as https://api.cloudflare.com/client/v4"),
-    ])
+    @Test(
+        "names the field path of each mistake",
+        arguments: [
+            (
+                [:] as ConfigValue,
+                "providers[0].cloudflare apiKeySecretRef or apiTokenSecretRef is required"
+            ),
+            (
+                ["apiTokenSecretRef": ["name": "a", "key": "t"], "apiKeySecretRef": ["name": "a", "key": "k"], "email": "a@example.com"] as ConfigValue,
+                "providers[0].cloudflare apiKeySecretRef and apiTokenSecretRef cannot both be specified"
+            ),
+            (
+                ["apiKeySecretRef": ["name": "a", "key": "k"]] as ConfigValue,
+                "providers[0].cloudflare.email is required with apiKeySecretRef"
+            ),
+            (
+                ["apiKeySecretRef": ["name": "a", "key": "k"], "email": "not an email"] as ConfigValue,
+                "providers[0].cloudflare.email must be the email address of the Cloudflare account"
+            ),
+            (
+                ["apiTokenSecretRef": ["name": "a"]] as ConfigValue,
+                "providers[0].cloudflare.apiTokenSecretRef.key is required"
+            ),
+            (
+                ["apiTokenSecretRef": ["name": "a", "key": "t"], "apiToken": "x"] as ConfigValue,
+                "providers[0].cloudflare has an unknown field \"apiToken\""
+            ),
+            (
+                ["apiTokenSecretRef": ["name": "a", "key": "t"], "emial": "a@example.com"] as ConfigValue,
+                "providers[0].cloudflare has an unknown field \"emial\" (did you mean \"email\"?)"
+            ),
+            (
+                ["apiTokenSecretRef": ["name": "a", "key": "t"], "endpoint": "api.cloudflare.com"] as ConfigValue,
+                "providers[0].cloudflare.endpoint must be an http or https URL such as https://api.cloudflare.com/client/v4"
+            ),
+        ])
     func mistakes(block: ConfigValue, expected: String) {
         let text = message(block, source: .operatorConfig)
         #expect(text?.hasPrefix(expected) == true, "\(text ?? "no error")")

@@ -1,8 +1,8 @@
 import CloudflareProvider
 import DNS01
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Cloudflare provider: the provider contract (against the Cloudflare emulator)", .serialized)
 struct CloudflareContractTests {

@@ -23,10 +23,12 @@ struct CloudflarePolicyTests {
         #expect(configuration.endpoint.description == "https://api.cloudflare.com/client/v4")
     }
 
-    @Test("look-alike hosts are refused from an Issuer", arguments: [
-        "https://api.cloudflare.com.evil.net/client/v4", "http://api.cloudflare.com/client/v4", "https://api.cloudflare.com:8443/client/v4",
-        "https://evil.cloudflare.com/client/v4",
-    ])
+    @Test(
+        "look-alike hosts are refused from an Issuer",
+        arguments: [
+            "https://api.cloudflare.com.evil.net/client/v4", "http://api.cloudflare.com/client/v4", "https://api.cloudflare.com:8443/client/v4",
+            "https://evil.cloudflare.com/client/v4",
+        ])
     func lookAlikes(url: String) {
         #expect(throws: DNS01Error.self) {
             try CloudflareConfiguration.decode(["apiTokenSecretRef": ["name": "cf", "key": "token"], "endpoint": .string(url)], at: .root, source: .issuerConfig())

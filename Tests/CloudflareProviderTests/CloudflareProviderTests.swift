@@ -4,8 +4,8 @@ import Foundation
 import Logging
 import ProviderKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Cloudflare provider against the emulator", .serialized)
 struct CloudflareProviderTests {
@@ -110,11 +110,19 @@ struct CloudflareProviderTests {
         #expect(error?.message.hasPrefix("Cloudflare kept rate-limiting requests to list the zones (971 Please wait and consider throttling your request speed) through every retry") == true, "\(error?.message ?? "")")
     }
 
-    @Test("refusals say what to fix and name the config field", arguments: [
-        (CF.unknownToken, "Cloudflare does not accept the API token in secret cert-manager/cloudflare-api-token-secret (apiTokenSecretRef) (9109 Invalid access token)"),
-        ("not-a-token", "Cloudflare refused the format of the API token in secret cert-manager/cloudflare-api-token-secret (apiTokenSecretRef) (6111 Invalid format for Authorization header; 6003 Invalid request headers): the Secret must hold the API token itself"),
-        (CF.readOnlyToken, "Cloudflare refused to create a TXT record at _acme-challenge.www.example.com with the API token in secret cert-manager/cloudflare-api-token-secret (apiTokenSecretRef) (10000 Authentication error): an API token needs the Zone:Read and DNS:Edit permissions"),
-    ])
+    @Test(
+        "refusals say what to fix and name the config field",
+        arguments: [
+            (CF.unknownToken, "Cloudflare does not accept the API token in secret cert-manager/cloudflare-api-token-secret (apiTokenSecretRef) (9109 Invalid access token)"),
+            (
+                "not-a-token",
+                "Cloudflare refused the format of the API token in secret cert-manager/cloudflare-api-token-secret (apiTokenSecretRef) (6111 Invalid format for Authorization header; 6003 Invalid request headers): the Secret must hold the API token itself"
+            ),
+            (
+                CF.readOnlyToken,
+                "Cloudflare refused to create a TXT record at _acme-challenge.www.example.com with the API token in secret cert-manager/cloudflare-api-token-secret (apiTokenSecretRef) (10000 Authentication error): an API token needs the Zone:Read and DNS:Edit permissions"
+            ),
+        ])
     func refusals(token: String, expected: String) async throws {
         let emulator = try CF.emulator()
         let provider = try await CF.provider(config: CF.tokenConfig(emulator), context: CF.context(secrets: CF.secrets(token: token)))
@@ -129,7 +137,10 @@ struct CloudflareProviderTests {
         let provider = try await CF.provider(config: CF.tokenConfig(emulator), context: CF.context(secrets: CF.secrets(token: CF.exampleComOnlyToken)))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(CF.challenge(.present, "_acme-challenge.www.example.org", "v")) }
         #expect(error?.code == .zoneNotFound)
-        #expect(error?.message == "no zone that the API token in secret cert-manager/cloudflare-api-token-secret (apiTokenSecretRef) can see holds _acme-challenge.www.example.org (it sees 1 zones): add the zone to Cloudflare, or give an API token with Zone:Read on it")
+        #expect(
+            error?.message
+                == "no zone that the API token in secret cert-manager/cloudflare-api-token-secret (apiTokenSecretRef) can see holds _acme-challenge.www.example.org (it sees 1 zones): add the zone to Cloudflare, or give an API token with Zone:Read on it"
+        )
     }
 
     @Test("a wrong email with the global key is refused, naming email")
@@ -137,7 +148,9 @@ struct CloudflareProviderTests {
         let emulator = try CF.emulator()
         let provider = try await CF.provider(config: CF.keyConfig(emulator, email: "someone@example.com"))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(CF.challenge(.present, Self.fqdn, "v")) }
-        #expect(error?.message.hasPrefix("Cloudflare does not accept the global API key and email (9103 Unknown X-Auth-Key or X-Auth-Email): check email and the global API key in secret cert-manager/cloudflare-api-key-secret (apiKeySecretRef)") == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.hasPrefix("Cloudflare does not accept the global API key and email (9103 Unknown X-Auth-Key or X-Auth-Email): check email and the global API key in secret cert-manager/cloudflare-api-key-secret (apiKeySecretRef)") == true,
+            "\(error?.message ?? "")")
     }
 
     @Test("a missing Secret or key names the field that references it")

@@ -15,17 +15,23 @@ struct ConfigDocumentTests {
         let fromYAML = try ConfigDocument.parse(yaml, source: "a.yaml")
         let fromJSON = try ConfigDocument.parse(json, source: "a.json")
         #expect(fromYAML == fromJSON)
-        #expect(fromYAML["providers"] == .array([[
-            "selector": ["dnsZones": ["example.com"]],
-            "route53": ["region": "us-east-1", "ttl": 10, "private": false, "note": nil, "date": "2016-02-23"],
-        ]]))
+        #expect(
+            fromYAML["providers"]
+                == .array([
+                    [
+                        "selector": ["dnsZones": ["example.com"]],
+                        "route53": ["region": "us-east-1", "ttl": 10, "private": false, "note": nil, "date": "2016-02-23"],
+                    ]
+                ]))
     }
 
-    @Test("malformed documents name the file", arguments: [
-        ("a: [1, 2", "bad.yaml is not valid YAML or JSON"),
-        ("", "bad.yaml is empty"),
-        ("a: 1\na: 2\n", "bad.yaml is not valid YAML or JSON: Parser: expected all keys to be unique"),
-    ])
+    @Test(
+        "malformed documents name the file",
+        arguments: [
+            ("a: [1, 2", "bad.yaml is not valid YAML or JSON"),
+            ("", "bad.yaml is empty"),
+            ("a: 1\na: 2\n", "bad.yaml is not valid YAML or JSON: Parser: expected all keys to be unique"),
+        ])
     func malformed(text: String, prefix: String) {
         do {
             _ = try ConfigDocument.parse(text, source: "bad.yaml")
@@ -107,12 +113,14 @@ struct SecretManifestTests {
         }
     }
 
-    @Test("invalid manifests are rejected with their position, never their values", arguments: [
-        ("kind: ConfigMap\nmetadata: {name: x}\n", "secrets.yaml document 1 has kind \"ConfigMap\"; only Secret manifests are read"),
-        ("kind: Secret\nmetadata: {}\n", "secrets.yaml document 1: Secret has no metadata.name"),
-        ("kind: Secret\nmetadata: {name: x}\ndata: {k: \"not base64!\"}\n", "secrets.yaml document 1: Secret default/x data key \"k\" is not valid base64"),
-        ("kind: Secret\nmetadata: {name: x}\n---\nkind: Secret\nmetadata: {name: x}\n", "secrets.yaml: Secret default/x appears twice"),
-    ])
+    @Test(
+        "invalid manifests are rejected with their position, never their values",
+        arguments: [
+            ("kind: ConfigMap\nmetadata: {name: x}\n", "secrets.yaml document 1 has kind \"ConfigMap\"; only Secret manifests are read"),
+            ("kind: Secret\nmetadata: {}\n", "secrets.yaml document 1: Secret has no metadata.name"),
+            ("kind: Secret\nmetadata: {name: x}\ndata: {k: \"not base64!\"}\n", "secrets.yaml document 1: Secret default/x data key \"k\" is not valid base64"),
+            ("kind: Secret\nmetadata: {name: x}\n---\nkind: Secret\nmetadata: {name: x}\n", "secrets.yaml: Secret default/x appears twice"),
+        ])
     func invalid(text: String, message: String) {
         #expect(throws: DNS01Error(.invalidConfiguration, message)) {
             try SecretManifestSource(text: text, source: "secrets.yaml", defaultNamespace: "default")

@@ -2,8 +2,8 @@ import DNS01
 import Logging
 import MemoryProvider
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("ChallengeDispatcher")
 struct DispatcherTests {
@@ -20,8 +20,9 @@ struct DispatcherTests {
 
     func challenge(_ action: Challenge.Action, domain: String, key: String, config: ConfigValue? = nil) throws -> Challenge {
         let name = try DomainName(domain)
-        return Challenge(action: action, dnsName: name, resolvedFQDN: try Challenge.recordName(for: name), key: key,
-                         resourceNamespace: "cert-manager", config: config)
+        return Challenge(
+            action: action, dnsName: name, resolvedFQDN: try Challenge.recordName(for: name), key: key,
+            resourceNamespace: "cert-manager", config: config)
     }
 
     @Test("present adds a value and keeps others; cleanup removes only its own; both are idempotent")

@@ -1,5 +1,6 @@
-@testable import DNS01
 import Testing
+
+@testable import DNS01
 
 @Suite("DomainName")
 struct DomainNameTests {
@@ -11,13 +12,15 @@ struct DomainNameTests {
         #expect(try DomainName(".") == .root)
     }
 
-    @Test("rejects malformed names with a message naming the problem", arguments: [
-        ("", "a domain name is required"),
-        ("a..b", "domain name \"a..b\" has an empty label"),
-        ("a.*.b", "domain name \"a.*.b\" has a \"*\" that is not the first label"),
-        ("exa mple.com", "domain name \"exa mple.com\" contains the character \" \", which is not allowed in a DNS name"),
-        (String(repeating: "a", count: 64) + ".com", "domain name \"\(String(repeating: "a", count: 64)).com\" has a label longer than 63 characters"),
-    ])
+    @Test(
+        "rejects malformed names with a message naming the problem",
+        arguments: [
+            ("", "a domain name is required"),
+            ("a..b", "domain name \"a..b\" has an empty label"),
+            ("a.*.b", "domain name \"a.*.b\" has a \"*\" that is not the first label"),
+            ("exa mple.com", "domain name \"exa mple.com\" contains the character \" \", which is not allowed in a DNS name"),
+            (String(repeating: "a", count: 64) + ".com", "domain name \"\(String(repeating: "a", count: 64)).com\" has a label longer than 63 characters"),
+        ])
     func rejects(text: String, message: String) {
         #expect(throws: DNS01Error(.invalidChallenge, message)) { try DomainName(text) }
     }
@@ -63,12 +66,14 @@ struct DomainNameTests {
         #expect(DomainName.root.labelCount == 0)
     }
 
-    @Test("IDN labels become punycode and back", arguments: [
-        ("bücher.example", "xn--bcher-kva.example"),
-        ("münchen.de", "xn--mnchen-3ya.de"),
-        ("例え.テスト", "xn--r8jz45g.xn--zckzah"),
-        ("ÄÖÜ.de", "xn--4ca0bs.de"),
-    ])
+    @Test(
+        "IDN labels become punycode and back",
+        arguments: [
+            ("bücher.example", "xn--bcher-kva.example"),
+            ("münchen.de", "xn--mnchen-3ya.de"),
+            ("例え.テスト", "xn--r8jz45g.xn--zckzah"),
+            ("ÄÖÜ.de", "xn--4ca0bs.de"),
+        ])
     func punycode(unicode: String, ascii: String) throws {
         let name = try DomainName(unicode)
         #expect(name.name == ascii)

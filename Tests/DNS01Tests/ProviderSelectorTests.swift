@@ -24,8 +24,10 @@ struct ProviderSelectorTests {
 
     @Test("the longest matching zone wins, whatever the order of entries")
     func longestZoneWins() throws {
-        for rules in [[rule("short", zones: ["example.com"]), rule("long", zones: ["shop.example.com"])],
-                      [rule("long", zones: ["shop.example.com"]), rule("short", zones: ["example.com"])]] {
+        for rules in [
+            [rule("short", zones: ["example.com"]), rule("long", zones: ["shop.example.com"])],
+            [rule("long", zones: ["shop.example.com"]), rule("short", zones: ["example.com"])],
+        ] {
             let selector = try Selector(rules: rules)
             #expect(selector.select(name("a.shop.example.com"))?.value == "long")
             #expect(selector.select(name("shop.example.com"))?.value == "long")
@@ -68,9 +70,11 @@ struct ProviderSelectorTests {
         #expect(selector.select(name("shop.example.com"))?.value == "zone")
     }
 
-    @Test("case and trailing dots do not matter, on either side", arguments: [
-        "WWW.Example.COM", "www.example.com.", "Www.EXAMPLE.com.",
-    ])
+    @Test(
+        "case and trailing dots do not matter, on either side",
+        arguments: [
+            "WWW.Example.COM", "www.example.com.", "Www.EXAMPLE.com.",
+        ])
     func caseAndDots(domain: String) throws {
         let selector = try Selector(rules: [rule("zone", zones: ["Example.COM."]), rule("exact", names: ["WWW.EXAMPLE.COM."])])
         #expect(selector.select(name(domain))?.value == "exact")

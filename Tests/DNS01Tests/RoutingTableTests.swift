@@ -1,7 +1,8 @@
-@testable import DNS01
 import MemoryProvider
-import Testing
 import TestSupport
+import Testing
+
+@testable import DNS01
 
 @Suite("Config decoding")
 struct RoutingTableTests {
@@ -40,11 +41,13 @@ struct RoutingTableTests {
         let table = try decode([
             "providers": [
                 ["selector": ["dnsZones": ["example.com"]], "memory": [:]],
-                ["selector": ["dnsZones": ["example.cn", "shop.example.com"]],
-                 "cloud": ["region": "cn-beijing", "secretRef": ["name": "s", "key": "k"]]],
+                [
+                    "selector": ["dnsZones": ["example.cn", "shop.example.com"]],
+                    "cloud": ["region": "cn-beijing", "secretRef": ["name": "s", "key": "k"]],
+                ],
                 ["selector": ["dnsNames": ["vip.shop.example.com"]], "memory": [:]],
                 ["cloud": ["region": "eu-west-1", "secretRef": ["name": "s", "key": "k"]]],
-            ],
+            ]
         ])
         #expect(try route(table, "www.example.com") == "providers[0].memory")
         #expect(try route(table, "a.shop.example.com") == "providers[1].cloud")
@@ -64,46 +67,50 @@ struct RoutingTableTests {
         }
     }
 
-    @Test("every config error names its field path", arguments: [
-        (ConfigValue.string("x"), "config must be an object naming a provider (cloud, memory) or a providers list, got a string"),
-        ([:], "config must name one provider (cloud, memory)"),
-        (["memory": [:], "cloud": [:]], "config names more than one provider (cloud, memory); use a providers list with selectors to route between them"),
-        (["memroy": [:]], "config has an unknown field \"memroy\"; expected a provider (cloud, memory) or providers (did you mean \"memory\"?)"),
-        (["providers": "x"], "providers must be a list, got a string"),
-        (["providers": []], "providers must list at least one provider"),
-        (["providers": ["x"]], "providers[0] must be an object, got a string"),
-        (["providers": [["selector": ["dnsZones": ["example.com"]]]]], "providers[0] must name one provider (cloud, memory)"),
-        (["providers": [["selector": ["dnsZone": ["example.com"]], "memory": [:]]]], "providers[0].selector has an unknown field \"dnsZone\" (did you mean \"dnsZones\"?)"),
-        (["providers": [["selector": ["dnsZones": "example.com"], "memory": [:]]]], "providers[0].selector.dnsZones must be a list of strings, got a string"),
-        (["providers": [["selector": ["dnsZones": [1]], "memory": [:]]]], "providers[0].selector.dnsZones[0] must be a string, got a number"),
-        (["providers": [["selector": ["dnsZones": ["exa mple.com"]], "memory": [:]]]], "providers[0].selector.dnsZones[0] is not a valid DNS name: domain name \"exa mple.com\" contains the character \" \", which is not allowed in a DNS name"),
-        (["providers": [["selector": ["dnsZones": ["*.example.com"]], "memory": [:]]]], "providers[0].selector.dnsZones[0] is not a valid DNS name: a zone cannot be a wildcard"),
-        (["providers": [["selector": ["matchLabels": ["a": "b"]], "memory": [:]]]], "providers[0].selector.matchLabels is not supported: the webhook never sees Certificate labels; select by dnsNames or dnsZones"),
-        (["providers": [["memory": [:]], ["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k"]]]]], "providers[0] and providers[1] both have no selector; only one fallback entry is allowed"),
-        (["providers": [["memory": ["zones": "x"]]]], "providers[0].memory.zones must be a list of strings, got a string"),
-        (["providers": [["memory": ["latency": "soon"]]]], "providers[0].memory.latency must be a duration such as \"30s\", \"2m\" or \"1500ms\", got \"soon\""),
-        (["providers": [[:], ["cloud": ["region": "r"]]]], "providers[0] must name one provider (cloud, memory)"),
-        (["providers": [["cloud": ["region": "r"]]]], "providers[0].cloud.secretRef is required"),
-        (["providers": [["cloud": ["region": "r", "secretRef": ["name": "s"]]]]], "providers[0].cloud.secretRef.key is required"),
-        (["providers": [["cloud": ["region": "r", "secretRef": ["name": "", "key": "k"]]]]], "providers[0].cloud.secretRef.name is required"),
-        (["providers": [["cloud": ["region": 5, "secretRef": ["name": "s", "key": "k"]]]]], "providers[0].cloud.region must be a string, got a number"),
-        (["providers": [["cloud": ["region": "r", "ttl": 5, "secretRef": ["name": "s", "key": "k"]]]]], "providers[0].cloud.ttl must be between 60 and 86400, got 5"),
-        (["providers": [["cloud": ["region": "r", "ttl": .number(60.5), "secretRef": ["name": "s", "key": "k"]]]]], "providers[0].cloud.ttl must be a whole number, got a number"),
-        (["providers": [["cloud": ["regoin": "r", "secretRef": ["name": "s", "key": "k"]]]]], "providers[0].cloud.region is required"),
-        (["providers": [["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k"], "extra": true]]]], "providers[0].cloud has an unknown field \"extra\" (known fields: region, secretRef, ttl, wait)"),
-        (["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k"], "wait": "yes"]], "cloud.wait must be true or false, got a string"),
-        (["cloud": ["region": "r", "secretRef": ["nmae": "s", "key": "k"]]], "cloud.secretRef.name is required"),
-    ] as [(ConfigValue, String)])
+    @Test(
+        "every config error names its field path",
+        arguments: [
+            (ConfigValue.string("x"), "config must be an object naming a provider (cloud, memory) or a providers list, got a string"),
+            ([:], "config must name one provider (cloud, memory)"),
+            (["memory": [:], "cloud": [:]], "config names more than one provider (cloud, memory); use a providers list with selectors to route between them"),
+            (["memroy": [:]], "config has an unknown field \"memroy\"; expected a provider (cloud, memory) or providers (did you mean \"memory\"?)"),
+            (["providers": "x"], "providers must be a list, got a string"),
+            (["providers": []], "providers must list at least one provider"),
+            (["providers": ["x"]], "providers[0] must be an object, got a string"),
+            (["providers": [["selector": ["dnsZones": ["example.com"]]]]], "providers[0] must name one provider (cloud, memory)"),
+            (["providers": [["selector": ["dnsZone": ["example.com"]], "memory": [:]]]], "providers[0].selector has an unknown field \"dnsZone\" (did you mean \"dnsZones\"?)"),
+            (["providers": [["selector": ["dnsZones": "example.com"], "memory": [:]]]], "providers[0].selector.dnsZones must be a list of strings, got a string"),
+            (["providers": [["selector": ["dnsZones": [1]], "memory": [:]]]], "providers[0].selector.dnsZones[0] must be a string, got a number"),
+            (["providers": [["selector": ["dnsZones": ["exa mple.com"]], "memory": [:]]]], "providers[0].selector.dnsZones[0] is not a valid DNS name: domain name \"exa mple.com\" contains the character \" \", which is not allowed in a DNS name"),
+            (["providers": [["selector": ["dnsZones": ["*.example.com"]], "memory": [:]]]], "providers[0].selector.dnsZones[0] is not a valid DNS name: a zone cannot be a wildcard"),
+            (["providers": [["selector": ["matchLabels": ["a": "b"]], "memory": [:]]]], "providers[0].selector.matchLabels is not supported: the webhook never sees Certificate labels; select by dnsNames or dnsZones"),
+            (["providers": [["memory": [:]], ["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k"]]]]], "providers[0] and providers[1] both have no selector; only one fallback entry is allowed"),
+            (["providers": [["memory": ["zones": "x"]]]], "providers[0].memory.zones must be a list of strings, got a string"),
+            (["providers": [["memory": ["latency": "soon"]]]], "providers[0].memory.latency must be a duration such as \"30s\", \"2m\" or \"1500ms\", got \"soon\""),
+            (["providers": [[:], ["cloud": ["region": "r"]]]], "providers[0] must name one provider (cloud, memory)"),
+            (["providers": [["cloud": ["region": "r"]]]], "providers[0].cloud.secretRef is required"),
+            (["providers": [["cloud": ["region": "r", "secretRef": ["name": "s"]]]]], "providers[0].cloud.secretRef.key is required"),
+            (["providers": [["cloud": ["region": "r", "secretRef": ["name": "", "key": "k"]]]]], "providers[0].cloud.secretRef.name is required"),
+            (["providers": [["cloud": ["region": 5, "secretRef": ["name": "s", "key": "k"]]]]], "providers[0].cloud.region must be a string, got a number"),
+            (["providers": [["cloud": ["region": "r", "ttl": 5, "secretRef": ["name": "s", "key": "k"]]]]], "providers[0].cloud.ttl must be between 60 and 86400, got 5"),
+            (["providers": [["cloud": ["region": "r", "ttl": .number(60.5), "secretRef": ["name": "s", "key": "k"]]]]], "providers[0].cloud.ttl must be a whole number, got a number"),
+            (["providers": [["cloud": ["regoin": "r", "secretRef": ["name": "s", "key": "k"]]]]], "providers[0].cloud.region is required"),
+            (["providers": [["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k"], "extra": true]]]], "providers[0].cloud has an unknown field \"extra\" (known fields: region, secretRef, ttl, wait)"),
+            (["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k"], "wait": "yes"]], "cloud.wait must be true or false, got a string"),
+            (["cloud": ["region": "r", "secretRef": ["nmae": "s", "key": "k"]]], "cloud.secretRef.name is required"),
+        ] as [(ConfigValue, String)])
     func errors(document: ConfigValue, expected: String) {
         #expect(error(of: document) == expected)
     }
 
     @Test("an unknown field is reported even when required fields are present")
     func unknownAfterRequired() {
-        #expect(error(of: ["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k", "namespace": "other"]]])
-            == "cloud.secretRef has an unknown field \"namespace\" (known fields: key, name)")
-        #expect(error(of: ["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k", "nmae": "other"]]])
-            == "cloud.secretRef has an unknown field \"nmae\" (did you mean \"name\"?)")
+        #expect(
+            error(of: ["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k", "namespace": "other"]]])
+                == "cloud.secretRef has an unknown field \"namespace\" (known fields: key, name)")
+        #expect(
+            error(of: ["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k", "nmae": "other"]]])
+                == "cloud.secretRef has an unknown field \"nmae\" (did you mean \"name\"?)")
     }
 
     @Test("a provider solver reads an operator's bare block as its own; other shapes pass through")

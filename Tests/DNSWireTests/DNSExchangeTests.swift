@@ -1,7 +1,7 @@
 import DNSClient
 import DNSWire
-import Testing
 import TestSupport
+import Testing
 
 /// The DNS client against a real authoritative server (Knot DNS) on 127.0.0.1.
 @Suite("DNS client against Knot", .serialized)

@@ -6,11 +6,12 @@ struct DNSMessageTests {
     @Test("a TXT query encodes byte for byte as RFC 1035 lays it out")
     func queryBytes() throws {
         let query = DNSMessage.query(id: 0xBEEF, name: "Ex.com.", type: .txt, recursionDesired: true)
-        #expect(try query.encoded() == [
-            0xBE, 0xEF, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
-            2, UInt8(ascii: "e"), UInt8(ascii: "x"), 3, UInt8(ascii: "c"), UInt8(ascii: "o"), UInt8(ascii: "m"), 0,
-            0, 16, 0, 1,
-        ])
+        #expect(
+            try query.encoded() == [
+                0xBE, 0xEF, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
+                2, UInt8(ascii: "e"), UInt8(ascii: "x"), 3, UInt8(ascii: "c"), UInt8(ascii: "o"), UInt8(ascii: "m"), 0,
+                0, 16, 0, 1,
+            ])
     }
 
     @Test("messages round-trip, with long TXT values split into character-strings")

@@ -1,6 +1,6 @@
 import ConfigLoading
-import DigitalOceanProvider
 import DNS01
+import DigitalOceanProvider
 import ProviderKit
 import Testing
 
@@ -19,7 +19,8 @@ struct DigitalOceanConfigurationTests {
 
     @Test("accepts cert-manager's documented block unchanged, on DigitalOcean's API")
     func documentedBlock() throws {
-        let block = try ConfigDocument.parse("""
+        let block = try ConfigDocument.parse(
+            """
             tokenSecretRef:
               name: digitalocean-dns
               key: access-token
@@ -36,14 +37,18 @@ struct DigitalOceanConfigurationTests {
         #expect(DigitalOceanPlugin.descriptor.migration?.hasPrefix("From cert-manager's built-in `digitalocean` solver: change") == true)
     }
 
-    @Test("names the field path of each mistake", arguments: [
-        ([:] as ConfigValue, "providers[2].digitalocean.tokenSecretRef is required"),
-        (["tokenSecretRef": ["name": "do"]] as ConfigValue, "providers[2].digitalocean.tokenSecretRef.key is required"),
-        (["tokenSecretRef": "do-token"] as ConfigValue, "providers[2].digitalocean.tokenSecretRef must be an object, got a string"),
-        (["tokenSecretRef": ["name": "do", "key": "t"], "token": "x"] as ConfigValue, "providers[2].digitalocean has an unknown field \"token\""),
-        (["tokenSecretRef": ["name": "do", "key": "t"], "endpoint": "ftp://api.digitalocean.com"] as ConfigValue,
-         "providers[2].digitalocean.endpoint must be an http or https URL such as https://api.digitalocean.com"),
-    ])
+    @Test(
+        "names the field path of each mistake",
+        arguments: [
+            ([:] as ConfigValue, "providers[2].digitalocean.tokenSecretRef is required"),
+            (["tokenSecretRef": ["name": "do"]] as ConfigValue, "providers[2].digitalocean.tokenSecretRef.key is required"),
+            (["tokenSecretRef": "do-token"] as ConfigValue, "providers[2].digitalocean.tokenSecretRef must be an object, got a string"),
+            (["tokenSecretRef": ["name": "do", "key": "t"], "token": "x"] as ConfigValue, "providers[2].digitalocean has an unknown field \"token\""),
+            (
+                ["tokenSecretRef": ["name": "do", "key": "t"], "endpoint": "ftp://api.digitalocean.com"] as ConfigValue,
+                "providers[2].digitalocean.endpoint must be an http or https URL such as https://api.digitalocean.com"
+            ),
+        ])
     func mistakes(block: ConfigValue, expected: String) {
         let text = message(block)
         #expect(text?.hasPrefix(expected) == true, "\(text ?? "no error")")

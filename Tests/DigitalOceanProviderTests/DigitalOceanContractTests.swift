@@ -1,8 +1,8 @@
-import DigitalOceanProvider
 import DNS01
+import DigitalOceanProvider
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("DigitalOcean provider: the provider contract (against the DigitalOcean emulator)", .serialized)
 struct DigitalOceanContractTests {

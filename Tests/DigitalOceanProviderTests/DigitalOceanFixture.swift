@@ -1,5 +1,5 @@
-import DigitalOceanProvider
 import DNS01
+import DigitalOceanProvider
 import Foundation
 import Logging
 import ProviderKit
@@ -30,7 +30,7 @@ enum DO {
 
     static func secrets(token: String = DO.token, extra: [String: String] = [:]) -> StaticSecretSource {
         var secrets: [StaticSecretSource.Key: [String: SecretValue]] = [
-            .init(namespace: namespace, name: "digitalocean-dns"): ["access-token": SecretValue(token)],
+            .init(namespace: namespace, name: "digitalocean-dns"): ["access-token": SecretValue(token)]
         ]
         for (name, value) in extra { secrets[.init(namespace: namespace, name: name)] = ["access-token": SecretValue(value)] }
         return StaticSecretSource(secrets)

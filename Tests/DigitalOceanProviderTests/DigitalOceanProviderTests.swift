@@ -1,10 +1,10 @@
-import DigitalOceanProvider
 import DNS01
+import DigitalOceanProvider
 import Foundation
 import ProviderKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("DigitalOcean provider against the emulator", .serialized)
 struct DigitalOceanProviderTests {
@@ -69,10 +69,15 @@ struct DigitalOceanProviderTests {
         #expect(try await DO.storedValues(emulator, Self.fqdn) == ["after-reset"])
     }
 
-    @Test("refusals say what to fix and name the config field", arguments: [
-        (DO.unknownToken, "DigitalOcean does not accept the token in secret cert-manager/digitalocean-dns (tokenSecretRef) (HTTP 401 unauthorized: Unable to authenticate you)"),
-        (DO.readOnlyToken, "DigitalOcean refused to create a TXT record at _acme-challenge.www.example.com with the token in secret cert-manager/digitalocean-dns (tokenSecretRef) (HTTP 403 forbidden: You do not have access for the attempted action.): the token needs the write scope"),
-    ])
+    @Test(
+        "refusals say what to fix and name the config field",
+        arguments: [
+            (DO.unknownToken, "DigitalOcean does not accept the token in secret cert-manager/digitalocean-dns (tokenSecretRef) (HTTP 401 unauthorized: Unable to authenticate you)"),
+            (
+                DO.readOnlyToken,
+                "DigitalOcean refused to create a TXT record at _acme-challenge.www.example.com with the token in secret cert-manager/digitalocean-dns (tokenSecretRef) (HTTP 403 forbidden: You do not have access for the attempted action.): the token needs the write scope"
+            ),
+        ])
     func refusals(token: String, expected: String) async throws {
         let emulator = try DO.emulator()
         let provider = try await DO.provider(config: DO.config(emulator), context: DO.context(secrets: DO.secrets(token: token)))
@@ -98,6 +103,9 @@ struct DigitalOceanProviderTests {
         let provider = try await DO.provider(config: DO.config(emulator))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(DO.challenge(.present, "_acme-challenge.www.example.net", "v")) }
         #expect(error?.code == .zoneNotFound)
-        #expect(error?.message == "no domain of the DigitalOcean account of the token in secret cert-manager/digitalocean-dns (tokenSecretRef) holds _acme-challenge.www.example.net (the account has 2 domains): add the domain under Networking → Domains, or use that account's token")
+        #expect(
+            error?.message
+                == "no domain of the DigitalOcean account of the token in secret cert-manager/digitalocean-dns (tokenSecretRef) holds _acme-challenge.www.example.net (the account has 2 domains): add the domain under Networking → Domains, or use that account's token"
+        )
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `dns01-webhook` binary, run as a user would run it.
 @Suite("dns01-webhook CLI", .serialized)
@@ -14,21 +14,21 @@ struct CLITests {
         config = "\(directory)/config.yaml"
         secrets = "\(directory)/secrets.yaml"
         try """
-            providers:
-              - selector: {dnsZones: [example.com]}
-                memory:
-                  apiTokenSecretRef: {name: memory-token, key: token}
-              - selector: {dnsNames: [locked.example.org]}
-                memory:
-                  apiTokenSecretRef: {name: missing-secret, key: token}
-              - memory: {zones: [fallback.test]}
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        providers:
+          - selector: {dnsZones: [example.com]}
+            memory:
+              apiTokenSecretRef: {name: memory-token, key: token}
+          - selector: {dnsNames: [locked.example.org]}
+            memory:
+              apiTokenSecretRef: {name: missing-secret, key: token}
+          - memory: {zones: [fallback.test]}
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         try """
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: memory-token, namespace: cert-manager}
-            data: {token: c2VjcmV0LXRva2Vu}
-            """.write(toFile: secrets, atomically: true, encoding: .utf8)
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: memory-token, namespace: cert-manager}
+        data: {token: c2VjcmV0LXRva2Vu}
+        """.write(toFile: secrets, atomically: true, encoding: .utf8)
     }
 
     func run(_ arguments: [String]) throws -> CommandResult {
@@ -37,8 +37,10 @@ struct CLITests {
 
     @Test("check passes Basic and Extended against the memory provider, with config and secrets files")
     func checkPasses() throws {
-        let result = try run(["check", "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
-                              "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "5"])
+        let result = try run([
+            "check", "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
+            "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "5",
+        ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let steps = lines.filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
@@ -52,8 +54,10 @@ struct CLITests {
 
     @Test("check fails, exit 1, when the Secret is in another namespace, and says which")
     func checkFailsOnSecretNamespace() throws {
-        let result = try run(["check", "--config", config, "--secrets", secrets, "--namespace", "default",
-                              "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "1"])
+        let result = try run([
+            "check", "--config", config, "--secrets", secrets, "--namespace", "default",
+            "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "1",
+        ])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: present key A"))
         #expect(result.stdout.contains("secret \"memory-token\" not found in namespace \"default\""))
@@ -62,8 +66,10 @@ struct CLITests {
 
     @Test("check fails when the provider refuses the zone, and leaves nothing behind")
     func checkFailsOnZone() throws {
-        let result = try run(["check", "--config", config, "--domain", "www.elsewhere.net", "--basic-only",
-                              "--poll-interval", "0.05", "--timeout", "1"])
+        let result = try run([
+            "check", "--config", config, "--domain", "www.elsewhere.net", "--basic-only",
+            "--poll-interval", "0.05", "--timeout", "1",
+        ])
         #expect(result.status == 1)
         #expect(result.stdout.contains("not found in the memory provider (zones: fallback.test)"))
     }
@@ -72,9 +78,11 @@ struct CLITests {
     func checkConsultsDNS() throws {
         let knot = try KnotServer(zones: ["example.com": "www IN A 127.0.0.1"])
         defer { knot.stop() }
-        let result = try run(["check", "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
-                              "--domain", "www.example.com", "--nameserver", knot.address,
-                              "--poll-interval", "0.1", "--timeout", "0.5"])
+        let result = try run([
+            "check", "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
+            "--domain", "www.example.com", "--nameserver", knot.address,
+            "--poll-interval", "0.1", "--timeout", "0.5",
+        ])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: key A visible"))
         #expect(result.stdout.contains("provider has A; DNS says NXDOMAIN"))
@@ -85,23 +93,35 @@ struct CLITests {
     @Test("present and cleanup do one step each and exit 0")
     func presentAndCleanUp() throws {
         for command in ["present", "cleanup"] {
-            let result = try run([command, "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
-                                  "--fqdn", "_acme-challenge.www.example.com.", "--key", "k1"])
+            let result = try run([
+                command, "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
+                "--fqdn", "_acme-challenge.www.example.com.", "--key", "k1",
+            ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("_acme-challenge.www.example.com. via providers[0].memory"))
         }
     }
 
-    @Test("errors are one line on stderr with a non-zero exit", arguments: [
-        (["present", "--config", "/nonexistent.yaml", "--fqdn", "_acme-challenge.a.org", "--key", "k"],
-         "error: cannot read /nonexistent.yaml: no such file or not readable"),
-        (["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.locked.example.org", "--key", "k", "--secrets", "SECRETS"],
-         "error: secret \"missing-secret\" not found in namespace \"default\" (read from SECRETS)"),
-        (["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.a.org", "--key", "k", "--solver", "nope"],
-         "error: solver \"nope\" is not served; served solvers: dispatch, " + servedProviders),
-        (["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"],
-         "error: cannot read secret default/memory-token: no --secrets file was given"),
-    ])
+    @Test(
+        "errors are one line on stderr with a non-zero exit",
+        arguments: [
+            (
+                ["present", "--config", "/nonexistent.yaml", "--fqdn", "_acme-challenge.a.org", "--key", "k"],
+                "error: cannot read /nonexistent.yaml: no such file or not readable"
+            ),
+            (
+                ["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.locked.example.org", "--key", "k", "--secrets", "SECRETS"],
+                "error: secret \"missing-secret\" not found in namespace \"default\" (read from SECRETS)"
+            ),
+            (
+                ["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.a.org", "--key", "k", "--solver", "nope"],
+                "error: solver \"nope\" is not served; served solvers: dispatch, " + servedProviders
+            ),
+            (
+                ["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"],
+                "error: cannot read secret default/memory-token: no --secrets file was given"
+            ),
+        ])
     func oneLineErrors(arguments: [String], expected: String) throws {
         let arguments = arguments.map { $0 == "CONFIG" ? config : $0 == "SECRETS" ? secrets : $0 }
         let result = try run(arguments)
@@ -122,11 +142,15 @@ struct CLITests {
     func bareBlockForProviderSolver() throws {
         let bare = "\(directory)/bare.yaml"
         try "zones: [example.com]\n".write(toFile: bare, atomically: true, encoding: .utf8)
-        let passing = try run(["check", "--config", bare, "--solver", "memory", "--domain", "www.example.com",
-                               "--poll-interval", "0.05", "--timeout", "2", "--basic-only"])
+        let passing = try run([
+            "check", "--config", bare, "--solver", "memory", "--domain", "www.example.com",
+            "--poll-interval", "0.05", "--timeout", "2", "--basic-only",
+        ])
         #expect(passing.status == 0, "\(passing.stdout)\(passing.stderr)")
-        let refused = try run(["check", "--config", bare, "--solver", "memory", "--domain", "www.example.net",
-                               "--poll-interval", "0.05", "--timeout", "1", "--basic-only"])
+        let refused = try run([
+            "check", "--config", bare, "--solver", "memory", "--domain", "www.example.net",
+            "--poll-interval", "0.05", "--timeout", "1", "--basic-only",
+        ])
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("(zones: example.com)"))
     }

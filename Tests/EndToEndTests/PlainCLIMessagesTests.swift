@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every kind of failure the CLI and `serve` report at start-up, run for real, and scanned: a
 /// user-facing line never holds a Swift type or case name, errno soup or a value dump.

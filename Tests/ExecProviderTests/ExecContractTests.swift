@@ -1,8 +1,8 @@
 import DNS01
 import ExecProvider
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("exec provider: the provider contract (against a lego exec hook script)", .serialized)
 struct ExecContractTests {
@@ -12,17 +12,17 @@ struct ExecContractTests {
         let directory = try makeTemporaryDirectory("exec-contract")
         let path = "\(directory)/hook.sh"
         try """
-            #!/bin/sh
-            set -eu
-            [ "${API_TOKEN:-}" = "exec-secret-token" ] || { echo "hook: API token refused" >&2; exit 4; }
-            exec 9>>"\(directory)/lock"
-            flock 9
-            touch "\(directory)/records"
-            echo call >> "\(directory)/calls"
-            grep -vxF "$2 $3" "\(directory)/records" > "\(directory)/records.new" || true
-            if [ "$1" = present ]; then echo "$2 $3" >> "\(directory)/records.new"; fi
-            mv "\(directory)/records.new" "\(directory)/records"
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        set -eu
+        [ "${API_TOKEN:-}" = "exec-secret-token" ] || { echo "hook: API token refused" >&2; exit 4; }
+        exec 9>>"\(directory)/lock"
+        flock 9
+        touch "\(directory)/records"
+        echo call >> "\(directory)/calls"
+        grep -vxF "$2 $3" "\(directory)/records" > "\(directory)/records.new" || true
+        if [ "$1" = present ]; then echo "$2 $3" >> "\(directory)/records.new"; fi
+        mv "\(directory)/records.new" "\(directory)/records"
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         return (directory, path)
     }

@@ -17,27 +17,32 @@ struct ExecPolicyTests {
 
     func challenge(_ config: ConfigValue?) throws -> Challenge {
         let name = try DomainName("www.example.com")
-        return Challenge(action: .present, dnsName: name, resolvedFQDN: try Challenge.recordName(for: name), key: "k",
-                         resourceNamespace: "tenant", config: config)
+        return Challenge(
+            action: .present, dnsName: name, resolvedFQDN: try Challenge.recordName(for: name), key: "k",
+            resourceNamespace: "tenant", config: config)
     }
 
-    static let refusal = " is not allowed in an Issuer's config: a program named by an Issuer would run in the webhook's pod; the operator can allow it by listing it under issuerPolicy.allowedPrograms in the webhook's own config (serve --config), or move this block there"
+    static let refusal =
+        " is not allowed in an Issuer's config: a program named by an Issuer would run in the webhook's pod; the operator can allow it by listing it under issuerPolicy.allowedPrograms in the webhook's own config (serve --config), or move this block there"
 
-    @Test("an Issuer config naming exec is refused with forbiddenByPolicy and the program never runs", arguments: [
-        ("dispatch", "wrapped", "exec: "),
-        ("dispatch", "table", "providers[0].exec: "),
-        ("exec", "bare", "exec: "),
-        ("exec", "wrapped", "exec: "),
-    ])
+    @Test(
+        "an Issuer config naming exec is refused with forbiddenByPolicy and the program never runs",
+        arguments: [
+            ("dispatch", "wrapped", "exec: "),
+            ("dispatch", "table", "providers[0].exec: "),
+            ("exec", "bare", "exec: "),
+            ("exec", "wrapped", "exec: "),
+        ])
     func issuerRefused(solver: String, shape: String, location: String) async throws {
         let script = try ExecScript()
         defer { script.remove() }
         let block: ConfigValue = ["command": .string(script.path)]
-        let config: ConfigValue = switch shape {
-        case "bare": block
-        case "table": ["providers": [["exec": block]]]
-        default: ["exec": block]
-        }
+        let config: ConfigValue =
+            switch shape {
+            case "bare": block
+            case "table": ["providers": [["exec": block]]]
+            default: ["exec": block]
+            }
         // The operator's own default table also uses exec: that must not make an Issuer's allowed.
         let dispatcher = try dispatcher(default: ["exec": ["command": .string(script.path)]])
         let error = await #expect(throws: DNS01Error.self) { try await dispatcher.perform(challenge(config), solver: solver) }

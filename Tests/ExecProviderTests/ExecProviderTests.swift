@@ -36,16 +36,17 @@ struct ExecProviderTests {
         try await provider.present(Self.challenge(.present, "key-A"))
         #expect(script.read("args") == "present\n_acme-challenge.www.example.com.\nkey-A\n")
         #expect(script.read("stdin") == #"{"action":"present","fqdn":"_acme-challenge.www.example.com.","value":"key-A","domain":"www.example.com","zone":"example.com.","namespace":"cert-manager","uid":"uid-1"}"# + "\n")
-        #expect(script.read("env") == """
-            DNS01_ACTION=present
-            DNS01_DOMAIN=www.example.com
-            DNS01_FQDN=_acme-challenge.www.example.com.
-            DNS01_NAMESPACE=cert-manager
-            DNS01_UID=uid-1
-            DNS01_VALUE=key-A
-            DNS01_ZONE=example.com.
+        #expect(
+            script.read("env") == """
+                DNS01_ACTION=present
+                DNS01_DOMAIN=www.example.com
+                DNS01_FQDN=_acme-challenge.www.example.com.
+                DNS01_NAMESPACE=cert-manager
+                DNS01_UID=uid-1
+                DNS01_VALUE=key-A
+                DNS01_ZONE=example.com.
 
-            """)
+                """)
         try await provider.present(Self.challenge(.present, "key-B"))
         try await provider.present(Self.challenge(.present, "key-A"))
         #expect(script.recordLines == ["_acme-challenge.www.example.com. key-B", "_acme-challenge.www.example.com. key-A"])
@@ -109,14 +110,16 @@ struct ExecProviderTests {
         }
     }
 
-    @Test("config mistakes name their field", arguments: [
-        (["timeout": "30s"], "exec.command is required"),
-        (["command": "/bin/true", "timeout": "11m"], "exec.timeout must be more than 0s and at most 10m"),
-        (["command": "/bin/true", "env": ["DNS01_FQDN": "x"]], "exec.env.DNS01_FQDN is reserved: the DNS01_* variables describe the challenge"),
-        (["command": "/bin/true", "env": ["BAD-NAME": "x"]], "exec.env.BAD-NAME is not a valid environment variable name"),
-        (["command": "/bin/true", "secretEnv": ["TOKEN": "plain"]], "exec.secretEnv.TOKEN must be an object, got a string"),
-        (["command": "/bin/true", "args": ["x"]], "exec has an unknown field \"args\" (known fields: command, env, nameserver, secretEnv, timeout)"),
-    ] as [(ConfigValue, String)])
+    @Test(
+        "config mistakes name their field",
+        arguments: [
+            (["timeout": "30s"], "exec.command is required"),
+            (["command": "/bin/true", "timeout": "11m"], "exec.timeout must be more than 0s and at most 10m"),
+            (["command": "/bin/true", "env": ["DNS01_FQDN": "x"]], "exec.env.DNS01_FQDN is reserved: the DNS01_* variables describe the challenge"),
+            (["command": "/bin/true", "env": ["BAD-NAME": "x"]], "exec.env.BAD-NAME is not a valid environment variable name"),
+            (["command": "/bin/true", "secretEnv": ["TOKEN": "plain"]], "exec.secretEnv.TOKEN must be an object, got a string"),
+            (["command": "/bin/true", "args": ["x"]], "exec has an unknown field \"args\" (known fields: command, env, nameserver, secretEnv, timeout)"),
+        ] as [(ConfigValue, String)])
     func configMistakes(block: ConfigValue, message: String) {
         #expect(throws: DNS01Error(.invalidConfiguration, message)) {
             try ExecPlugin().decodeConfiguration(block, at: ConfigPath.root.appending("exec"), source: .operatorConfig)

@@ -1,7 +1,7 @@
 import DNS01
 import HTTPProvider
-import Testing
 import TestSupport
+import Testing
 
 @Suite("http provider: the provider contract (against a lego httpreq hook)", .serialized)
 struct HTTPContractTests {

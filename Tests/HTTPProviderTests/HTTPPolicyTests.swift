@@ -53,7 +53,10 @@ struct HTTPPolicyTests {
         let error = await #expect(throws: DNS01Error.self) {
             try await dispatcher.perform(challenge(["http": ["endpoint": .string(hook.base + "/operator")]]), solver: "dispatch")
         }
-        #expect(error?.message == "http.endpoint \"\(hook.base)/operator\" is not allowed in an Issuer's config: this provider has no official API host, and the operator's issuerPolicy.allowedEndpoints does not list it; the operator can allow it by adding a prefix of it to issuerPolicy.allowedEndpoints in the webhook's own config (serve --config), or move this block there")
+        #expect(
+            error?.message
+                == "http.endpoint \"\(hook.base)/operator\" is not allowed in an Issuer's config: this provider has no official API host, and the operator's issuerPolicy.allowedEndpoints does not list it; the operator can allow it by adding a prefix of it to issuerPolicy.allowedEndpoints in the webhook's own config (serve --config), or move this block there"
+        )
         try await dispatcher.perform(challenge(nil), solver: "dispatch")
         #expect(try await hook.state().posts.map(\.path) == ["/operator/present"])
     }

@@ -1,7 +1,7 @@
 import DNS01
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The http provider against a real local hook server (lego's httpreq convention).
 @Suite("http provider", .serialized)
@@ -43,10 +43,11 @@ struct HTTPProviderTests {
             .init(namespace: HookTest.namespace, name: "hook"): ["token": SecretValue("t0ken-abcdef")],
             .init(namespace: HookTest.namespace, name: "hook-ca"): ["ca.crt": SecretValue(try pki.pem(pki.caCert))],
         ])
-        let fromSecret = try await HookTest.provider([
-            "endpoint": .string(hook.base), "bearerTokenSecretRef": ["name": "hook", "key": "token"],
-            "caBundleSecretRef": ["name": "hook-ca", "key": "ca.crt"],
-        ], secrets: secrets)
+        let fromSecret = try await HookTest.provider(
+            [
+                "endpoint": .string(hook.base), "bearerTokenSecretRef": ["name": "hook", "key": "token"],
+                "caBundleSecretRef": ["name": "hook-ca", "key": "ca.crt"],
+            ], secrets: secrets)
         try await fromSecret.present(HookTest.challenge(.present, "key-B"))
         #expect(try await hook.state().records == [Self.fqdn: ["key-A", "key-B"]])
         #expect(try await hook.state().posts.allSatisfy { $0.authorization == "Bearer t0ken-abcdef" })
@@ -104,14 +105,18 @@ struct HTTPProviderTests {
         }
     }
 
-    @Test("config mistakes name their field", arguments: [
-        (["endpoint": "ftp://x/"], "http.endpoint must be an http:// or https:// URL with a host and no user, query, fragment or ./.. segments, got \"ftp://x\""),
-        (["endpoint": "https://x", "usernameSecretRef": ["name": "a", "key": "b"]], "http.passwordSecretRef is required"),
-        (["endpoint": "https://x", "bearerTokenSecretRef": ["name": "a", "key": "b"], "passwordSecretRef": ["name": "a", "key": "c"]],
-         "http sets both basic auth (usernameSecretRef, passwordSecretRef) and bearerTokenSecretRef; choose one"),
-        (["endpoint": "https://x", "caBundle": "not a certificate"], "http.caBundle must hold PEM certificates (-----BEGIN CERTIFICATE-----), or their base64"),
-        (["endpoint": "https://x", "retries": 3], "http has an unknown field \"retries\" (known fields: bearerTokenSecretRef, caBundle, caBundleSecretRef, endpoint, nameserver, passwordSecretRef, timeout, usernameSecretRef)"),
-    ] as [(ConfigValue, String)])
+    @Test(
+        "config mistakes name their field",
+        arguments: [
+            (["endpoint": "ftp://x/"], "http.endpoint must be an http:// or https:// URL with a host and no user, query, fragment or ./.. segments, got \"ftp://x\""),
+            (["endpoint": "https://x", "usernameSecretRef": ["name": "a", "key": "b"]], "http.passwordSecretRef is required"),
+            (
+                ["endpoint": "https://x", "bearerTokenSecretRef": ["name": "a", "key": "b"], "passwordSecretRef": ["name": "a", "key": "c"]],
+                "http sets both basic auth (usernameSecretRef, passwordSecretRef) and bearerTokenSecretRef; choose one"
+            ),
+            (["endpoint": "https://x", "caBundle": "not a certificate"], "http.caBundle must hold PEM certificates (-----BEGIN CERTIFICATE-----), or their base64"),
+            (["endpoint": "https://x", "retries": 3], "http has an unknown field \"retries\" (known fields: bearerTokenSecretRef, caBundle, caBundleSecretRef, endpoint, nameserver, passwordSecretRef, timeout, usernameSecretRef)"),
+        ] as [(ConfigValue, String)])
     func configMistakes(block: ConfigValue, message: String) async {
         await #expect(throws: DNS01Error(.invalidConfiguration, message)) { try await HookTest.provider(block) }
     }

@@ -59,7 +59,7 @@ struct PKI {
         directory = try makeTemporaryDirectory("hook-pki")
         let result = try runCommand(python, ["\(repositoryRoot)/Tests/Peers/pki.py", directory])
         guard result.status == 0, let paths = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String],
-              let cert = paths["servingACert"], let key = paths["servingAKey"], let ca = paths["servingCACert"], let wrong = paths["wrongCACert"]
+            let cert = paths["servingACert"], let key = paths["servingAKey"], let ca = paths["servingCACert"], let wrong = paths["wrongCACert"]
         else { throw PeerError("pki.py failed: \(result.stderr)") }
         (servingCert, servingKey, caCert, wrongCACert) = (cert, key, ca, wrong)
     }
@@ -75,7 +75,7 @@ enum HookTest {
     static let secrets = StaticSecretSource([
         .init(namespace: namespace, name: "hook"): [
             "username": SecretValue("alice"), "password": SecretValue("pa55-word"), "token": SecretValue("t0ken-abcdef"),
-        ],
+        ]
     ])
 
     static func provider(_ block: ConfigValue, origin: ConfigOrigin = .operatorConfig, policy: IssuerPolicy = .denyAll, secrets: StaticSecretSource = secrets) async throws -> any DNSProvider {

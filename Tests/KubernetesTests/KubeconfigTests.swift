@@ -1,8 +1,8 @@
 import DNS01
 import Foundation
 import Kubernetes
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Kubeconfig and in-cluster connections")
 struct KubeconfigTests {
@@ -53,10 +53,11 @@ struct KubeconfigTests {
         let pki = TestPKI.shared
         let directory = try makeTemporaryDirectory("kubeconfig")
         func base64(_ path: String) throws -> String { try Data(contentsOf: URL(fileURLWithPath: path)).base64EncodedString() }
-        let path = try write(kubeconfig(
-            cluster: "server: https://k8s.example:443\ncertificate-authority-data: \(try base64(pki["clusterCACert"]))",
-            user: "client-certificate-data: \(try base64(pki["aliceCert"]))\nclient-key-data: \(try base64(pki["aliceKey"]))"
-        ), in: directory)
+        let path = try write(
+            kubeconfig(
+                cluster: "server: https://k8s.example:443\ncertificate-authority-data: \(try base64(pki["clusterCACert"]))",
+                user: "client-certificate-data: \(try base64(pki["aliceCert"]))\nclient-key-data: \(try base64(pki["aliceKey"]))"
+            ), in: directory)
         let connection = try Kubeconfig.load(path: path).connection()
         #expect(connection.clientCertificateChain.count == 1)
         #expect(connection.trustRoots?.count == 1)
@@ -74,12 +75,14 @@ struct KubeconfigTests {
         #expect(try Kubeconfig.load(path: path).connection().bearerToken?.token().text == "second-token")
     }
 
-    @Test("unsupported credentials and broken references are refused with a message", arguments: [
-        ("exec:\n  command: aws", "not exec"),
-        ("username: admin\npassword: x", "not exec, auth-provider or basic auth"),
-        ("client-certificate: missing.crt\nclient-key: missing.key", "cannot be read"),
-        ("client-certificate-data: bm90IGEgY2VydA==", "needs both a certificate and a key"),
-    ])
+    @Test(
+        "unsupported credentials and broken references are refused with a message",
+        arguments: [
+            ("exec:\n  command: aws", "not exec"),
+            ("username: admin\npassword: x", "not exec, auth-provider or basic auth"),
+            ("client-certificate: missing.crt\nclient-key: missing.key", "cannot be read"),
+            ("client-certificate-data: bm90IGEgY2VydA==", "needs both a certificate and a key"),
+        ])
     func refused(user: String, expected: String) throws {
         let directory = try makeTemporaryDirectory("kubeconfig")
         let path = try write(kubeconfig(cluster: "server: https://127.0.0.1:6443", user: user), in: directory)

@@ -3,8 +3,8 @@ import Foundation
 import Kubernetes
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 private final class SeenEvents: Sendable {
     let lines = Mutex<[String]>([])
@@ -84,7 +84,7 @@ struct KubernetesClientTests {
     @Test("TokenRequest mints a token for a service account; a forbidden one says which RBAC is missing")
     func tokenRequest() async throws {
         let state: [String: Any] = [
-            "rules": [["effect": "allow", "users": [FakeKubeAPIServer.webhookUser], "verbs": ["create"], "resources": ["serviceaccounts/token"], "namespaces": ["cert-manager"]]],
+            "rules": [["effect": "allow", "users": [FakeKubeAPIServer.webhookUser], "verbs": ["create"], "resources": ["serviceaccounts/token"], "namespaces": ["cert-manager"]]]
         ]
         try await withAPI(state) { client, api in
             let tokens = KubernetesServiceAccountTokenSource(client: client)

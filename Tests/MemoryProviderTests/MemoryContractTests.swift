@@ -1,7 +1,7 @@
 import DNS01
 import MemoryProvider
-import Testing
 import TestSupport
+import Testing
 
 @Suite("memory provider: the provider contract")
 struct MemoryContractTests {

@@ -1,7 +1,7 @@
 import Foundation
 import ProviderScaffold
-import Testing
 import TestSupport
+import Testing
 
 /// `swift package new-provider` run for real in a copy of the package.
 @Suite("new-provider command plugin", .serialized)
@@ -69,8 +69,9 @@ struct NewProviderPluginTests {
 /// The whole path a contributor takes: scaffold in a copy, `swift test` there, and see the
 /// generated contract test fail with its explanation while the config test passes. A cold
 /// build of the copy takes minutes, so it runs only with DNS01_SCAFFOLD_FULL_BUILD=1.
-@Suite("new-provider, full build of the copy", .serialized,
-       .enabled(if: ProcessInfo.processInfo.environment["DNS01_SCAFFOLD_FULL_BUILD"] == "1", "set DNS01_SCAFFOLD_FULL_BUILD=1 (cold build of a package copy, minutes)"))
+@Suite(
+    "new-provider, full build of the copy", .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["DNS01_SCAFFOLD_FULL_BUILD"] == "1", "set DNS01_SCAFFOLD_FULL_BUILD=1 (cold build of a package copy, minutes)"))
 struct FullScaffoldBuildTests {
     @Test("the generated tests run: the config test passes, the contract test fails saying the emulator and client are not written yet")
     func generatedTestsRun() async throws {

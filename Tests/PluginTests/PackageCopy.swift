@@ -55,8 +55,10 @@ struct ModuleChecker {
 
     /// Compiles `files` into module `name` in `output`; returns the compiler's result.
     func emitModule(_ name: String, files: [String], into output: String, searchPaths: [String] = []) async throws -> CommandResult {
-        try await runOffThePool("swiftc", ["-emit-module", "-module-name", name, "-parse-as-library", "-emit-module-path", "\(output)/\(name).swiftmodule"]
-            + settings + (searchPaths + [modules]).flatMap { ["-I", $0] } + moduleMapFlags + files)
+        try await runOffThePool(
+            "swiftc",
+            ["-emit-module", "-module-name", name, "-parse-as-library", "-emit-module-path", "\(output)/\(name).swiftmodule"]
+                + settings + (searchPaths + [modules]).flatMap { ["-I", $0] } + moduleMapFlags + files)
     }
 
     func typecheck(_ files: [String], searchPaths: [String] = []) async throws -> CommandResult {

@@ -27,14 +27,15 @@ struct ProviderScaffoldTests {
     @Test("Package.swift gains one line in the providers list, above the marker")
     func manifestEdit() throws {
         let edited = try ProviderScaffold(name: "Acme").editingManifest(Self.manifest)
-        #expect(edited == """
-            let providers: [ProviderModule] = [
-                ProviderModule("Memory"),
-                ProviderModule("Route53", uses: [crypto]),
-                ProviderModule("Acme"),
-                // `swift package new-provider` adds new providers above this line.
-            ]
-            """)
+        #expect(
+            edited == """
+                let providers: [ProviderModule] = [
+                    ProviderModule("Memory"),
+                    ProviderModule("Route53", uses: [crypto]),
+                    ProviderModule("Acme"),
+                    // `swift package new-provider` adds new providers above this line.
+                ]
+                """)
         #expect(throws: ScaffoldError("Package.swift already lists the provider Acme")) {
             try ProviderScaffold(name: "Acme").editingManifest(edited)
         }
@@ -52,11 +53,12 @@ struct ProviderScaffoldTests {
     @Test("the files are the provider's folder and its test file, by job, with every placeholder filled")
     func files() throws {
         let files = try ProviderScaffold(name: "Acme").files
-        #expect(files.map(\.path) == [
-            "Sources/Providers/Acme/AcmePlugin.swift", "Sources/Providers/Acme/AcmePlugin+Descriptor.swift",
-            "Sources/Providers/Acme/AcmeConfiguration.swift", "Sources/Providers/Acme/AcmeDNSProvider.swift",
-            "Sources/Providers/Acme/Client/AcmeClient.swift", "Tests/AcmeProviderTests/AcmeProviderTests.swift",
-        ])
+        #expect(
+            files.map(\.path) == [
+                "Sources/Providers/Acme/AcmePlugin.swift", "Sources/Providers/Acme/AcmePlugin+Descriptor.swift",
+                "Sources/Providers/Acme/AcmeConfiguration.swift", "Sources/Providers/Acme/AcmeDNSProvider.swift",
+                "Sources/Providers/Acme/Client/AcmeClient.swift", "Tests/AcmeProviderTests/AcmeProviderTests.swift",
+            ])
         #expect(files.allSatisfy { !$0.contents.contains("__NAME__") && !$0.contents.contains("__KEY__") })
         #expect(files[1].contents.contains("name: \"acme\""))
         #expect(files[5].contents.contains("ProviderContract.allCases"))

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 /// `swift package solver-check …` builds the CLI and runs `check` with its arguments.
 @Suite("solver-check command plugin", .serialized)
@@ -12,8 +12,10 @@ struct SolverCheckPluginTests {
 
     @Test("passes check's output and exit status 0 through, against the memory provider")
     func passes() async throws {
-        let result = try await solverCheck(["--config", "\(repositoryRoot)/examples/memory.yaml", "--domain", "www.example.com",
-                                      "--poll-interval", "0.05", "--timeout", "5"])
+        let result = try await solverCheck([
+            "--config", "\(repositoryRoot)/examples/memory.yaml", "--domain", "www.example.com",
+            "--poll-interval", "0.05", "--timeout", "5",
+        ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("PASS  extended: key B gone, key A kept"))
         #expect(result.stdout.hasSuffix("check passed\n"))
@@ -21,8 +23,10 @@ struct SolverCheckPluginTests {
 
     @Test("passes a failing check's exit status 1 through")
     func fails() async throws {
-        let result = try await solverCheck(["--config", "\(repositoryRoot)/examples/memory.yaml", "--domain", "www.elsewhere.net",
-                                      "--basic-only", "--poll-interval", "0.05", "--timeout", "1"])
+        let result = try await solverCheck([
+            "--config", "\(repositoryRoot)/examples/memory.yaml", "--domain", "www.elsewhere.net",
+            "--basic-only", "--poll-interval", "0.05", "--timeout", "1",
+        ])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("not found in the memory provider (zones: test)"))
         #expect(result.stdout.hasSuffix("check FAILED\n"))

@@ -3,8 +3,8 @@ import ConfigLoading
 import DNS01
 import Foundation
 import ProviderDocs
-import Testing
 import TestSupport
+import Testing
 
 @Suite("provider descriptors: what the docs and the schema say is what the code does")
 struct DescriptorTests {

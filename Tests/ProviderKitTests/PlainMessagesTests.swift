@@ -3,8 +3,8 @@ import Foundation
 import NIOCore
 import NIOPosix
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 /// Failures made to happen for real, and the sentences users get for them: never a Swift type
 /// or case name, never errno soup.
@@ -59,15 +59,17 @@ struct PlainMessagesTests {
         try await group.shutdownGracefully()
     }
 
-    @Test("library error descriptions become sentences", arguments: [
-        ("HTTPClientError.deadlineExceeded", "no answer in time"),
-        ("HTTPClientError.connectTimeout", "no connection could be made in time"),
-        ("SocketAddressError.UnknownHost(name: \"x\", port: 443)", "unknown host"),
-        ("NIOSSLError.failedToLoadPrivateKey", "cannot read the private key"),
-        ("NIOSSLError.handshakeFailed(BoringSSLError.sslError([Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED]))", "the TLS handshake failed"),
-        ("connection reset (error set): Connection refused (errno: 111)", "connection refused"),
-        ("HTTPClientError.remoteConnectionClosed", "the connection was closed before an answer"),
-    ])
+    @Test(
+        "library error descriptions become sentences",
+        arguments: [
+            ("HTTPClientError.deadlineExceeded", "no answer in time"),
+            ("HTTPClientError.connectTimeout", "no connection could be made in time"),
+            ("SocketAddressError.UnknownHost(name: \"x\", port: 443)", "unknown host"),
+            ("NIOSSLError.failedToLoadPrivateKey", "cannot read the private key"),
+            ("NIOSSLError.handshakeFailed(BoringSSLError.sslError([Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED]))", "the TLS handshake failed"),
+            ("connection reset (error set): Connection refused (errno: 111)", "connection refused"),
+            ("HTTPClientError.remoteConnectionClosed", "the connection was closed before an answer"),
+        ])
     func translations(dump: String, sentence: String) {
         struct Dumped: Error, CustomStringConvertible { let description: String }
         let message = PlainErrorText.describe(Dumped(description: dump))

@@ -49,7 +49,10 @@ struct SharedPartsTests {
         let finder = ZoneFinder<Zone>(cache: .init(), reloadOnMissAfter: .milliseconds(50))
         let zones = Mutex([Zone(zoneName: try DomainName("example.com"), id: "1")])
         let listings = Mutex(0)
-        let list: @Sendable () async throws -> [Zone] = { listings.withLock { $0 += 1 }; return zones.withLock { $0 } }
+        let list: @Sendable () async throws -> [Zone] = {
+            listings.withLock { $0 += 1 }
+            return zones.withLock { $0 }
+        }
         let account = AccountKey(endpoint: "e", identity: "i")
         _ = try await finder.zones(holding: DomainName("www.example.com"), account: account, list: list)
         zones.withLock { $0.append(Zone(zoneName: try! DomainName("example.org"), id: "2")) }
@@ -68,10 +71,12 @@ struct SharedPartsTests {
         #expect(AccountScopedKey(a, "Z1") == AccountScopedKey(AccountKey(endpoint: "https://api", identity: "alice"), "Z1"))
     }
 
-    @Test("credentials are replaced a fifth of their life before expiry, at least a minute and at most five, never past half", arguments: [
-        (Int64(43_200), Int64(42_900)), (Int64(3600), Int64(3300)), (Int64(900), Int64(720)), (Int64(300), Int64(240)), (Int64(120), Int64(60)),
-        (Int64(60), Int64(30)), (Int64(0), Int64(0)), (Int64(-1), Int64(0)),
-    ])
+    @Test(
+        "credentials are replaced a fifth of their life before expiry, at least a minute and at most five, never past half",
+        arguments: [
+            (Int64(43_200), Int64(42_900)), (Int64(3600), Int64(3300)), (Int64(900), Int64(720)), (Int64(300), Int64(240)), (Int64(120), Int64(60)),
+            (Int64(60), Int64(30)), (Int64(0), Int64(0)), (Int64(-1), Int64(0)),
+        ])
     func refresh(remaining: Int64, reuse: Int64) {
         #expect(CredentialRefresh.reuseSeconds(remaining: remaining) == reuse)
     }

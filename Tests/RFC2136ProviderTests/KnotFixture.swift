@@ -41,7 +41,7 @@ struct KnotFixture {
     }
 
     static let secrets = StaticSecretSource([
-        .init(namespace: namespace, name: "tsig"): ["secret": SecretValue(secret), "other": SecretValue(otherSecret)],
+        .init(namespace: namespace, name: "tsig"): ["secret": SecretValue(secret), "other": SecretValue(otherSecret)]
     ])
 
     func provider(_ config: ConfigValue) async throws -> any DNSProvider {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `dns01-webhook check --nameserver` with the rfc2136 provider against Knot: the CLI's real
 /// DNS path, end to end (built binary, config and Secret files, UPDATEs, DNS queries).
@@ -13,23 +13,25 @@ struct RFC2136CheckCommandTests {
         let directory = try makeTemporaryDirectory("rfc2136-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            rfc2136:
-              nameserver: \(fixture.knot.address)
-              tsigKeyName: acme-update
-              tsigAlgorithm: HMACSHA256
-              tsigSecretSecretRef: {name: tsig, key: secret}
-            """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
+        rfc2136:
+          nameserver: \(fixture.knot.address)
+          tsigKeyName: acme-update
+          tsigAlgorithm: HMACSHA256
+          tsigSecretSecretRef: {name: tsig, key: secret}
+        """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
         try """
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: tsig, namespace: cert-manager}
-            stringData: {secret: "\(KnotFixture.secret)"}
-            """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(webhookBinary, [
-            "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",
-            "--namespace", "cert-manager", "--domain", "www.example.com", "--nameserver", fixture.knot.address,
-            "--poll-interval", "0.1", "--timeout", "10",
-        ])
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: tsig, namespace: cert-manager}
+        stringData: {secret: "\(KnotFixture.secret)"}
+        """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
+        let result = try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",
+                "--namespace", "cert-manager", "--domain", "www.example.com", "--nameserver", fixture.knot.address,
+                "--poll-interval", "0.1", "--timeout", "10",
+            ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13 && steps.allSatisfy { $0.hasPrefix("PASS") }, "\(result.stdout)")

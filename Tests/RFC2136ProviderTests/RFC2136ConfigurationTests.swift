@@ -25,15 +25,17 @@ struct RFC2136ConfigurationTests {
         #expect(try decode(["nameserver": "ns.example.com:53"]).signing == nil)
     }
 
-    @Test("mistakes are reported at their field", arguments: [
-        (["tsigKeyName": "k"], "rfc2136.nameserver is required"),
-        (["nameserver": "127.0.0.1:99999"], "rfc2136.nameserver must be HOST:PORT, [IPv6]:PORT or a host, got \"127.0.0.1:99999\""),
-        (["nameserver": "ns", "tsigKeyName": "k"], "rfc2136.tsigSecretSecretRef is required when tsigKeyName is set"),
-        (["nameserver": "ns", "tsigSecretSecretRef": ["name": "t", "key": "s"]], "rfc2136.tsigKeyName is required when tsigSecretSecretRef is set"),
-        (["nameserver": "ns", "tsigAlgorithm": "HMACSHA224"], "rfc2136.tsigAlgorithm must be one of HMACMD5, HMACSHA1, HMACSHA256, HMACSHA384, HMACSHA512, got \"HMACSHA224\""),
-        (["nameserver": "ns", "protocol": "tcp"], "rfc2136.protocol must be UDP or TCP, got \"tcp\""),
-        (["nameserver": "ns", "tsigKeyname": "k"], "rfc2136 has an unknown field \"tsigKeyname\" (did you mean \"tsigKeyName\"?)"),
-    ] as [(ConfigValue, String)])
+    @Test(
+        "mistakes are reported at their field",
+        arguments: [
+            (["tsigKeyName": "k"], "rfc2136.nameserver is required"),
+            (["nameserver": "127.0.0.1:99999"], "rfc2136.nameserver must be HOST:PORT, [IPv6]:PORT or a host, got \"127.0.0.1:99999\""),
+            (["nameserver": "ns", "tsigKeyName": "k"], "rfc2136.tsigSecretSecretRef is required when tsigKeyName is set"),
+            (["nameserver": "ns", "tsigSecretSecretRef": ["name": "t", "key": "s"]], "rfc2136.tsigKeyName is required when tsigSecretSecretRef is set"),
+            (["nameserver": "ns", "tsigAlgorithm": "HMACSHA224"], "rfc2136.tsigAlgorithm must be one of HMACMD5, HMACSHA1, HMACSHA256, HMACSHA384, HMACSHA512, got \"HMACSHA224\""),
+            (["nameserver": "ns", "protocol": "tcp"], "rfc2136.protocol must be UDP or TCP, got \"tcp\""),
+            (["nameserver": "ns", "tsigKeyname": "k"], "rfc2136 has an unknown field \"tsigKeyname\" (did you mean \"tsigKeyName\"?)"),
+        ] as [(ConfigValue, String)])
     func mistakes(block: ConfigValue, message: String) {
         #expect(throws: DNS01Error(.invalidConfiguration, message)) { try decode(block) }
     }

@@ -1,8 +1,8 @@
 import DNS01
 import DNSClient
 import RFC2136Provider
-import Testing
 import TestSupport
+import Testing
 
 @Suite("rfc2136 provider: the provider contract (against a real knotd)", .serialized)
 struct RFC2136ContractTests {

@@ -1,6 +1,6 @@
 import DNS01
-import Testing
 import TestSupport
+import Testing
 
 /// The rfc2136 provider against a real authoritative server, every change seen through real
 /// DNS queries rather than the provider's own read-back.
@@ -8,10 +8,12 @@ import TestSupport
 struct RFC2136KnotTests {
     static let fqdn = "_acme-challenge.www.example.com"
 
-    @Test("present adds the value beside the existing one; cleanup removes only it", arguments: [
-        ("HMACMD5", "hmac-md5"), ("HMACSHA1", "hmac-sha1"), ("HMACSHA256", "hmac-sha256"),
-        ("hmacsha384", "hmac-sha384"), ("HMACSHA512", "hmac-sha512"),
-    ])
+    @Test(
+        "present adds the value beside the existing one; cleanup removes only it",
+        arguments: [
+            ("HMACMD5", "hmac-md5"), ("HMACSHA1", "hmac-sha1"), ("HMACSHA256", "hmac-sha256"),
+            ("hmacsha384", "hmac-sha384"), ("HMACSHA512", "hmac-sha512"),
+        ])
     func presentAndCleanUp(configName: String, knotName: String) async throws {
         let fixture = try KnotFixture(algorithm: knotName)
         defer { fixture.stop() }

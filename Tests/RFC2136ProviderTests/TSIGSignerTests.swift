@@ -1,8 +1,8 @@
 import DNSClient
 import DNSWire
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The TSIG signer on its own: the record it appends, and verification of real signed
 /// answers from Knot, untouched and tampered with.

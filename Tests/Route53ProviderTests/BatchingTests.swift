@@ -1,9 +1,10 @@
 import DNS01
 import ProviderKit
 import Route53Emulator
-@testable import Route53Provider
 import Synchronization
 import Testing
+
+@testable import Route53Provider
 
 @Suite("Route53 change batching (against the Route53 model)")
 struct BatchingTests {
@@ -65,7 +66,10 @@ struct BatchingTests {
         let results = await Self.presentAll(R53.plugin(emulator), challenges)
         for (index, result) in results.enumerated() {
             if index == 15 {
-                guard case .failure(let error) = result else { Issue.record("the blocked change succeeded"); continue }
+                guard case .failure(let error) = result else {
+                    Issue.record("the blocked change succeeded")
+                    continue
+                }
                 #expect(error.message.contains("SetIdentifier \"blocked-key\" cannot be created because a non multivalue answer rrset exists"))
                 #expect(!error.message.contains("ok1"))
             } else {
@@ -77,8 +81,9 @@ struct BatchingTests {
         #expect(posts.contains { $0.contains("blocked-key") && $0.contains("_acme-challenge.ok") }, "the blocked change was batched with others")
     }
 
-    @Test("cleanups of values already gone succeed inside a batch with real deletions",
-          arguments: [Route53Emulator.ErrorShape.invalidChangeBatchMessages, .errorResponse])
+    @Test(
+        "cleanups of values already gone succeed inside a batch with real deletions",
+        arguments: [Route53Emulator.ErrorShape.invalidChangeBatchMessages, .errorResponse])
     func deleteNotFoundInBatch(shape: Route53Emulator.ErrorShape) async throws {
         let emulator = Self.emulator { $0.errorShape = shape }
         let zone = emulator.addZone("example.com")
@@ -132,12 +137,13 @@ struct BatchingTests {
             gate.resolve(.success(()))
             try await group.waitForAll()
         }
-        #expect(batches.withLock { $0 } == [
-            ["UPSERT \"hold\""],
-            ["UPSERT \"x\"", "UPSERT \"y\""],
-            ["DELETE \"x\""],
-            ["UPSERT \"x\""],
-        ])
+        #expect(
+            batches.withLock { $0 } == [
+                ["UPSERT \"hold\""],
+                ["UPSERT \"x\"", "UPSERT \"y\""],
+                ["DELETE \"x\""],
+                ["UPSERT \"x\""],
+            ])
     }
 }
 
@@ -149,12 +155,14 @@ struct ThrottlingTests {
         options.requestsPerSecond = nil
         let emulator = Route53Emulator(options: options)
         let zone = emulator.addZone("example.com")
-        emulator.script("ChangeResourceRecordSets", [
-            Route53Emulator.errorResponse(code: "Throttling", message: "Rate exceeded"),
-            Route53Emulator.errorResponse(code: "PriorRequestNotComplete", message: "The request was rejected because Route 53 was still processing a prior request."),
-            Route53Emulator.errorResponse(code: "Throttling", message: "Rate exceeded"),
-            Route53Emulator.errorResponse(code: "Throttling", message: "Rate exceeded"),
-        ])
+        emulator.script(
+            "ChangeResourceRecordSets",
+            [
+                Route53Emulator.errorResponse(code: "Throttling", message: "Rate exceeded"),
+                Route53Emulator.errorResponse(code: "PriorRequestNotComplete", message: "The request was rejected because Route 53 was still processing a prior request."),
+                Route53Emulator.errorResponse(code: "Throttling", message: "Rate exceeded"),
+                Route53Emulator.errorResponse(code: "Throttling", message: "Rate exceeded"),
+            ])
         let delays = DelayLog()
         let provider = try await R53.provider(R53.plugin(emulator, retry: R53.fastRetry(sleeps: delays)))
         try await provider.present(R53.challenge(.present, "_acme-challenge.example.com", key: "k"))

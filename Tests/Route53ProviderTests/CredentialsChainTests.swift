@@ -3,18 +3,27 @@ import Foundation
 import Logging
 import ProviderKit
 import Route53Emulator
-@testable import Route53Provider
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
+@testable import Route53Provider
 
 /// A TokenRequest stand-in that records what it was asked for.
 final class RecordingTokenSource: ServiceAccountTokenSource {
-    struct Call: Hashable { var namespace: String; var serviceAccount: String; var audiences: [String]; var expirationSeconds: Int }
+    struct Call: Hashable {
+        var namespace: String
+        var serviceAccount: String
+        var audiences: [String]
+        var expirationSeconds: Int
+    }
     private let recorded = Mutex<[Call]>([])
     var calls: [Call] { recorded.withLock { $0 } }
     func token(namespace: String, serviceAccount: String, audiences: [String], expirationSeconds: Int) async throws -> SecretValue {
-        let count = recorded.withLock { $0.append(Call(namespace: namespace, serviceAccount: serviceAccount, audiences: audiences, expirationSeconds: expirationSeconds)); return $0.count }
+        let count = recorded.withLock {
+            $0.append(Call(namespace: namespace, serviceAccount: serviceAccount, audiences: audiences, expirationSeconds: expirationSeconds))
+            return $0.count
+        }
         return SecretValue("header.payload\(count).signature")
     }
 }
@@ -165,11 +174,12 @@ struct CredentialsChainTests {
         let plugin = R53.plugin(transport)
         try await present(plugin, ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: [:]))
         try await present(plugin, ["endpoint": "https://route53.test"], R53.context(ambient: true, environment: [:]), key: "k2")
-        #expect(imds.calls == [
-            "PUT /latest/api/token",
-            "GET /latest/meta-data/iam/security-credentials/ token=imds-session",
-            "GET /latest/meta-data/iam/security-credentials/node-role token=imds-session",
-        ])
+        #expect(
+            imds.calls == [
+                "PUT /latest/api/token",
+                "GET /latest/meta-data/iam/security-credentials/ token=imds-session",
+                "GET /latest/meta-data/iam/security-credentials/node-role token=imds-session",
+            ])
         #expect(route53Requests(transport).allSatisfy { $0.header("Authorization")?.contains("Credential=ASIANODE/") == true && $0.header("X-Amz-Security-Token") == "node-session" })
     }
 

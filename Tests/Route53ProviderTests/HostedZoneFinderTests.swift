@@ -1,8 +1,9 @@
 import DNS01
 import ProviderKit
 import Route53Emulator
-@testable import Route53Provider
 import Testing
+
+@testable import Route53Provider
 
 @Suite("Route53 zone choice (against the Route53 model)")
 struct HostedZoneFinderTests {
@@ -93,7 +94,8 @@ struct HostedZoneFinderTests {
         emulator.addZone("example.com")
         let finder = ZoneFinder<PublicHostedZone>(cache: .init(), reloadOnMissAfter: .milliseconds(50))
         let account = AccountKey(endpoint: "https://route53.test", identity: "s")
-        let client = Route53Client(endpoint: "https://route53.test", signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: SecretValue("s")), region: "us-east-1", service: "route53"), sender: AWSRequestSender(transport: emulator))
+        let client = Route53Client(
+            endpoint: "https://route53.test", signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: SecretValue("s")), region: "us-east-1", service: "route53"), sender: AWSRequestSender(transport: emulator))
         let list: @Sendable () async throws -> [PublicHostedZone] = { try await client.publicHostedZones() }
         _ = try await finder.zones(holding: DomainName("www.example.com"), account: account, list: list)
         let newZone = emulator.addZone("example.org")

@@ -1,9 +1,10 @@
 import DNS01
 import Foundation
 import ProviderKit
-@testable import Route53Provider
-import Testing
 import TestSupport
+import Testing
+
+@testable import Route53Provider
 
 /// moto (`Tests/Peers/route53_peer.py`) as a real Route53 + STS server on 127.0.0.1: real HTTP,
 /// real record state, the STS flows. moto does not check signatures and differs from Route53
@@ -17,10 +18,14 @@ final class MotoServer: @unchecked Sendable {
     init(zones: [String] = ["example.com", "sub.example.com"], privateZones: [String] = ["internal.example"]) throws {
         peer = try PeerProcess(python, ["\(repositoryRoot)/Tests/Peers/route53_peer.py", "serve"])
         endpoint = try #require(peer.announcement["endpoint"] as? String)
-        let seeded = try runCommand(python, ["\(repositoryRoot)/Tests/Peers/route53_peer.py", "seed", "--endpoint", endpoint,
-                                             "--zones", zones.joined(separator: ","), "--private", privateZones.joined(separator: ",")])
+        let seeded = try runCommand(
+            python,
+            [
+                "\(repositoryRoot)/Tests/Peers/route53_peer.py", "seed", "--endpoint", endpoint,
+                "--zones", zones.joined(separator: ","), "--private", privateZones.joined(separator: ","),
+            ])
         guard seeded.status == 0, let data = seeded.stdout.split(separator: "\n").last.map({ Data($0.utf8) }),
-              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any], let ids = object["ids"] as? [String: String]
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any], let ids = object["ids"] as? [String: String]
         else { throw PeerError("seeding moto failed: \(seeded.stderr)") }
         zoneIDs = ids
     }
@@ -51,7 +56,8 @@ struct MotoTests {
         #expect(try await provider.txtValues(at: name, zone: nil) == ["moto-key"])
         // The raw set, as moto stores it: cert-manager's fields.
         let zoneID = try #require(moto.zoneIDs["example.com"])
-        let client = Route53Client(endpoint: moto.endpoint, signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: SecretValue("s")), region: "us-east-1", service: "route53"), sender: AWSRequestSender(transport: AsyncHTTPClientTransport()))
+        let client = Route53Client(
+            endpoint: moto.endpoint, signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: SecretValue("s")), region: "us-east-1", service: "route53"), sender: AWSRequestSender(transport: AsyncHTTPClientTransport()))
         let page = try await client.listResourceRecordSets(zoneID: zoneID, name: name.fqdn, type: "TXT")
         let set = try #require(page.recordSets.first { $0.name == name.fqdn })
         #expect(set == ResourceRecordSet(name: name.fqdn, type: "TXT", setIdentifier: "\"moto-key\"", ttl: 10, values: ["\"moto-key\""]))
@@ -162,15 +168,19 @@ struct MotoTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let config = "\(directory)/route53.yaml"
         try """
-            route53:
-              region: us-east-1
-              endpoint: \(moto.endpoint)
-              stsEndpoint: \(moto.endpoint)
-              waitForInSync: true
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        route53:
+          region: us-east-1
+          endpoint: \(moto.endpoint)
+          stsEndpoint: \(moto.endpoint)
+          waitForInSync: true
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let environment = ["AWS_ACCESS_KEY_ID": "AKIDCLI", "AWS_SECRET_ACCESS_KEY": "cli-secret-value"]
-        let result = try runCommand(webhookBinary, ["check", "--config", config, "--allow-ambient-credentials", "--domain", "www.example.com",
-                                                    "--poll-interval", "0.1", "--timeout", "10"], environment: environment)
+        let result = try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", config, "--allow-ambient-credentials", "--domain", "www.example.com",
+                "--poll-interval", "0.1", "--timeout", "10",
+            ], environment: environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13)
@@ -180,8 +190,12 @@ struct MotoTests {
         let provider = try await provider()
         #expect(try await provider.txtValues(at: DomainName("_acme-challenge.www.example.com"), zone: nil) == [])
 
-        let denied = try runCommand(webhookBinary, ["check", "--config", config, "--domain", "www.example.com", "--basic-only",
-                                                    "--poll-interval", "0.1", "--timeout", "1"], environment: environment)
+        let denied = try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", config, "--domain", "www.example.com", "--basic-only",
+                "--poll-interval", "0.1", "--timeout", "1",
+            ], environment: environment)
         #expect(denied.status == 1)
         #expect(denied.stdout.contains("route53: empty credentials; perhaps you meant to enable ambient credentials?"))
     }

@@ -1,13 +1,19 @@
 import DNS01
 import ProviderKit
 import Route53Emulator
-@testable import Route53Provider
 import Testing
+
+@testable import Route53Provider
 
 /// Present, CleanUp and read-back against the model of real Route53.
 @Suite("Route53 records (against the Route53 model)")
 struct RecordChangeTests {
-    let emulator = Route53Emulator(options: { var o = Route53Emulator.Options(); o.requestsPerSecond = nil; return o }())
+    let emulator = Route53Emulator(
+        options: {
+            var o = Route53Emulator.Options()
+            o.requestsPerSecond = nil
+            return o
+        }())
     let zone: String
     init() { zone = emulator.addZone("example.com") }
 
@@ -15,9 +21,10 @@ struct RecordChangeTests {
     func presentShape() async throws {
         let provider = try await R53.provider(R53.plugin(emulator))
         try await provider.present(R53.challenge(.present, "_acme-challenge.www.example.com", key: "abc123"))
-        #expect(emulator.recordSets(inZone: zone) == [
-            .init(name: "_acme-challenge.www.example.com.", setIdentifier: "\"abc123\"", multiValue: true, ttl: 10, values: ["\"abc123\""]),
-        ])
+        #expect(
+            emulator.recordSets(inZone: zone) == [
+                .init(name: "_acme-challenge.www.example.com.", setIdentifier: "\"abc123\"", multiValue: true, ttl: 10, values: ["\"abc123\""])
+            ])
         let post = try #require(emulator.requests.first { $0.method == "POST" })
         let body = try XMLNode.parse(post.body)
         #expect(body.text(at: "ChangeBatch", "Comment") == "Managed by cert-manager")
@@ -41,8 +48,9 @@ struct RecordChangeTests {
         #expect(emulator.recordSets(inZone: zone).isEmpty)
     }
 
-    @Test("present twice and cleanup twice succeed; cleanup of a value never presented succeeds (Route53's \"not found\"), in both error shapes",
-          arguments: [Route53Emulator.ErrorShape.invalidChangeBatchMessages, .errorResponse])
+    @Test(
+        "present twice and cleanup twice succeed; cleanup of a value never presented succeeds (Route53's \"not found\"), in both error shapes",
+        arguments: [Route53Emulator.ErrorShape.invalidChangeBatchMessages, .errorResponse])
     func idempotent(shape: Route53Emulator.ErrorShape) async throws {
         var options = Route53Emulator.Options()
         options.requestsPerSecond = nil
@@ -74,7 +82,10 @@ struct RecordChangeTests {
             messages.append(error.message)
         }
         #expect(messages[0] == messages[1])
-        #expect(messages[0] == "route53: failed to change Route 53 record set: ChangeResourceRecordSets: InvalidChangeBatch: RRSet with DNS name _acme-challenge.example.com., type TXT, SetIdentifier \"new\" cannot be created because a non multivalue answer rrset exists with the same name and type.")
+        #expect(
+            messages[0]
+                == "route53: failed to change Route 53 record set: ChangeResourceRecordSets: InvalidChangeBatch: RRSet with DNS name _acme-challenge.example.com., type TXT, SetIdentifier \"new\" cannot be created because a non multivalue answer rrset exists with the same name and type."
+        )
         #expect(!messages[0].contains("RequestId"))
     }
 
@@ -141,7 +152,9 @@ struct SyncAndIdentifierTests {
         emulator.addZone("example.com")
         emulator.script("GetChange", [Route53Emulator.errorResponse(code: "InternalFailure", message: "An internal error occurred", status: 500)])
         let waiter = ChangeSyncWaiter(interval: .milliseconds(5), timeout: .milliseconds(60))
-        let client = Route53Client(endpoint: "https://route53.test", signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: SecretValue("s")), region: "us-east-1", service: "route53"), sender: AWSRequestSender(transport: emulator, retryPolicy: RetryPolicy(maximumAttempts: 1)))
+        let client = Route53Client(
+            endpoint: "https://route53.test", signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: SecretValue("s")), region: "us-east-1", service: "route53"),
+            sender: AWSRequestSender(transport: emulator, retryPolicy: RetryPolicy(maximumAttempts: 1)))
         let info = try await client.changeResourceRecordSets(zoneID: "Z1EMU", changes: [TXTChange(action: .upsert, name: "a.example.com.", quotedValue: "\"v\"", setIdentifier: "\"v\"")])
         let error = try await #require(throws: DNS01Error.self) { try await waiter.waitUntilInSync(info.id, client: client) }
         #expect(error.code == .timedOut)

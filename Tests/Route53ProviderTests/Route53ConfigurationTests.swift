@@ -11,7 +11,10 @@ struct Route53ConfigurationTests {
     }
 
     func message(_ block: ConfigValue, origin: ConfigOrigin = .operatorConfig) -> String? {
-        do { _ = try decode(block, origin: origin); return nil } catch { return error.message }
+        do {
+            _ = try decode(block, origin: origin)
+            return nil
+        } catch { return error.message }
     }
 
     @Test("every cert-manager field decodes with its meaning; the audience defaults to sts.amazonaws.com")
@@ -21,11 +24,13 @@ struct Route53ConfigurationTests {
             "role": "arn:aws:iam::123456789012:role/dns", "hostedZoneID": "/hostedzone/Z0123ABC",
             "endpoint": "http://127.0.0.1:5000/", "stsEndpoint": "http://127.0.0.1:5000", "waitForInSync": true,
         ])
-        #expect(config == Route53Configuration(
-            region: "eu-west-1", accessKeyID: "AKIDLITERAL", secretAccessKeySecretRef: SecretReference(name: "aws", key: "secret"),
-            role: "arn:aws:iam::123456789012:role/dns", hostedZoneID: "Z0123ABC", endpoint: "http://127.0.0.1:5000",
-            stsEndpoint: "http://127.0.0.1:5000", waitForInSync: true
-        ))
+        #expect(
+            config
+                == Route53Configuration(
+                    region: "eu-west-1", accessKeyID: "AKIDLITERAL", secretAccessKeySecretRef: SecretReference(name: "aws", key: "secret"),
+                    role: "arn:aws:iam::123456789012:role/dns", hostedZoneID: "Z0123ABC", endpoint: "http://127.0.0.1:5000",
+                    stsEndpoint: "http://127.0.0.1:5000", waitForInSync: true
+                ))
         let web = try decode(["role": "arn:aws:iam::1:role/r", "auth": ["kubernetes": ["serviceAccountRef": ["name": "cert-manager-acme"]]]])
         #expect(web.serviceAccount == .init(name: "cert-manager-acme", audiences: ["sts.amazonaws.com"]))
         let audiences = try decode(["role": "r", "auth": ["kubernetes": ["serviceAccountRef": ["name": "sa", "audiences": ["a", "b"]]]]])
@@ -40,24 +45,29 @@ struct Route53ConfigurationTests {
 
     @Test("cert-manager's validation messages, prefixed with the field path")
     func certManagerMessages() {
-        #expect(message(["accessKeyID": "A", "accessKeyIDSecretRef": ["name": "s", "key": "k"], "secretAccessKeySecretRef": ["name": "s", "key": "k"]])
-            == "route53 accessKeyID and accessKeyIDSecretRef cannot both be specified")
+        #expect(
+            message(["accessKeyID": "A", "accessKeyIDSecretRef": ["name": "s", "key": "k"], "secretAccessKeySecretRef": ["name": "s", "key": "k"]])
+                == "route53 accessKeyID and accessKeyIDSecretRef cannot both be specified")
         #expect(message(["accessKeyID": "A"]) == "route53 only one of access and secret key was provided")
         #expect(message(["secretAccessKeySecretRef": ["name": "s", "key": "k"]]) == "route53 only one of access and secret key was provided")
-        #expect(message(["accessKeyIDSecretRef": ["name": "s"], "secretAccessKeySecretRef": ["name": "s", "key": "k"]])
-            == "route53.accessKeyIDSecretRef requires a key field to be specified")
-        #expect(message(["accessKeyIDSecretRef": ["key": "k"], "secretAccessKeySecretRef": ["name": "s", "key": "k"]])
-            == "route53.accessKeyIDSecretRef requires a name field to be specified")
-        #expect(message(["auth": ["kubernetes": ["serviceAccountRef": ["name": "sa"]]]])
-            == "route53.role must be set when auth.kubernetes.serviceAccountRef is set (role must be set when web identity token is set)")
+        #expect(
+            message(["accessKeyIDSecretRef": ["name": "s"], "secretAccessKeySecretRef": ["name": "s", "key": "k"]])
+                == "route53.accessKeyIDSecretRef requires a key field to be specified")
+        #expect(
+            message(["accessKeyIDSecretRef": ["key": "k"], "secretAccessKeySecretRef": ["name": "s", "key": "k"]])
+                == "route53.accessKeyIDSecretRef requires a name field to be specified")
+        #expect(
+            message(["auth": ["kubernetes": ["serviceAccountRef": ["name": "sa"]]]])
+                == "route53.role must be set when auth.kubernetes.serviceAccountRef is set (role must be set when web identity token is set)")
     }
 
     @Test("unknown and misspelt fields are refused with a suggestion")
     func unknownFields() {
         #expect(message(["accessKeyId": "A"]) == "route53 has an unknown field \"accessKeyId\" (did you mean \"accessKeyID\"?)")
         #expect(message(["hostedZoneId": "Z1"]) == "route53 has an unknown field \"hostedZoneId\" (did you mean \"hostedZoneID\"?)")
-        #expect(message(["role": "r", "auth": ["kubernetes": ["serviceAccountRef": ["name": "sa", "audience": ["x"]]]]])
-            == "route53.auth.kubernetes.serviceAccountRef has an unknown field \"audience\" (did you mean \"audiences\"?)")
+        #expect(
+            message(["role": "r", "auth": ["kubernetes": ["serviceAccountRef": ["name": "sa", "audience": ["x"]]]]])
+                == "route53.auth.kubernetes.serviceAccountRef has an unknown field \"audience\" (did you mean \"audiences\"?)")
         #expect(message(["role": "r", "auth": ["kubernetes": [:]]]) == "route53.auth.kubernetes.serviceAccountRef is required")
     }
 

@@ -1,8 +1,8 @@
 import DNS01
 import Route53Emulator
 import Route53Provider
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Route53 provider: the provider contract (against the Route53 model, signatures checked)")
 struct Route53ContractTests {

@@ -3,25 +3,30 @@ import Foundation
 import Logging
 import ProviderKit
 import Route53Emulator
-@testable import Route53Provider
 import Synchronization
+
+@testable import Route53Provider
 
 /// Shared pieces of the Route53 tests: plugins wired to the emulator (or moto), challenges.
 enum R53 {
     static let namespace = "cert-manager"
     static let secrets = StaticSecretSource([
-        .init(namespace: namespace, name: "aws"): ["access-key-id": SecretValue("AKIDTEST"), "secret-access-key": SecretValue("test-secret\n")],
+        .init(namespace: namespace, name: "aws"): ["access-key-id": SecretValue("AKIDTEST"), "secret-access-key": SecretValue("test-secret\n")]
     ])
 
     /// Retries fast so tests of throttling take milliseconds.
     static func fastRetry(sleeps: DelayLog? = nil, attempts: Int = 12, deadline: Duration = .seconds(20)) -> RetryPolicy {
-        RetryPolicy(maximumAttempts: attempts, baseDelay: .milliseconds(2), maximumDelay: .milliseconds(40), deadline: deadline, sleep: { delay in
-            sleeps?.record(delay)
-            try await Task.sleep(for: delay)
-        })
+        RetryPolicy(
+            maximumAttempts: attempts, baseDelay: .milliseconds(2), maximumDelay: .milliseconds(40), deadline: deadline,
+            sleep: { delay in
+                sleeps?.record(delay)
+                try await Task.sleep(for: delay)
+            })
     }
 
-    static func plugin(_ transport: any HTTPTransport, retry: RetryPolicy = fastRetry(), pacing: Double? = nil, now: @escaping @Sendable () -> AWSTimestamp = AWSTimestamp.now, readFile: @escaping @Sendable (String) throws -> String = CredentialsChain.readTextFile) -> Route53Plugin {
+    static func plugin(
+        _ transport: any HTTPTransport, retry: RetryPolicy = fastRetry(), pacing: Double? = nil, now: @escaping @Sendable () -> AWSTimestamp = AWSTimestamp.now, readFile: @escaping @Sendable (String) throws -> String = CredentialsChain.readTextFile
+    ) -> Route53Plugin {
         Route53Plugin(
             sender: AWSRequestSender(transport: transport, retryPolicy: retry, now: now),
             requestsPerSecond: pacing,
@@ -61,11 +66,12 @@ enum R53 {
     static func key(_ index: Int, salt: String = "") -> String {
         let seed = Array("\(salt)k\(index)-".utf8)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-        var state = seed.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 }
-        return String((0..<43).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return alphabet[Int((state >> 33) % 64)]
-        })
+        var state = seed.reduce(UInt64(1_469_598_103_934_665_603)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        return String(
+            (0..<43).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return alphabet[Int((state >> 33) % 64)]
+            })
     }
 }
 

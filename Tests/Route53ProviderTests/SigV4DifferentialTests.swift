@@ -2,8 +2,8 @@ import DNS01
 import Foundation
 import ProviderKit
 import Route53Provider
-import Testing
 import TestSupport
+import Testing
 
 /// botocore's SigV4 signer (Tests/Peers/sigv4_oracle.py) and ours sign the same few hundred
 /// generated requests; every canonical request and Authorization header must agree.
@@ -16,12 +16,12 @@ struct SigV4DifferentialTests {
         var generator = SplitMix64(seed: 0x5eed_51a4)
         var compared = 0
         for index in 0..<400 {
-            let case_ = GeneratedRequest.random(using: &generator)
-            let answer = try oracle.ask(case_.oracleInput(id: index))
+            let generated = GeneratedRequest.random(using: &generator)
+            let answer = try oracle.ask(generated.oracleInput(id: index))
             try #require(answer["error"] == nil, "oracle refused case \(index): \(answer["error"] ?? "")")
-            let ours = case_.signer.sign(case_.request, at: case_.time)
-            #expect(ours.canonicalRequest == answer["canonicalRequest"] as? String, "case \(index): \(case_.request.url)")
-            #expect(ours.authorization == answer["authorization"] as? String, "case \(index): \(case_.request.url)")
+            let ours = generated.signer.sign(generated.request, at: generated.time)
+            #expect(ours.canonicalRequest == answer["canonicalRequest"] as? String, "case \(index): \(generated.request.url)")
+            #expect(ours.authorization == answer["authorization"] as? String, "case \(index): \(generated.request.url)")
             compared += 1
         }
         #expect(compared == 400)

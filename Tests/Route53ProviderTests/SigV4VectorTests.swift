@@ -60,17 +60,21 @@ struct SigV4VectorTests {
 
     @Test("post-x-www-form-urlencoded, original suite (content-type signed) and aws-c-auth flavour (length and payload hash too)")
     func formPost() {
-        let original = sign("POST", "https://example.amazonaws.com/", headers: [
-            .init("Content-Type", "application/x-www-form-urlencoded"), .init("Host", "example.amazonaws.com"),
-        ], body: "Param1=value1")
+        let original = sign(
+            "POST", "https://example.amazonaws.com/",
+            headers: [
+                .init("Content-Type", "application/x-www-form-urlencoded"), .init("Host", "example.amazonaws.com"),
+            ], body: "Param1=value1")
         #expect(original.canonicalRequest.hasSuffix("\n9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e"))
         #expect(original.signedHeaders == "content-type;host;x-amz-date")
         #expect(original.signature == "ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a")
 
-        let cAuth = sign("POST", "https://example.amazonaws.com/", headers: [
-            .init("Content-Type", "application/x-www-form-urlencoded"), .init("Host", "example.amazonaws.com"),
-            .init("Content-Length", "13"), .init("X-Amz-Content-SHA256", "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e"),
-        ], body: "Param1=value1")
+        let cAuth = sign(
+            "POST", "https://example.amazonaws.com/",
+            headers: [
+                .init("Content-Type", "application/x-www-form-urlencoded"), .init("Host", "example.amazonaws.com"),
+                .init("Content-Length", "13"), .init("X-Amz-Content-SHA256", "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e"),
+            ], body: "Param1=value1")
         #expect(cAuth.signature == "d3875051da38690788ef43de4db0d8f280229d82040bfac253562e56c3f20e0b")
     }
 

@@ -5,7 +5,8 @@ import Testing
 struct XMLNodeTests {
     @Test("reads nested elements with namespaces, entities, CDATA and a declaration")
     func reads() throws {
-        let root = try XMLNode.parse("""
+        let root = try XMLNode.parse(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <!-- a comment -->
             <r:Root xmlns:r="urn:x" a='x>y'><A>1 &amp; 2 &lt;3&gt; &#34;q&#x22;</A><B/><C><![CDATA[<raw>]]></C><A>second</A></r:Root>

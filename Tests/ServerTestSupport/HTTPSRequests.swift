@@ -87,10 +87,10 @@ public func challengePayload(
 ) -> String {
     let configField = config.map { ", \"config\": \($0)" } ?? ""
     return """
-    {"request": {"uid": "", "action": "\(action)", "type": "dns-01", "dnsName": "\(dnsName)", "key": "\(key)", \
-    "resourceNamespace": "\(namespace)", "resolvedFQDN": "_acme-challenge.\(dnsName).", "resolvedZone": "\(dnsName).", \
-    "allowAmbientCredentials": false\(configField)}}
-    """
+        {"request": {"uid": "", "action": "\(action)", "type": "dns-01", "dnsName": "\(dnsName)", "key": "\(key)", \
+        "resourceNamespace": "\(namespace)", "resolvedFQDN": "_acme-challenge.\(dnsName).", "resolvedZone": "\(dnsName).", \
+        "allowAmbientCredentials": false\(configField)}}
+        """
 }
 
 /// Polls `condition` until it holds or `timeout` passes (for changes the server picks up
@@ -103,4 +103,3 @@ public func eventually(timeout: Duration = .seconds(20), _ condition: () async t
     }
     return try await condition()
 }
-

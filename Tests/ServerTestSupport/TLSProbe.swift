@@ -23,11 +23,13 @@ public func servedCertificateSerial(port: Int) async throws -> [UInt8] {
     let channel = try await ClientBootstrap(group: group)
         .channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
-                let handler = try NIOSSLClientHandler(context: context, serverHostname: nil, customVerificationCallback: { certificates, verification in
-                    // Record what was served; trust is not the question here.
-                    if let leaf = certificates.first { finish(.success(leaf.serialNumber)) }
-                    verification.succeed(.certificateVerified)
-                })
+                let handler = try NIOSSLClientHandler(
+                    context: context, serverHostname: nil,
+                    customVerificationCallback: { certificates, verification in
+                        // Record what was served; trust is not the question here.
+                        if let leaf = certificates.first { finish(.success(leaf.serialNumber)) }
+                        verification.succeed(.certificateVerified)
+                    })
                 try channel.pipeline.syncOperations.addHandler(handler)
             }
         }

@@ -15,7 +15,7 @@ public struct TestPKI: Sendable {
             let directory = try makeTemporaryDirectory("webhook-pki")
             let result = try runCommand(python, ["Tests/Peers/pki.py", directory])
             guard result.status == 0, let data = result.stdout.data(using: .utf8),
-                  let files = try JSONSerialization.jsonObject(with: data) as? [String: String]
+                let files = try JSONSerialization.jsonObject(with: data) as? [String: String]
             else { fatalError("pki.py failed: \(result.stderr)") }
             return TestPKI(files: files)
         } catch {

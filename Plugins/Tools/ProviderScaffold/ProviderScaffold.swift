@@ -8,7 +8,7 @@ public struct ProviderScaffold: Sendable {
     /// then letters and digits, at most 40 characters.
     public init(name: String) throws(ScaffoldError) {
         guard let first = name.unicodeScalars.first, ("A"..."Z").contains(first), name.count <= 40,
-              name.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) })
+            name.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) })
         else {
             throw ScaffoldError("\"\(name)\" is not a provider name: use UpperCamelCase letters and digits, e.g. DigitalOcean")
         }

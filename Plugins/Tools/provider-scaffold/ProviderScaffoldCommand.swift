@@ -52,7 +52,8 @@ struct ProviderScaffoldCommand {
         }
         try manifest.write(to: manifestURL, atomically: true, encoding: .utf8)
         print("edited   Package.swift (ProviderModule(\"\(scaffold.name)\") in the providers list: targets \(scaffold.targetName) and \(scaffold.testTargetName), registered in the built-in registry)")
-        print("""
+        print(
+            """
 
             Next: fill in \(scaffold.sourceFolder)/\(scaffold.name)Plugin+Descriptor.swift, write
             Tests/Peers/\(scaffold.configKey)_emulator.py and \(scaffold.sourceFolder)/Client/\(scaffold.name)Client.swift, then

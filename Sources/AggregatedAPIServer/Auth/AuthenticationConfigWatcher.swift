@@ -54,7 +54,8 @@ struct AuthenticationConfigWatcher: Service, CustomStringConvertible {
                 if Task.isCancelled { return }
                 let reason: String
                 if let error = error as? KubernetesError, error.isForbidden {
-                    reason = "cannot read the ConfigMap kube-system/\(AuthenticationSettingsBuilder.configMapName): the webhook's service account needs the Role extension-apiserver-authentication-reader in kube-system (get, list, watch on configmaps); \(error.message)"
+                    reason =
+                        "cannot read the ConfigMap kube-system/\(AuthenticationSettingsBuilder.configMapName): the webhook's service account needs the Role extension-apiserver-authentication-reader in kube-system (get, list, watch on configmaps); \(error.message)"
                 } else {
                     reason = "cannot read the ConfigMap kube-system/\(AuthenticationSettingsBuilder.configMapName): \(error)"
                 }

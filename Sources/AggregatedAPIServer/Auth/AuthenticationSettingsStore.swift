@@ -26,10 +26,11 @@ final class AuthenticationSettingsStore: Sendable {
         self.logger = logger
         let settings = try AuthenticationSettingsBuilder.build(flags: flags, configMapData: nil, generation: 1, source: "flags")
         let waitsForConfigMap = !flags.skipLookup && !flags.coversEverything
-        self.state = Mutex(State(
-            settings: settings,
-            unavailableReason: waitsForConfigMap ? "the ConfigMap kube-system/extension-apiserver-authentication has not been read yet" : nil
-        ))
+        self.state = Mutex(
+            State(
+                settings: settings,
+                unavailableReason: waitsForConfigMap ? "the ConfigMap kube-system/extension-apiserver-authentication has not been read yet" : nil
+            ))
     }
 
     var current: AuthenticationSettings { state.withLock { $0.settings } }

@@ -3,7 +3,11 @@ import Kubernetes
 /// Who a request is from, after authentication: the user the front proxy vouched for, the
 /// subject of a client certificate, or the owner of a bearer token.
 struct UserIdentity: Sendable, Hashable, CustomStringConvertible {
-    enum Method: String, Sendable { case frontProxy = "front-proxy", clientCertificate = "client-certificate", token }
+    enum Method: String, Sendable {
+        case frontProxy = "front-proxy"
+        case clientCertificate = "client-certificate"
+        case token
+    }
 
     var name: String
     var uid: String?

@@ -47,12 +47,13 @@ enum DiscoveryDocuments {
 
     /// `/apis`. Inside a list the items carry no TypeMeta, as the Go server writes them.
     static func groupList(_ groups: [(name: String, versions: [String])]) -> APIGroupList {
-        APIGroupList(groups: groups.map { entry in
-            var group = group(entry.name, versions: entry.versions)
-            group.kind = nil
-            group.apiVersion = nil
-            return group
-        })
+        APIGroupList(
+            groups: groups.map { entry in
+                var group = group(entry.name, versions: entry.versions)
+                group.kind = nil
+                group.apiVersion = nil
+                return group
+            })
     }
 
     /// `/apis/<group>/<version>`: every name of every resource served there.
@@ -61,10 +62,11 @@ enum DiscoveryDocuments {
         for resource in resources {
             let kind = resource.kind
             for name in resource.names {
-                entries.append(Resource(
-                    name: name, singularName: kind.singularName, namespaced: kind.namespaced,
-                    group: kind.kindGroup, version: kind.kindVersion, kind: kind.kind, verbs: kind.verbs
-                ))
+                entries.append(
+                    Resource(
+                        name: name, singularName: kind.singularName, namespaced: kind.namespaced,
+                        group: kind.kindGroup, version: kind.kindVersion, kind: kind.kind, verbs: kind.verbs
+                    ))
             }
         }
         return APIResourceList(groupVersion: "\(group)/\(version)", resources: entries)

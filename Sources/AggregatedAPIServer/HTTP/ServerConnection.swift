@@ -13,12 +13,15 @@ enum ServerConnection {
             let peer = TLSPeer()
             let handlers = channel.pipeline.syncOperations
             try handlers.addHandler(IdleStateHandler(readTimeout: settings.idleTimeout))
-            try handlers.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: { presented, promise in
-                // Client certificates are requested, not required, and any chain is accepted
-                // here: the authenticator decides what it proves, against CAs that can change.
-                peer.record(presented)
-                promise.succeed(.certificateVerified)
-            }, configuration: .init()))
+            try handlers.addHandler(
+                NIOSSLServerHandler(
+                    context: tls,
+                    customVerificationCallback: { presented, promise in
+                        // Client certificates are requested, not required, and any chain is accepted
+                        // here: the authenticator decides what it proves, against CAs that can change.
+                        peer.record(presented)
+                        promise.succeed(.certificateVerified)
+                    }, configuration: .init()))
             let readDeadline = RequestReadDeadline(limit: settings.requestReadTimeout)
             try handlers.addHandler(readDeadline)
             try handlers.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)

@@ -30,7 +30,10 @@ public final class ServerMetrics: Sendable {
     private let requestMetrics = MetricCache<RequestKey, (CoreMetrics.Counter, Metrics.Timer)>()
     private let failureCounters = MetricCache<[String], CoreMetrics.Counter>()
 
-    private struct RequestKey: Hashable { var endpoint: String; var code: Int }
+    private struct RequestKey: Hashable {
+        var endpoint: String
+        var code: Int
+    }
 
     /// Latency buckets from 1 ms to 60 s, for a server whose slowest answers wait on a remote API.
     public static let latencyBuckets: [Duration] = [
@@ -54,8 +57,10 @@ public final class ServerMetrics: Sendable {
     func requestFinished(endpoint: String, code: Int, duration: Duration) {
         inFlight.decrement()
         let (count, latency) = requestMetrics.value(for: RequestKey(endpoint: endpoint, code: code)) { [factory, namespace] in
-            (CoreMetrics.Counter(label: "\(namespace)_http_requests_total", dimensions: [("endpoint", endpoint), ("code", String(code))], factory: factory),
-             Metrics.Timer(label: "\(namespace)_http_request_duration_seconds", dimensions: [("endpoint", endpoint)], factory: factory))
+            (
+                CoreMetrics.Counter(label: "\(namespace)_http_requests_total", dimensions: [("endpoint", endpoint), ("code", String(code))], factory: factory),
+                Metrics.Timer(label: "\(namespace)_http_request_duration_seconds", dimensions: [("endpoint", endpoint)], factory: factory)
+            )
         }
         count.increment()
         latency.recordNanoseconds(duration.nanoseconds)

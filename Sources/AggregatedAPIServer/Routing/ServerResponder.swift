@@ -46,10 +46,12 @@ struct ServerResponder: Sendable {
         if case .health = endpoint {
             logger.trace("health", metadata: ["path": "\(path)", "code": "\(response.code)"])
         } else {
-            logger.debug("request", metadata: [
-                "method": "\(request.method.rawValue)", "path": "\(path)", "code": "\(response.code)",
-                "user": "\(user?.name ?? "-")", "duration": "\(elapsed)",
-            ])
+            logger.debug(
+                "request",
+                metadata: [
+                    "method": "\(request.method.rawValue)", "path": "\(path)", "code": "\(response.code)",
+                    "user": "\(user?.name ?? "-")", "duration": "\(elapsed)",
+                ])
         }
         return response
     }

@@ -30,7 +30,7 @@ final class ServingCertificateStore: Sendable {
     /// next call; until then the previous certificate keeps serving.
     func reloadIfChanged() {
         guard let certificatePEM = FileManager.default.contents(atPath: certificateFile).map(Array.init),
-              let keyPEM = FileManager.default.contents(atPath: keyFile).map(Array.init)
+            let keyPEM = FileManager.default.contents(atPath: keyFile).map(Array.init)
         else {
             reportFailure("the serving certificate files cannot be read; keeping the current certificate")
             return

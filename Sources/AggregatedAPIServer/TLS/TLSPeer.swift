@@ -47,7 +47,8 @@ final class TLSPeer: Sendable {
     func cachedVerdict(generation: Int, maximumAge: Duration) -> CertificateVerdict? {
         state.withLock { state in
             guard let cached = state.verdict, cached.generation == generation,
-                  ContinuousClock.now - cached.verifiedAt < maximumAge else { return nil }
+                ContinuousClock.now - cached.verifiedAt < maximumAge
+            else { return nil }
             return cached.verdict
         }
     }

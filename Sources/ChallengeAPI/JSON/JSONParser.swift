@@ -24,7 +24,8 @@ extension ConfigValue {
     /// keys keep the last value and an unpaired `\u` surrogate becomes U+FFFD.
     init(json bytes: some Collection<UInt8>) throws(JSONParseError) {
         let parse = { (buffer: UnsafeRawBufferPointer) in Result { () throws(JSONParseError) in try JSONParser.parse(buffer, recordingMembers: false).value } }
-        let result = bytes.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0)) }
+        let result =
+            bytes.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0)) }
             ?? Array(bytes).withUnsafeBytes(parse)
         self = try result.get()
     }
@@ -38,7 +39,8 @@ extension ConfigValue {
         let parse = { (buffer: UnsafeRawBufferPointer) in
             Result { () throws(JSONParseError) in try JSONParser.parse(buffer, recordingMembers: true) }
         }
-        let result = bytes.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0)) }
+        let result =
+            bytes.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0)) }
             ?? Array(bytes).withUnsafeBytes(parse)
         return try result.get()
     }
@@ -81,9 +83,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
         default: throw error("unexpected \(describe(index)); expected a JSON value")
         }
@@ -158,7 +166,7 @@ struct JSONParser {
         let start = index
         let count = word.utf8CodeUnitCount
         guard count <= bytes.count - index,
-              memcmpEqual(word.utf8Start, bytes.baseAddress! + index, count)
+            memcmpEqual(word.utf8Start, bytes.baseAddress! + index, count)
         else { throw JSONParseError(message: "unexpected \(describe(start)); expected a JSON value", offset: start) }
         index += count
     }

@@ -190,11 +190,21 @@ extension Duration {
             }
             guard let value = Double(number) else { return nil }
             let unit: Duration
-            if rest.hasPrefix("ms") { unit = .milliseconds(1); rest = rest.dropFirst(2) }
-            else if rest.hasPrefix("s") { unit = .seconds(1); rest = rest.dropFirst() }
-            else if rest.hasPrefix("m") { unit = .seconds(60); rest = rest.dropFirst() }
-            else if rest.hasPrefix("h") { unit = .seconds(3600); rest = rest.dropFirst() }
-            else { return nil }
+            if rest.hasPrefix("ms") {
+                unit = .milliseconds(1)
+                rest = rest.dropFirst(2)
+            } else if rest.hasPrefix("s") {
+                unit = .seconds(1)
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("m") {
+                unit = .seconds(60)
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("h") {
+                unit = .seconds(3600)
+                rest = rest.dropFirst()
+            } else {
+                return nil
+            }
             total += unit * value
             number = ""
         }

@@ -24,7 +24,10 @@ public enum PlainErrorText {
         (["unknownhost", "unknown host", "name or service not known", "no address associated", "nodename nor servname", "dns lookup"], "unknown host (the name does not resolve)"),
         (["failedtoloadprivatekey"], "cannot read the private key (not a PEM private key, or not readable)"),
         (["failedtoloadcertificate"], "cannot read the certificate (not a PEM certificate, or not readable)"),
-        (["handshakefailed", "handshake failed", "certificate_verify_failed", "certificate verify", "unable to get local issuer", "wrong version number", "unexpected_message", "sslerror", "boringssl"], "the TLS handshake failed (the server's certificate is not trusted, does not match the host name, or the server does not speak TLS)"),
+        (
+            ["handshakefailed", "handshake failed", "certificate_verify_failed", "certificate verify", "unable to get local issuer", "wrong version number", "unexpected_message", "sslerror", "boringssl"],
+            "the TLS handshake failed (the server's certificate is not trusted, does not match the host name, or the server does not speak TLS)"
+        ),
         (["connecttimeout", "connect timeout"], "no connection could be made in time (a firewall or a wrong address)"),
         (["deadlineexceeded", "readtimeout", "timed out", "timeout"], "no answer in time"),
         (["remoteconnectionclosed", "connection reset", "broken pipe", "econnreset", "unexpected eof", "uncleanshutdown"], "the connection was closed before an answer"),

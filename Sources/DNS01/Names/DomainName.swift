@@ -155,7 +155,7 @@ public struct DomainName: Hashable, Sendable, Comparable, CustomStringConvertibl
         for byte in ascii.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"):
+                UInt8(ascii: "-"), UInt8(ascii: "_"):
                 continue
             default:
                 throw DNS01Error(.invalidChallenge, "domain name \"\(text)\" contains the character \"\(Character(Unicode.Scalar(byte)))\", which is not allowed in a DNS name")

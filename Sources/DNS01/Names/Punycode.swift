@@ -14,7 +14,9 @@ enum Punycode {
         let basicCount = output.count
         var handled = basicCount
         if basicCount > 0 { output.append("-") }
-        var n = initialN, delta = 0, bias = initialBias
+        var n = initialN
+        var delta = 0
+        var bias = initialBias
         while handled < scalars.count {
             guard let m = scalars.filter({ $0 >= n }).min() else { return nil }
             let (product, overflow) = (m - n).multipliedReportingOverflow(by: handled + 1)
@@ -55,7 +57,9 @@ enum Punycode {
             guard output.allSatisfy({ $0 < 0x80 }) else { return nil }
             rest = chars[(dash + 1)...]
         }
-        var n = initialN, i = 0, bias = initialBias
+        var n = initialN
+        var i = 0
+        var bias = initialBias
         var iterator = rest.makeIterator()
         var pending = iterator.next()
         while pending != nil {

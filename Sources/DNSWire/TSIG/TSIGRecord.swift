@@ -57,6 +57,8 @@ public struct TSIGError: RawRepresentable, Sendable, Hashable, CustomStringConve
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
+    // swift-format-ignore: DontRepeatTypeInStaticProperties
+    // NOERROR is the RFC's name for it.
     public static let noError = TSIGError(rawValue: 0)
     public static let badSignature = TSIGError(rawValue: 16)
     public static let badKey = TSIGError(rawValue: 17)

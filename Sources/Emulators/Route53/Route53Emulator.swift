@@ -125,9 +125,10 @@ public final class Route53Emulator: HTTPTransport, Sendable {
     public func failNext(_ count: Int) {
         state.withLock { state in
             for index in 0..<count {
-                state.faults.append(index % 2 == 0
-                    ? Self.errorResponse(code: "Throttling", message: "Rate exceeded")
-                    : Self.errorResponse(code: "ServiceUnavailable", message: "Service Unavailable", status: 503))
+                state.faults.append(
+                    index % 2 == 0
+                        ? Self.errorResponse(code: "Throttling", message: "Rate exceeded")
+                        : Self.errorResponse(code: "ServiceUnavailable", message: "Service Unavailable", status: 503))
             }
         }
     }
@@ -138,7 +139,8 @@ public final class Route53Emulator: HTTPTransport, Sendable {
     }
 
     public static func errorResponse(code: String, message: String, status: Int = 400) -> APIResponse {
-        let body = "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error><Type>Sender</Type><Code>\(code)</Code><Message>\(XMLNode.escape(message))</Message></Error><RequestId>\(requestID())</RequestId></ErrorResponse>"
+        let body =
+            "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error><Type>Sender</Type><Code>\(code)</Code><Message>\(XMLNode.escape(message))</Message></Error><RequestId>\(requestID())</RequestId></ErrorResponse>"
         return APIResponse(status: status, headers: [.init("Content-Type", "text/xml")], body: Array(body.utf8))
     }
 
@@ -156,7 +158,7 @@ public final class Route53Emulator: HTTPTransport, Sendable {
             state.requests.append(request)
             state.calls[operation, default: 0] += 1
             guard let authorization = request.header("Authorization"), authorization.contains("/route53/aws4_request"),
-                  request.header("X-Amz-Date") != nil
+                request.header("X-Amz-Date") != nil
             else {
                 return Self.errorResponse(code: "MissingAuthenticationToken", message: "Missing Authentication Token", status: 403)
             }
@@ -185,13 +187,13 @@ public final class Route53Emulator: HTTPTransport, Sendable {
     private func authenticationFailure(_ request: APIRequest, authorization: String) -> APIResponse? {
         guard let known = options.credentials else { return nil }
         guard let credential = authorization.split(separator: " ").first(where: { $0.hasPrefix("Credential=") }),
-              let keyID = credential.dropFirst("Credential=".count).split(separator: "/").first.map(String.init),
-              let secret = known[keyID]
+            let keyID = credential.dropFirst("Credential=".count).split(separator: "/").first.map(String.init),
+            let secret = known[keyID]
         else {
             return Self.errorResponse(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", status: 403)
         }
         guard let stamp = request.header("X-Amz-Date"), stamp.count == 16,
-              let time = AWSTimestamp(iso8601: Self.iso8601(fromAMZDate: stamp))
+            let time = AWSTimestamp(iso8601: Self.iso8601(fromAMZDate: stamp))
         else {
             return Self.errorResponse(code: "IncompleteSignature", message: "Date must be in ISO-8601 'basic format'", status: 403)
         }
@@ -297,7 +299,7 @@ public final class Route53Emulator: HTTPTransport, Sendable {
             return Self.errorResponse(code: "PriorRequestNotComplete", message: "The request was rejected because Route 53 was still processing a prior request.")
         }
         guard let root = try? XMLNode.parse(body), root.name == "ChangeResourceRecordSetsRequest",
-              let changes = root.node(at: ["ChangeBatch", "Changes"])?.children("Change"), !changes.isEmpty
+            let changes = root.node(at: ["ChangeBatch", "Changes"])?.children("Change"), !changes.isEmpty
         else { return Self.errorResponse(code: "InvalidInput", message: "Invalid XML ; cvc-complex-type: ChangeBatch is not complete") }
 
         var records = 0
@@ -305,7 +307,7 @@ public final class Route53Emulator: HTTPTransport, Sendable {
         var parsed: [(action: String, set: RecordSet)] = []
         for change in changes {
             guard let action = change.text(at: "Action"), let rrset = change.child("ResourceRecordSet"),
-                  let name = rrset.text(at: "Name"), let type = rrset.text(at: "Type")
+                let name = rrset.text(at: "Name"), let type = rrset.text(at: "Type")
             else { return Self.errorResponse(code: "InvalidInput", message: "Invalid request: a Change lacks Action or ResourceRecordSet") }
             let values = rrset.child("ResourceRecords")?.children("ResourceRecord").compactMap { $0.text(at: "Value") } ?? []
             let weight = action == "UPSERT" ? 2 : 1
@@ -337,7 +339,9 @@ public final class Route53Emulator: HTTPTransport, Sendable {
             switch action {
             case "CREATE", "UPSERT":
                 if conflicting {
-                    messages.append("RRSet with DNS name \(set.name), type \(set.type)\(set.setIdentifier.map { ", SetIdentifier \($0)" } ?? "") cannot be created because a \(set.setIdentifier == nil ? "multivalue" : "non multivalue") answer rrset exists with the same name and type.")
+                    messages.append(
+                        "RRSet with DNS name \(set.name), type \(set.type)\(set.setIdentifier.map { ", SetIdentifier \($0)" } ?? "") cannot be created because a \(set.setIdentifier == nil ? "multivalue" : "non multivalue") answer rrset exists with the same name and type."
+                    )
                 } else if action == "CREATE", sets[set.key] != nil {
                     messages.append("Tried to create resource record set \(described) but it already exists")
                 } else {
@@ -374,7 +378,8 @@ public final class Route53Emulator: HTTPTransport, Sendable {
     }
 
     private func changeInfo(id: String, inSync: Bool, root: String) -> APIResponse {
-        let xml = "<?xml version=\"1.0\"?>\n<\(root) xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ChangeInfo><Id>/change/\(id)</Id><Status>\(inSync ? "INSYNC" : "PENDING")</Status><SubmittedAt>2026-01-01T00:00:00.000Z</SubmittedAt><Comment>Managed by cert-manager</Comment></ChangeInfo></\(root)>"
+        let xml =
+            "<?xml version=\"1.0\"?>\n<\(root) xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ChangeInfo><Id>/change/\(id)</Id><Status>\(inSync ? "INSYNC" : "PENDING")</Status><SubmittedAt>2026-01-01T00:00:00.000Z</SubmittedAt><Comment>Managed by cert-manager</Comment></ChangeInfo></\(root)>"
         return APIResponse(status: 200, body: Array(xml.utf8))
     }
 

@@ -7,9 +7,18 @@ import Yams
 /// Supported credentials: client certificate and key (file or `-data`), `token`, `tokenFile`.
 /// Exec plugins, auth providers and basic auth are refused with a clear message, not ignored.
 public struct Kubeconfig: Decodable, Sendable {
-    struct NamedCluster: Decodable, Sendable { var name: String; var cluster: Cluster }
-    struct NamedUser: Decodable, Sendable { var name: String; var user: User }
-    struct NamedContext: Decodable, Sendable { var name: String; var context: Context }
+    struct NamedCluster: Decodable, Sendable {
+        var name: String
+        var cluster: Cluster
+    }
+    struct NamedUser: Decodable, Sendable {
+        var name: String
+        var user: User
+    }
+    struct NamedContext: Decodable, Sendable {
+        var name: String
+        var context: Context
+    }
 
     struct Cluster: Decodable, Sendable {
         var server: String

@@ -65,7 +65,7 @@ extension KubernetesConnection {
         serviceAccountDirectory: String = serviceAccountDirectory
     ) throws(KubernetesError) -> KubernetesConnection {
         guard let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty,
-              let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty
+            let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty
         else {
             throw KubernetesError(.invalidConfiguration, "not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (give --kubeconfig)")
         }

@@ -7,7 +7,7 @@ public enum RetryAfter {
     /// do not send in practice).
     public static func parse(_ response: APIResponse) -> Duration? {
         guard let text = response.headers.first(where: { $0.name.lowercased() == "retry-after" })?.value.trimmingWhitespace(),
-              let seconds = Int64(text), seconds >= 0
+            let seconds = Int64(text), seconds >= 0
         else { return nil }
         return .seconds(seconds)
     }
@@ -17,7 +17,7 @@ public enum RetryAfter {
     /// header is absent or not a number, zero when the time has passed.
     public static func untilEpoch(header name: String, in response: APIResponse, nowEpochSeconds: Double) -> Duration? {
         guard let text = response.headers.first(where: { $0.name.lowercased() == name.lowercased() })?.value.trimmingWhitespace(),
-              let reset = Double(text)
+            let reset = Double(text)
         else { return nil }
         let wait = max(0, reset - nowEpochSeconds)
         return .milliseconds(Int64((wait * 1000).rounded(.up)))

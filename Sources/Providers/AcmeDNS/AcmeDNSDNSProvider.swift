@@ -40,7 +40,10 @@ struct AcmeDNSDNSProvider: DNSProvider {
         case let error as AcmeDNSAPIError:
             switch (error.status, error.code) {
             case (401, _):
-                return DNS01Error(.credentialsUnavailable, "acme-dns at \(client.host) refused the account for \(name) in \(accounts.origin) (\(error)): its username, password and subdomain must be those /register answered, and this webhook's address must be within the account's allowfrom")
+                return DNS01Error(
+                    .credentialsUnavailable,
+                    "acme-dns at \(client.host) refused the account for \(name) in \(accounts.origin) (\(error)): its username, password and subdomain must be those /register answered, and this webhook's address must be within the account's allowfrom"
+                )
             case (400, "bad_txt"):
                 return DNS01Error(.invalidChallenge, "acme-dns at \(client.host) refused the value for \(name) (\(error)): acme-dns accepts only ACME DNS-01 values (43 base64url characters)")
             case (429, _):

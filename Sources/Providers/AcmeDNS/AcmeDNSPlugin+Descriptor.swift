@@ -8,11 +8,15 @@ extension AcmeDNSPlugin {
         summary: "joohoi/acme-dns, a drop-in for cert-manager's built-in acmeDNS solver: same config and accounts JSON; acme-dns keeps two values and cannot delete.",
         apiDocumentation: "https://github.com/joohoi/acme-dns#api",
         fields: [
-            ConfigField("host", .url, required: true, issuerRestricted: true, "The acme-dns server's URL (`https://auth.acme-dns.io`); updates go to `<host>/update`. An Issuer may name only the public instance unless the operator's `issuerPolicy.allowedEndpoints` lists the server."),
-            ConfigField("accountSecretRef", .secretReference, required: true, "A Secret key holding the accounts JSON: each domain (without `*.`) mapped to the account acme-dns's `/register` answered (`username`, `password`, `fulldomain`, `subdomain`, `allowfrom`)."),
+            ConfigField(
+                "host", .url, required: true, issuerRestricted: true,
+                "The acme-dns server's URL (`https://auth.acme-dns.io`); updates go to `<host>/update`. An Issuer may name only the public instance unless the operator's `issuerPolicy.allowedEndpoints` lists the server."),
+            ConfigField(
+                "accountSecretRef", .secretReference, required: true,
+                "A Secret key holding the accounts JSON: each domain (without `*.`) mapped to the account acme-dns's `/register` answered (`username`, `password`, `fulldomain`, `subdomain`, `allowfrom`)."),
         ],
         authModes: [
-            AuthMode("acme-dns account", "The account of the challenge's domain from the accounts JSON: `X-Api-User` (username) and `X-Api-Key` (password) on `POST /update`."),
+            AuthMode("acme-dns account", "The account of the challenge's domain from the accounts JSON: `X-Api-User` (username) and `X-Api-Key` (password) on `POST /update`.")
         ],
         ambientCredentials: nil,
         officialHosts: OfficialHosts(["auth.acme-dns.io"]),

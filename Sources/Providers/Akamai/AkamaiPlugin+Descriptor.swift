@@ -14,7 +14,7 @@ extension AkamaiPlugin {
             ConfigField("endpoint", .url, default: "https://<serviceConsumerDomain>", issuerRestricted: true, "The API base URL, instead of the one serviceConsumerDomain gives (a local model of the API in tests)."),
         ],
         authModes: [
-            AuthMode("EdgeGrid API client", "`clientTokenSecretRef`, `clientSecretSecretRef` and `accessTokenSecretRef`: every request signed with `EG1-HMAC-SHA256` (a fresh timestamp and nonce per attempt)."),
+            AuthMode("EdgeGrid API client", "`clientTokenSecretRef`, `clientSecretSecretRef` and `accessTokenSecretRef`: every request signed with `EG1-HMAC-SHA256` (a fresh timestamp and nonce per attempt).")
         ],
         ambientCredentials: nil,
         officialHosts: OfficialHosts(["*.luna.akamaiapis.net"]),

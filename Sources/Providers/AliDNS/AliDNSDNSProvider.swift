@@ -61,7 +61,9 @@ struct AliDNSDNSProvider: DNSProvider {
     private func domain(containing fqdn: DomainName) async throws -> (domain: AccountDomain, rr: String) {
         let (matches, count) = try await zones.zones(holding: fqdn, account: account) { [client] in try await client.accountDomains() }
         guard let domain = matches.first, let rr = fqdn.relativeName(in: domain.zoneName) else {
-            throw DNS01Error(.zoneNotFound, "no domain in the AliDNS account of \(client.credentials.origin) contains \(fqdn.name) (the account holds \(count) domains): add the domain in the Alibaba Cloud DNS console, or use the AccessKey of the account that holds it")
+            throw DNS01Error(
+                .zoneNotFound,
+                "no domain in the AliDNS account of \(client.credentials.origin) contains \(fqdn.name) (the account holds \(count) domains): add the domain in the Alibaba Cloud DNS console, or use the AccessKey of the account that holds it")
         }
         return (domain, rr)
     }

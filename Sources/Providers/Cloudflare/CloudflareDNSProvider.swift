@@ -33,9 +33,11 @@ struct CloudflareDNSProvider: DNSProvider {
             let zone = try await zone(holding: fqdn)
             for record in try await client.txtRecords(zoneID: zone.id, name: fqdn) where record.value == challenge.key {
                 let deleted = try await client.deleteRecord(zoneID: zone.id, id: record.id)
-                logger.debug(deleted ? "Cloudflare TXT record deleted" : "Cloudflare TXT record already gone", metadata: [
-                    "fqdn": "\(fqdn)", "zone": "\(zone.zoneName)", "recordId": "\(record.id)",
-                ])
+                logger.debug(
+                    deleted ? "Cloudflare TXT record deleted" : "Cloudflare TXT record already gone",
+                    metadata: [
+                        "fqdn": "\(fqdn)", "zone": "\(zone.zoneName)", "recordId": "\(record.id)",
+                    ])
             }
         }
     }

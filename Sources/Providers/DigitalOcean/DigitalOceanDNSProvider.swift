@@ -34,9 +34,11 @@ struct DigitalOceanDNSProvider: DNSProvider {
             let domain = try await domain(holding: fqdn)
             for record in try await client.txtRecords(domain: domain, name: fqdn) where record.value == challenge.key {
                 let deleted = try await client.deleteRecord(domain: domain, id: record.id)
-                logger.debug(deleted ? "DigitalOcean TXT record deleted" : "DigitalOcean TXT record already gone", metadata: [
-                    "fqdn": "\(fqdn)", "domain": "\(domain.apiName)", "recordId": "\(record.id)",
-                ])
+                logger.debug(
+                    deleted ? "DigitalOcean TXT record deleted" : "DigitalOcean TXT record already gone",
+                    metadata: [
+                        "fqdn": "\(fqdn)", "domain": "\(domain.apiName)", "recordId": "\(record.id)",
+                    ])
             }
         }
     }

@@ -11,7 +11,7 @@ extension DigitalOceanPlugin {
             ConfigField("endpoint", .url, default: "https://api.digitalocean.com", issuerRestricted: true, "The API base URL (a local model of the API in tests)."),
         ],
         authModes: [
-            AuthMode("personal access token", "`tokenSecretRef`: sent as `Authorization: Bearer`; surrounding whitespace is dropped, as cert-manager does."),
+            AuthMode("personal access token", "`tokenSecretRef`: sent as `Authorization: Bearer`; surrounding whitespace is dropped, as cert-manager does.")
         ],
         ambientCredentials: nil,
         officialHosts: OfficialHosts(["api.digitalocean.com"]),

@@ -61,7 +61,8 @@ public struct ExecConfiguration: Sendable, Hashable {
 
     /// POSIX names only, and never ours: the challenge variables must say what the webhook says.
     private static func checkVariableName(_ name: String, at path: ConfigPath) throws(DNS01Error) {
-        let valid = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+        let valid =
+            name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
             && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
         guard valid else { throw DNS01Error.invalidConfiguration(at: path.appending(name), "is not a valid environment variable name") }
         guard !name.hasPrefix(ExecDNSProvider.variablePrefix) else {

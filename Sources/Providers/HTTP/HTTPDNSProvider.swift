@@ -73,10 +73,12 @@ struct HTTPDNSProvider: DNSProvider {
 
     /// `: <first 300 characters of the body, one line>`, secrets redacted; empty for no body.
     private func summary(of response: APIResponse) -> String {
-        let secrets = headers.map(\.1) + headers.compactMap { header in
-            // The token alone, without its "Bearer " scheme, in case the server echoes just that.
-            header.1.text.split(separator: " ", maxSplits: 1).last.map { SecretValue(String($0)) }
-        }
+        let secrets =
+            headers.map(\.1)
+            + headers.compactMap { header in
+                // The token alone, without its "Bearer " scheme, in case the server echoes just that.
+                header.1.text.split(separator: " ", maxSplits: 1).last.map { SecretValue(String($0)) }
+            }
         let text = response.bodyText.redacting(secrets).split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ").trimmingWhitespace()
         guard !text.isEmpty else { return "" }
         return ": " + (text.count > 300 ? String(text.prefix(299)) + "…" : text)

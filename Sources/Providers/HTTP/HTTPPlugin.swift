@@ -1,8 +1,8 @@
 import DNS01
 import DNSClient
-import ProviderKit
 import Foundation
 import NIOSSL
+import ProviderKit
 
 /// The `http` provider: POSTs each step to the operator's web hook, lego's `httpreq`
 /// convention (see `HTTPDNSProvider`). An Issuer may name only endpoints the operator's

@@ -63,7 +63,7 @@ public struct RFC2136Configuration: Sendable, Hashable {
         }
         let signing: Signing?
         switch (keyName, secretRef) {
-        case let (keyName?, secretRef?):
+        case (let keyName?, let secretRef?):
             guard (try? DNSWireName.validate(keyName)) != nil else {
                 throw DNS01Error.invalidConfiguration(at: path.appending("tsigKeyName"), "is not a valid DNS name: \"\(keyName)\"")
             }

@@ -7,7 +7,8 @@ extension RFC2136Plugin {
         summary: "Any authoritative server that takes DNS UPDATE with TSIG (BIND, Knot, PowerDNS…), with cert-manager's rfc2136 fields.",
         apiDocumentation: "https://www.rfc-editor.org/rfc/rfc2136",
         fields: [
-            ConfigField("nameserver", .string, required: true, issuerRestricted: true, "The server's address: `HOST[:PORT]` or `[IPv6]:PORT`, port 53 by default. An Issuer may name it only under `issuerPolicy.allowedEndpoints` (as `dns://host:port/`)."),
+            ConfigField(
+                "nameserver", .string, required: true, issuerRestricted: true, "The server's address: `HOST[:PORT]` or `[IPv6]:PORT`, port 53 by default. An Issuer may name it only under `issuerPolicy.allowedEndpoints` (as `dns://host:port/`)."),
             ConfigField("tsigKeyName", .string, "The TSIG key's name (with `tsigSecretSecretRef`, or neither for unsigned updates)."),
             ConfigField("tsigAlgorithm", .string, default: "HMACMD5", "`HMACMD5` (cert-manager's default), `HMACSHA1`, `HMACSHA256`, `HMACSHA384` or `HMACSHA512`, any case."),
             ConfigField("tsigSecretSecretRef", .secretReference, "The base64 TSIG secret, as tsig-keygen or keymgr print it."),

@@ -131,7 +131,7 @@ extension Route53Configuration {
         try source.checkEndpoint(text, at: path.appending(key), official: Route53Plugin.descriptor.officialHosts)
         let lower = text.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), !text.contains(where: { $0 == " " || $0 == "?" || $0 == "#" }),
-              text.split(separator: "/", omittingEmptySubsequences: true).count >= 2
+            text.split(separator: "/", omittingEmptySubsequences: true).count >= 2
         else {
             throw DNS01Error.invalidConfiguration(at: path.appending(key), "must be an http or https URL such as https://route53.amazonaws.com, got \"\(text)\"")
         }

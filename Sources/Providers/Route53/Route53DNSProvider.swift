@@ -105,7 +105,6 @@ struct Route53DNSProvider: DNSProvider {
         }
     }
 
-
     /// cert-manager's SetIdentifier is the quoted value. Route53 caps SetIdentifier at 128
     /// characters, which ACME values (45 quoted) never reach; a longer value gets a digest.
     static func setIdentifier(for quotedValue: String) -> String {

@@ -47,7 +47,8 @@ extension Route53Plugin {
             AuthMode("EKS Pod Identity / ECS", ambient: true, "`AWS_CONTAINER_CREDENTIALS_FULL_URI` or `…_RELATIVE_URI` with the authorization token (file)."),
             AuthMode("EC2 instance profile", ambient: true, "The instance metadata service (IMDSv2, then v1 unless disabled)."),
         ],
-        ambientCredentials: "When the challenge allows ambient credentials (ClusterIssuers, or `--allow-ambient-credentials`) and the block names no keys and no service account, the AWS SDKs' chain is used: environment, IRSA, Pod Identity/ECS, then the instance profile.",
+        ambientCredentials:
+            "When the challenge allows ambient credentials (ClusterIssuers, or `--allow-ambient-credentials`) and the block names no keys and no service account, the AWS SDKs' chain is used: environment, IRSA, Pod Identity/ECS, then the instance profile.",
         officialHosts: OfficialHosts([
             "route53.amazonaws.com", "route53.amazonaws.com.cn", "route53.us-gov.amazonaws.com",
             "sts.amazonaws.com", "sts.{region}.amazonaws.com", "sts.{region}.amazonaws.com.cn",

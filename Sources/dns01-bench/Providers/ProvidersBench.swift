@@ -42,8 +42,10 @@ struct ProvidersBench: AsyncParsableCommand {
         try await dispatcher.perform(challenge(.cleanUp, warm, warmKey), solver: subject.name)
 
         let clock = ContinuousClock()
-        var presentCalls = 0, cleanUpCalls = 0
-        var presentTimes: [Duration] = [], cleanUpTimes: [Duration] = []
+        var presentCalls = 0
+        var cleanUpCalls = 0
+        var presentTimes: [Duration] = []
+        var cleanUpTimes: [Duration] = []
         for round in 0..<rounds {
             let name = try DomainName("_acme-challenge.round\(round).\(target.zone.name)")
             let key = benchKey(round)

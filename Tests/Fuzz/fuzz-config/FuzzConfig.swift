@@ -12,8 +12,8 @@ let registry = ProviderRegistry.builtIn()
 func fuzzOne(_ input: UnsafeRawBufferPointer) {
     // ConfigDocument.load refuses a file that is not UTF-8 before it parses.
     guard let text = String(validating: input, as: UTF8.self),
-          let document = try? ConfigDocument.parse(text, source: "fuzz"),
-          let operatorConfig = try? IssuerPolicy.operatorPolicy(in: document)
+        let document = try? ConfigDocument.parse(text, source: "fuzz"),
+        let operatorConfig = try? IssuerPolicy.operatorPolicy(in: document)
     else { return }
     _ = try? RoutingTable.decode(operatorConfig.rest, registry: registry, source: .operatorConfig)
     _ = try? RoutingTable.decode(operatorConfig.rest, registry: registry, source: .issuerConfig(policy: operatorConfig.policy))

@@ -12,10 +12,12 @@ public final class FakeKubeAPIServer: Sendable {
     public static let webhookUser = "system:serviceaccount:cert-manager:dns01-webhook"
 
     /// Rules that let the webhook read the ConfigMap and ask TokenReview/SubjectAccessReview.
-    public static var webhookRules: [[String: Any]] { [
-        ["effect": "allow", "users": [webhookUser], "verbs": ["get", "list", "watch"], "resources": ["configmaps"]],
-        ["effect": "allow", "users": [webhookUser], "verbs": ["create"], "resources": ["subjectaccessreviews", "tokenreviews"]],
-    ] }
+    public static var webhookRules: [[String: Any]] {
+        [
+            ["effect": "allow", "users": [webhookUser], "verbs": ["get", "list", "watch"], "resources": ["configmaps"]],
+            ["effect": "allow", "users": [webhookUser], "verbs": ["create"], "resources": ["subjectaccessreviews", "tokenreviews"]],
+        ]
+    }
 
     /// Starts one (off the cooperative pool: starting a process blocks).
     public static func start(pki: TestPKI, state: [String: Any]) async throws -> FakeKubeAPIServer {
@@ -27,10 +29,12 @@ public final class FakeKubeAPIServer: Sendable {
         let directory = try makeTemporaryDirectory("fake-kube")
         let statePath = "\(directory)/state.json"
         try stateJSON.write(to: URL(fileURLWithPath: statePath))
-        peer = try PeerProcess(python, [
-            "Tests/Peers/fake_kube_apiserver.py", "--pki", pki["dir"], "--port", "0", "--state", statePath,
-            "--kubeconfig-out", "\(directory)/kubeconfig.yaml",
-        ])
+        peer = try PeerProcess(
+            python,
+            [
+                "Tests/Peers/fake_kube_apiserver.py", "--pki", pki["dir"], "--port", "0", "--state", statePath,
+                "--kubeconfig-out", "\(directory)/kubeconfig.yaml",
+            ])
         url = peer.announcement["url"] as? String ?? ""
         adminURL = peer.announcement["adminURL"] as? String ?? ""
         kubeconfig = peer.announcement["kubeconfig"] as? String ?? ""

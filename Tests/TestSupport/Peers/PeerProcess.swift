@@ -39,7 +39,7 @@ public final class PeerProcess: @unchecked Sendable {
         }
         let line = try Self.readLine(from: stdoutPipe.fileHandleForReading, timeout: startTimeout)
         guard let line, let data = line.data(using: .utf8),
-              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         else {
             process.terminate()
             let stderr = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
@@ -154,7 +154,8 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
     if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice

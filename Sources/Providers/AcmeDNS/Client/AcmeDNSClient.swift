@@ -20,14 +20,16 @@ struct AcmeDNSClient: Sendable {
 
     func update(_ account: AcmeDNSAccount, value: String) async throws {
         let body = try JSONEncoder().encode(UpdateBody(subdomain: account.subdomain, txt: value))
-        let request = APIRequest(method: "POST", url: host.url("/update"), headers: [
-            .init("X-Api-User", account.username),
-            .init("X-Api-Key", account.password.text),
-            .init("Content-Type", "application/json"),
-            .init("Accept", "application/json"),
-            .init("User-Agent", "dns01-webhook"),
-        ], body: Array(body))
-        try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: { ($0 as? AcmeDNSAPIError)?.retryAfter }) { attempt in
+        let request = APIRequest(
+            method: "POST", url: host.url("/update"),
+            headers: [
+                .init("X-Api-User", account.username),
+                .init("X-Api-Key", account.password.text),
+                .init("Content-Type", "application/json"),
+                .init("Accept", "application/json"),
+                .init("User-Agent", "dns01-webhook"),
+            ], body: Array(body))
+        try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
             let response = try await transport.send(request, timeout: requestTimeout)
             guard response.status == 200 else {
                 let error = AcmeDNSAPIError(response: response)
@@ -36,6 +38,9 @@ struct AcmeDNSClient: Sendable {
             }
         }
     }
+
+    /// How long the server asked us to wait, when it said.
+    static func serverDelay(_ error: any Error) -> Duration? { (error as? AcmeDNSAPIError)?.retryAfter }
 
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {

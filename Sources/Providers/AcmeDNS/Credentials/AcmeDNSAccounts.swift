@@ -60,7 +60,10 @@ struct AcmeDNSAccounts: Sendable {
             if let account = accounts[candidate.name] { return account }
         }
         let known = accounts.keys.sorted().prefix(10).joined(separator: ", ")
-        throw DNS01Error(.credentialsUnavailable, "\(origin) hold no account for \(domain.strippingWildcard.name) (they have: \(known.isEmpty ? "none" : known)): register one with acme-dns, add it under that domain, and point _acme-challenge.\(domain.strippingWildcard.name) at its fulldomain with a CNAME")
+        throw DNS01Error(
+            .credentialsUnavailable,
+            "\(origin) hold no account for \(domain.strippingWildcard.name) (they have: \(known.isEmpty ? "none" : known)): register one with acme-dns, add it under that domain, and point _acme-challenge.\(domain.strippingWildcard.name) at its fulldomain with a CNAME"
+        )
     }
 
     /// What is wrong with the JSON, in words (a decoding error's case names mean nothing to users).

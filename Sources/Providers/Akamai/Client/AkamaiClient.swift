@@ -22,9 +22,11 @@ struct AkamaiClient: Sendable {
         var zones: [AkamaiZone] = []
         var seen = 0
         for page in 1...Self.maximumPages {
-            let answer = try await call("GET", "/config-dns/v2/zones", query: [
-                ("page", String(page)), ("pageSize", String(Self.zonesPerPage)),
-            ], operation: "list the zones", as: AkamaiZonesPage.self)
+            let answer = try await call(
+                "GET", "/config-dns/v2/zones",
+                query: [
+                    ("page", String(page)), ("pageSize", String(Self.zonesPerPage)),
+                ], operation: "list the zones", as: AkamaiZonesPage.self)
             seen += answer.zones.count
             zones += answer.zones.compactMap { item in
                 guard let name = try? DomainName(item.zone), !name.isRoot else { return nil }
@@ -92,15 +94,17 @@ struct AkamaiClient: Sendable {
         var headers: [APIRequest.Header] = [.init("Accept", "application/json"), .init("User-Agent", "dns01-webhook")]
         if !body.isEmpty { headers.append(.init("Content-Type", "application/json")) }
         let unsigned = APIRequest(method: method, url: endpoint.url(path, query: PercentEncoding.query(query)), headers: headers, body: body)
-        return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: { ($0 as? AkamaiAPIError)?.retryAfter }) { attempt in
+        return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
             let timestamp = EdgeGridTimestamp.string(fromEpochSeconds: Int64(environment.epochSeconds()))
             let request = credentials.signer.sign(unsigned, timestamp: timestamp, nonce: environment.makeNonce()).request
             let response = try await transport.send(request, timeout: environment.requestTimeout)
             guard (200..<300).contains(response.status) else {
                 let error = AkamaiAPIError(operation: operation, response: response, nowEpochSeconds: environment.epochSeconds())
-                logger.debug("Akamai API error", metadata: [
-                    "method": "\(method)", "path": "\(path)", "status": "\(response.status)", "title": "\(error.title)", "attempt": "\(attempt)",
-                ])
+                logger.debug(
+                    "Akamai API error",
+                    metadata: [
+                        "method": "\(method)", "path": "\(path)", "status": "\(response.status)", "title": "\(error.title)", "attempt": "\(attempt)",
+                    ])
                 throw error
             }
             if Response.self == Nothing.self { return Nothing() as! Response }
@@ -111,6 +115,9 @@ struct AkamaiClient: Sendable {
             }
         }
     }
+
+    /// How long the server asked us to wait, when it said.
+    static func serverDelay(_ error: any Error) -> Duration? { (error as? AkamaiAPIError)?.retryAfter }
 
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {

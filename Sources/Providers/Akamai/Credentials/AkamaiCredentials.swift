@@ -20,7 +20,8 @@ struct AkamaiCredentials: Sendable {
             let field = path.appending(key)
             let text = try await context.secret(reference, field: field).text
             guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == " " || $0 == ";" }) else {
-                throw DNS01Error(.credentialsUnavailable, "\(field): the Akamai \(what) in secret \(context.namespace)/\(reference.name) key \"\(reference.key)\" contains a space, semicolon, line break or other control character; store the \(what) alone")
+                throw DNS01Error(
+                    .credentialsUnavailable, "\(field): the Akamai \(what) in secret \(context.namespace)/\(reference.name) key \"\(reference.key)\" contains a space, semicolon, line break or other control character; store the \(what) alone")
             }
             return text
         }

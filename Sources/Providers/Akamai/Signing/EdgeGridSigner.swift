@@ -130,7 +130,8 @@ struct EdgeGridURL: Sendable {
         var start = 0
         scheme = ""
         if let colon = scalars.firstIndex(of: ":"), colon > 0, scalars[0].properties.isAlphabetic,
-           scalars[..<colon].allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) }) {
+            scalars[..<colon].allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) })
+        {
             scheme = text(0..<colon).lowercased()
             start = colon + 1
         }

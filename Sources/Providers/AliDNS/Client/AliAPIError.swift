@@ -21,18 +21,23 @@ struct AliAPIError: Error, Sendable, Hashable, CustomStringConvertible {
 
     init(action: String, response: APIResponse) {
         struct Body: Decodable {
-            var Code: String?
-            var Message: String?
-            var RequestId: String?
+            var code: String?
+            var message: String?
+            var requestId: String?
+            enum CodingKeys: String, CodingKey {
+                case code = "Code"
+                case message = "Message"
+                case requestId = "RequestId"
+            }
         }
         let body = try? JSONDecoder().decode(Body.self, from: Data(response.body))
         let text = response.bodyText
         self.init(
             action: action,
             httpStatus: response.status,
-            code: body?.Code ?? Self.xmlElement("Code", in: text) ?? "HTTP\(response.status)",
-            message: body?.Message ?? Self.xmlElement("Message", in: text) ?? "",
-            requestId: body?.RequestId ?? Self.xmlElement("RequestId", in: text)
+            code: body?.code ?? Self.xmlElement("Code", in: text) ?? "HTTP\(response.status)",
+            message: body?.message ?? Self.xmlElement("Message", in: text) ?? "",
+            requestId: body?.requestId ?? Self.xmlElement("RequestId", in: text)
         )
     }
 

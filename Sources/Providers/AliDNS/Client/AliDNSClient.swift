@@ -15,10 +15,12 @@ struct AliDNSClient: Sendable {
     /// Every domain of the account (all pages).
     func allDomains() async throws -> [DescribeDomainsResponse.Domain] {
         try await collectPages { page in
-            let response = try await rpc.call("DescribeDomains", [
-                RPCParameter("PageNumber", String(page)),
-                RPCParameter("PageSize", String(Self.domainsPageSize)),
-            ], credentials: credentials, as: DescribeDomainsResponse.self)
+            let response = try await rpc.call(
+                "DescribeDomains",
+                [
+                    RPCParameter("PageNumber", String(page)),
+                    RPCParameter("PageSize", String(Self.domainsPageSize)),
+                ], credentials: credentials, as: DescribeDomainsResponse.self)
             return (response.domains.domain, response.totalCount)
         }
     }
@@ -29,13 +31,15 @@ struct AliDNSClient: Sendable {
     /// service ignores `RRKeyWord` and `Type`.
     func txtRecords(domainName: String, rr: String) async throws -> [DescribeDomainRecordsResponse.Record] {
         let all = try await collectPages { page in
-            let response = try await rpc.call("DescribeDomainRecords", [
-                RPCParameter("DomainName", domainName),
-                RPCParameter("RRKeyWord", rr),
-                RPCParameter("Type", "TXT"),
-                RPCParameter("PageNumber", String(page)),
-                RPCParameter("PageSize", String(Self.recordsPageSize)),
-            ], credentials: credentials, as: DescribeDomainRecordsResponse.self)
+            let response = try await rpc.call(
+                "DescribeDomainRecords",
+                [
+                    RPCParameter("DomainName", domainName),
+                    RPCParameter("RRKeyWord", rr),
+                    RPCParameter("Type", "TXT"),
+                    RPCParameter("PageNumber", String(page)),
+                    RPCParameter("PageSize", String(Self.recordsPageSize)),
+                ], credentials: credentials, as: DescribeDomainRecordsResponse.self)
             return (response.domainRecords.record, response.totalCount)
         }
         return all.filter { $0.rr.lowercased() == rr.lowercased() && $0.type.uppercased() == "TXT" }

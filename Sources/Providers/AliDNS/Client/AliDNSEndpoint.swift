@@ -48,7 +48,7 @@ public struct AliDNSEndpoint: Sendable, Hashable, CustomStringConvertible {
         }
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         guard scheme == "https" || scheme == "http", !rest.isEmpty,
-              !rest.contains(where: { "/?#@ ".contains($0) })
+            !rest.contains(where: { "/?#@ ".contains($0) })
         else { return nil }
         self.init(scheme: scheme, authority: rest.lowercased())
     }

@@ -52,7 +52,9 @@ enum AliDNSErrorMessages {
             return DNS01Error(.credentialsUnavailable, "AliDNS rejected the STS security token from \(origin) (\(code)): the temporary keys expired or the token belongs to other keys; provide fresh STS keys with their own token")
         }
         if code.hasPrefix("Forbidden") || code.hasPrefix("NoPermission") {
-            return DNS01Error(.providerRejected, "the RAM identity of \(origin) may not call \(action) (\(code)): grant it AliyunDNSFullAccess, or a policy allowing alidns:DescribeDomains, alidns:DescribeDomainRecords, alidns:AddDomainRecord and alidns:DeleteDomainRecord")
+            return DNS01Error(
+                .providerRejected,
+                "the RAM identity of \(origin) may not call \(action) (\(code)): grant it AliyunDNSFullAccess, or a policy allowing alidns:DescribeDomains, alidns:DescribeDomainRecords, alidns:AddDomainRecord and alidns:DeleteDomainRecord")
         }
         if error.isThrottling {
             return DNS01Error(.providerUnavailable, "AliDNS kept throttling \(action) (\(code)) through every retry: the account makes too many API calls; cert-manager will try again")
@@ -72,7 +74,9 @@ enum AliDNSErrorMessages {
         case let error as AliAPIError:
             let code = error.code
             if code.hasPrefix("AuthenticationFail.OIDCToken") {
-                return DNS01Error(.credentialsUnavailable, "RRSA: STS refused the OIDC token from \(settings.tokenFile) (\(code)): it must be the pod's RRSA token (audience sts.aliyuncs.com), and the trust policy of \(settings.roleArn) must allow this service account")
+                return DNS01Error(
+                    .credentialsUnavailable,
+                    "RRSA: STS refused the OIDC token from \(settings.tokenFile) (\(code)): it must be the pod's RRSA token (audience sts.aliyuncs.com), and the trust policy of \(settings.roleArn) must allow this service account")
             }
             switch code {
             case "EntityNotExist.Role":

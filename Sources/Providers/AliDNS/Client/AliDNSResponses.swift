@@ -6,7 +6,10 @@ struct DescribeDomainsResponse: Decodable, Sendable {
         var domainName: String
         /// The ASCII (punycode) form; AliDNS lists internationalised domains by their Unicode name.
         var punyCode: String?
-        enum CodingKeys: String, CodingKey { case domainName = "DomainName", punyCode = "PunyCode" }
+        enum CodingKeys: String, CodingKey {
+            case domainName = "DomainName"
+            case punyCode = "PunyCode"
+        }
     }
     struct Domains: Decodable, Sendable {
         var domain: [Domain]
@@ -14,7 +17,10 @@ struct DescribeDomainsResponse: Decodable, Sendable {
     }
     var totalCount: Int
     var domains: Domains
-    enum CodingKeys: String, CodingKey { case totalCount = "TotalCount", domains = "Domains" }
+    enum CodingKeys: String, CodingKey {
+        case totalCount = "TotalCount"
+        case domains = "Domains"
+    }
 }
 
 struct DescribeDomainRecordsResponse: Decodable, Sendable {
@@ -24,7 +30,13 @@ struct DescribeDomainRecordsResponse: Decodable, Sendable {
         var type: String
         var value: String
         var line: String?
-        enum CodingKeys: String, CodingKey { case recordId = "RecordId", rr = "RR", type = "Type", value = "Value", line = "Line" }
+        enum CodingKeys: String, CodingKey {
+            case recordId = "RecordId"
+            case rr = "RR"
+            case type = "Type"
+            case value = "Value"
+            case line = "Line"
+        }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -41,7 +53,10 @@ struct DescribeDomainRecordsResponse: Decodable, Sendable {
     }
     var totalCount: Int
     var domainRecords: Records
-    enum CodingKeys: String, CodingKey { case totalCount = "TotalCount", domainRecords = "DomainRecords" }
+    enum CodingKeys: String, CodingKey {
+        case totalCount = "TotalCount"
+        case domainRecords = "DomainRecords"
+    }
 }
 
 /// `AddDomainRecord` and `DeleteDomainRecord` both answer with the record's id.
@@ -61,8 +76,10 @@ struct AssumeRoleWithOIDCResponse: Decodable, Sendable {
         var securityToken: String
         var expiration: String
         enum CodingKeys: String, CodingKey {
-            case accessKeyId = "AccessKeyId", accessKeySecret = "AccessKeySecret"
-            case securityToken = "SecurityToken", expiration = "Expiration"
+            case accessKeyId = "AccessKeyId"
+            case accessKeySecret = "AccessKeySecret"
+            case securityToken = "SecurityToken"
+            case expiration = "Expiration"
         }
     }
     var credentials: Credentials

@@ -30,10 +30,12 @@ struct RPCClient: Sendable {
             let response = try await transport.send(request, timeout: environment.requestTimeout)
             guard response.status == 200 else {
                 let error = AliAPIError(action: action, response: response)
-                logger.debug("AliDNS API error", metadata: [
-                    "action": "\(action)", "status": "\(response.status)", "code": "\(error.code)",
-                    "requestId": "\(error.requestId ?? "-")", "attempt": "\(attempt)",
-                ])
+                logger.debug(
+                    "AliDNS API error",
+                    metadata: [
+                        "action": "\(action)", "status": "\(response.status)", "code": "\(error.code)",
+                        "requestId": "\(error.requestId ?? "-")", "attempt": "\(attempt)",
+                    ])
                 if error.meansTemporaryKeysExpired, let credentials, credentials.invalidate() {
                     throw RetryWithFreshKeys(underlying: error)
                 }

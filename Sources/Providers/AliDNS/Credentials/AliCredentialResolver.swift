@@ -24,7 +24,8 @@ struct AliCredentialResolver: Sendable {
             return StaticCredentialSource(keys: AliCredentials(accessKeyId: id.text, accessKeySecret: secret, securityToken: token), origin: origin)
         }
         guard context.allowAmbientCredentials else {
-            throw DNS01Error(.credentialsUnavailable, "no AliDNS credentials: set accessTokenSecretRef and secretKeySecretRef; ambient credentials (environment, RRSA) are not allowed for this challenge (cert-manager allows them for ClusterIssuers only)")
+            throw DNS01Error(
+                .credentialsUnavailable, "no AliDNS credentials: set accessTokenSecretRef and secretKeySecretRef; ambient credentials (environment, RRSA) are not allowed for this challenge (cert-manager allows them for ClusterIssuers only)")
         }
         let environment = context.environment
         if let keys = try Self.environmentKeys(environment) {
@@ -33,7 +34,10 @@ struct AliCredentialResolver: Sendable {
         if let settings = try Self.rrsaSettings(environment, stsEndpoint: configuration.stsEndpoint) {
             return RRSACredentialSource(settings: settings, cache: stsCredentials, sts: sts, epochSeconds: epochSeconds)
         }
-        throw DNS01Error(.credentialsUnavailable, "no AliDNS credentials: set accessTokenSecretRef and secretKeySecretRef, or give the webhook's pod ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or RRSA (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE)")
+        throw DNS01Error(
+            .credentialsUnavailable,
+            "no AliDNS credentials: set accessTokenSecretRef and secretKeySecretRef, or give the webhook's pod ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or RRSA (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE)"
+        )
     }
 
     static func environmentKeys(_ environment: [String: String]) throws(DNS01Error) -> AliCredentials? {

@@ -18,13 +18,15 @@ struct STSClient: Sendable {
         let rpc = makeRPC(settings.stsEndpoint)
         let response: AssumeRoleWithOIDCResponse
         do {
-            response = try await rpc.call("AssumeRoleWithOIDC", [
-                RPCParameter("RoleArn", settings.roleArn),
-                RPCParameter("OIDCProviderArn", settings.oidcProviderArn),
-                RPCParameter("OIDCToken", oidcToken),
-                RPCParameter("RoleSessionName", settings.roleSessionName),
-                RPCParameter("DurationSeconds", String(Self.durationSeconds)),
-            ], credentials: nil)
+            response = try await rpc.call(
+                "AssumeRoleWithOIDC",
+                [
+                    RPCParameter("RoleArn", settings.roleArn),
+                    RPCParameter("OIDCProviderArn", settings.oidcProviderArn),
+                    RPCParameter("OIDCToken", oidcToken),
+                    RPCParameter("RoleSessionName", settings.roleSessionName),
+                    RPCParameter("DurationSeconds", String(Self.durationSeconds)),
+                ], credentials: nil)
         } catch {
             throw AliDNSErrorMessages.stsFailure(error, settings: settings)
         }

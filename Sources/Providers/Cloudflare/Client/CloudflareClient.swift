@@ -23,9 +23,11 @@ struct CloudflareClient: Sendable {
     /// Every zone the credentials can see (all pages).
     func zones() async throws -> [CloudflareZone] {
         let items = try await collectPages(operation: "list the zones") { page in
-            try await call([CloudflareZoneItem].self, "GET", "/zones", query: [
-                ("page", String(page)), ("per_page", String(Self.zonesPerPage)),
-            ], operation: "list the zones")
+            try await call(
+                [CloudflareZoneItem].self, "GET", "/zones",
+                query: [
+                    ("page", String(page)), ("per_page", String(Self.zonesPerPage)),
+                ], operation: "list the zones")
         }
         return items.compactMap { item in
             guard let name = try? DomainName(item.name), !name.isRoot else { return nil }
@@ -37,9 +39,11 @@ struct CloudflareClient: Sendable {
     func txtRecords(zoneID: String, name: DomainName) async throws -> [CloudflareRecord] {
         let path = "/zones/\(PercentEncoding.rfc3986(zoneID))/dns_records"
         let records = try await collectPages(operation: "list the TXT records at \(name.name)") { page in
-            try await call([CloudflareRecord].self, "GET", path, query: [
-                ("type", "TXT"), ("name", name.name), ("page", String(page)), ("per_page", String(Self.recordsPerPage)),
-            ], operation: "list the TXT records at \(name.name)")
+            try await call(
+                [CloudflareRecord].self, "GET", path,
+                query: [
+                    ("type", "TXT"), ("name", name.name), ("page", String(page)), ("per_page", String(Self.recordsPerPage)),
+                ], operation: "list the TXT records at \(name.name)")
         }
         // The filter is the server's; the comparison that matters is ours.
         return records.filter { $0.type.uppercased() == "TXT" && (try? DomainName($0.name)) == name }
@@ -54,8 +58,9 @@ struct CloudflareClient: Sendable {
     func createTXT(zoneID: String, name: DomainName, value: String, ttl: Int) async throws -> CreateOutcome {
         let body = try JSONEncoder().encode(CloudflareNewRecord(name: name.name, content: value, ttl: ttl))
         do {
-            let envelope = try await call(CloudflareRecord.self, "POST", "/zones/\(PercentEncoding.rfc3986(zoneID))/dns_records",
-                                          body: Array(body), operation: "create a TXT record at \(name.name)")
+            let envelope = try await call(
+                CloudflareRecord.self, "POST", "/zones/\(PercentEncoding.rfc3986(zoneID))/dns_records",
+                body: Array(body), operation: "create a TXT record at \(name.name)")
             return .created(id: envelope.result?.id ?? "")
         } catch let error as CloudflareAPIError where error.meansRecordExists {
             return .alreadyExists
@@ -65,9 +70,10 @@ struct CloudflareClient: Sendable {
     /// Deletes one record; false when it was gone already (81044).
     func deleteRecord(zoneID: String, id: String) async throws -> Bool {
         do {
-            _ = try await call(CloudflareDeleted.self, "DELETE",
-                               "/zones/\(PercentEncoding.rfc3986(zoneID))/dns_records/\(PercentEncoding.rfc3986(id))",
-                               operation: "delete a TXT record")
+            _ = try await call(
+                CloudflareDeleted.self, "DELETE",
+                "/zones/\(PercentEncoding.rfc3986(zoneID))/dns_records/\(PercentEncoding.rfc3986(id))",
+                operation: "delete a TXT record")
             return true
         } catch let error as CloudflareAPIError where error.meansRecordMissing {
             return false
@@ -99,14 +105,16 @@ struct CloudflareClient: Sendable {
         headers.append(.init("User-Agent", "dns01-webhook"))
         if !body.isEmpty { headers.append(.init("Content-Type", "application/json")) }
         let request = APIRequest(method: method, url: endpoint.url(path, query: PercentEncoding.query(query)), headers: headers, body: body)
-        return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: { ($0 as? CloudflareAPIError)?.retryAfter }) { attempt in
+        return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
             let response = try await transport.send(request, timeout: requestTimeout)
             guard (200..<300).contains(response.status) else {
                 let error = CloudflareAPIError(operation: operation, response: response)
-                logger.debug("Cloudflare API error", metadata: [
-                    "method": "\(method)", "path": "\(path)", "status": "\(response.status)",
-                    "codes": "\(error.codes.map(String.init).joined(separator: ","))", "attempt": "\(attempt)",
-                ])
+                logger.debug(
+                    "Cloudflare API error",
+                    metadata: [
+                        "method": "\(method)", "path": "\(path)", "status": "\(response.status)",
+                        "codes": "\(error.codes.map(String.init).joined(separator: ","))", "attempt": "\(attempt)",
+                    ])
                 throw error
             }
             let envelope: CloudflareEnvelope<Result>
@@ -122,6 +130,9 @@ struct CloudflareClient: Sendable {
             return envelope
         }
     }
+
+    /// How long the server asked us to wait, when it said.
+    static func serverDelay(_ error: any Error) -> Duration? { (error as? CloudflareAPIError)?.retryAfter }
 
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {

@@ -14,7 +14,8 @@ enum CloudflareErrorMessages {
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach the Cloudflare API at \(endpoint): \(error.underlying)")
         case let error as CloudflareUnreadableResponse:
-            return DNS01Error(.providerUnavailable, "the Cloudflare API at \(endpoint) answered a request to \(error.operation) with something that is not its JSON envelope: is endpoint the API's base URL (\(CloudflareConfiguration.defaultEndpoint))?")
+            return DNS01Error(
+                .providerUnavailable, "the Cloudflare API at \(endpoint) answered a request to \(error.operation) with something that is not its JSON envelope: is endpoint the API's base URL (\(CloudflareConfiguration.defaultEndpoint))?")
         default:
             return DNS01Error(.providerUnavailable, "Cloudflare API at \(endpoint): \(PlainErrorText.describe(error))")
         }
@@ -24,13 +25,15 @@ enum CloudflareErrorMessages {
         let origin = "\(credentials.origin) (\(credentials.field))"
         let summary = error.summary.redacting([credentials.secret])
         if error.has(6003) || error.has(6111) || error.has(6102) || error.has(6103) || error.has(9106) {
-            let fix = credentials.isToken
+            let fix =
+                credentials.isToken
                 ? "the Secret must hold the API token itself (40 characters), not the global API key"
                 : "email must be the account's email and the Secret must hold the global API key itself (37 hex characters), not an API token"
             return DNS01Error(.credentialsUnavailable, "Cloudflare refused the format of \(origin) (\(summary)): \(fix)")
         }
         if error.has(9109) || error.has(1000) {
-            return DNS01Error(.credentialsUnavailable, "Cloudflare does not accept \(origin) (\(summary)): check that the Secret holds an existing, active API token (a wrong, rolled or expired token, or one restricted to other IP addresses, is refused)")
+            return DNS01Error(
+                .credentialsUnavailable, "Cloudflare does not accept \(origin) (\(summary)): check that the Secret holds an existing, active API token (a wrong, rolled or expired token, or one restricted to other IP addresses, is refused)")
         }
         if error.has(9103) {
             return DNS01Error(.credentialsUnavailable, "Cloudflare does not accept the global API key and email (\(summary)): check email and \(origin)")

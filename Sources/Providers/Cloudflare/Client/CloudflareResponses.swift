@@ -12,10 +12,16 @@ struct CloudflareEnvelope<Result: Decodable & Sendable>: Decodable, Sendable {
     struct ResultInfo: Decodable, Sendable {
         var page: Int?
         var totalPages: Int?
-        enum CodingKeys: String, CodingKey { case page, totalPages = "total_pages" }
+        enum CodingKeys: String, CodingKey {
+            case page
+            case totalPages = "total_pages"
+        }
     }
 
-    enum CodingKeys: String, CodingKey { case success, errors, result, resultInfo = "result_info" }
+    enum CodingKeys: String, CodingKey {
+        case success, errors, result
+        case resultInfo = "result_info"
+    }
 }
 
 /// One entry of `errors` (with its `error_chain`, which holds the precise reason for 6003).
@@ -24,7 +30,10 @@ struct CloudflareMessage: Decodable, Sendable, Hashable {
     var message: String
     var errorChain: [CloudflareMessage]?
 
-    enum CodingKeys: String, CodingKey { case code, message, errorChain = "error_chain" }
+    enum CodingKeys: String, CodingKey {
+        case code, message
+        case errorChain = "error_chain"
+    }
 }
 
 /// A zone of the account, as `GET /zones` lists it.

@@ -25,9 +25,11 @@ struct DigitalOceanClient: Sendable {
     func domains() async throws -> [DigitalOceanDomain] {
         var domains: [DigitalOceanDomain] = []
         for page in 1...Self.maximumPages {
-            let answer = try await call(DigitalOceanDomainsPage.self, "GET", "/v2/domains", query: [
-                ("page", String(page)), ("per_page", String(Self.perPage)),
-            ], operation: "list the domains")
+            let answer = try await call(
+                DigitalOceanDomainsPage.self, "GET", "/v2/domains",
+                query: [
+                    ("page", String(page)), ("per_page", String(Self.perPage)),
+                ], operation: "list the domains")
             domains += answer.domains.compactMap { domain in
                 guard let name = try? DomainName(domain.name), !name.isRoot else { return nil }
                 return DigitalOceanDomain(apiName: domain.name, zoneName: name)
@@ -42,9 +44,11 @@ struct DigitalOceanClient: Sendable {
     func txtRecords(domain: DigitalOceanDomain, name: DomainName) async throws -> [DigitalOceanRecord] {
         var records: [DigitalOceanRecord] = []
         for page in 1...Self.maximumPages {
-            let answer = try await call(DigitalOceanRecordsPage.self, "GET", recordsPath(domain), query: [
-                ("type", "TXT"), ("name", name.name), ("page", String(page)), ("per_page", String(Self.perPage)),
-            ], operation: "list the TXT records at \(name.name)")
+            let answer = try await call(
+                DigitalOceanRecordsPage.self, "GET", recordsPath(domain),
+                query: [
+                    ("type", "TXT"), ("name", name.name), ("page", String(page)), ("per_page", String(Self.perPage)),
+                ], operation: "list the TXT records at \(name.name)")
             records += answer.domainRecords
             guard answer.links?.hasNextPage == true, !answer.domainRecords.isEmpty else { break }
         }
@@ -56,8 +60,10 @@ struct DigitalOceanClient: Sendable {
     @discardableResult
     func createTXT(domain: DigitalOceanDomain, name: DomainName, value: String, ttl: Int) async throws -> Int64? {
         let body = try JSONEncoder().encode(DigitalOceanNewRecord(name: name.fqdn, data: value, ttl: ttl))
-        return try await call(DigitalOceanCreated.self, "POST", recordsPath(domain), body: Array(body),
-                              operation: "create a TXT record at \(name.name)").domainRecord?.id
+        return try await call(
+            DigitalOceanCreated.self, "POST", recordsPath(domain), body: Array(body),
+            operation: "create a TXT record at \(name.name)"
+        ).domainRecord?.id
     }
 
     /// Deletes one record; false when it was gone already.
@@ -82,13 +88,15 @@ struct DigitalOceanClient: Sendable {
         var headers = [token.header, .init("Accept", "application/json"), .init("User-Agent", "dns01-webhook")]
         if !body.isEmpty { headers.append(.init("Content-Type", "application/json")) }
         let request = APIRequest(method: method, url: endpoint.url(path, query: PercentEncoding.query(query)), headers: headers, body: body)
-        return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: { ($0 as? DigitalOceanAPIError)?.retryAfter }) { attempt in
+        return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
             let response = try await transport.send(request, timeout: requestTimeout)
             guard (200..<300).contains(response.status) else {
                 let error = DigitalOceanAPIError(operation: operation, response: response, nowEpochSeconds: epochSeconds())
-                logger.debug("DigitalOcean API error", metadata: [
-                    "method": "\(method)", "path": "\(path)", "status": "\(response.status)", "id": "\(error.id)", "attempt": "\(attempt)",
-                ])
+                logger.debug(
+                    "DigitalOcean API error",
+                    metadata: [
+                        "method": "\(method)", "path": "\(path)", "status": "\(response.status)", "id": "\(error.id)", "attempt": "\(attempt)",
+                    ])
                 throw error
             }
             if Response.self == Nothing.self { return Nothing() as! Response }
@@ -99,6 +107,9 @@ struct DigitalOceanClient: Sendable {
             }
         }
     }
+
+    /// How long the server asked us to wait, when it said.
+    static func serverDelay(_ error: any Error) -> Duration? { (error as? DigitalOceanAPIError)?.retryAfter }
 
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {

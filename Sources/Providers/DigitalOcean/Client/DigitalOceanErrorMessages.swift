@@ -13,7 +13,8 @@ enum DigitalOceanErrorMessages {
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach the DigitalOcean API at \(endpoint): \(error.underlying)")
         case let error as DigitalOceanUnreadableResponse:
-            return DNS01Error(.providerUnavailable, "the DigitalOcean API at \(endpoint) answered a request to \(error.operation) with something this provider cannot read: is endpoint the API's base URL (\(DigitalOceanConfiguration.defaultEndpoint))?")
+            return DNS01Error(
+                .providerUnavailable, "the DigitalOcean API at \(endpoint) answered a request to \(error.operation) with something this provider cannot read: is endpoint the API's base URL (\(DigitalOceanConfiguration.defaultEndpoint))?")
         default:
             return DNS01Error(.providerUnavailable, "DigitalOcean API at \(endpoint): \(PlainErrorText.describe(error))")
         }

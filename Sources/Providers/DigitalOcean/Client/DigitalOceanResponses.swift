@@ -24,7 +24,10 @@ struct DigitalOceanDomainsPage: Decodable, Sendable {
 struct DigitalOceanRecordsPage: Decodable, Sendable {
     var domainRecords: [DigitalOceanRecord]
     var links: DigitalOceanLinks?
-    enum CodingKeys: String, CodingKey { case domainRecords = "domain_records", links }
+    enum CodingKeys: String, CodingKey {
+        case domainRecords = "domain_records"
+        case links
+    }
 }
 
 struct DigitalOceanRecord: Decodable, Sendable, Hashable {

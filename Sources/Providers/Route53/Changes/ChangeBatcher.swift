@@ -104,9 +104,10 @@ public final class ChangeBatcher: Sendable {
                         deferredRecordSets.insert(key)
                         remaining.append(pending)
                     }
-                } else if full || (!batch.isEmpty
-                    && (records + pending.change.recordCount > limits.maximumRecords
-                        || characters + pending.change.valueCharacters > limits.maximumValueCharacters))
+                } else if full
+                    || (!batch.isEmpty
+                        && (records + pending.change.recordCount > limits.maximumRecords
+                            || characters + pending.change.valueCharacters > limits.maximumValueCharacters))
                 {
                     full = true
                     deferredRecordSets.insert(key)

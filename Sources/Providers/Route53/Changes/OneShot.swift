@@ -24,7 +24,9 @@ final class OneShot<Value: Sendable>: Sendable {
                 let ready: Result<Value, any Error>? = state.withLock { state in
                     switch state {
                     case .done(let result): return result
-                    case .waiting: state = .waiting(continuation); return nil
+                    case .waiting:
+                        state = .waiting(continuation)
+                        return nil
                     }
                 }
                 if let ready { continuation.resume(with: ready) }

@@ -6,10 +6,11 @@ public enum AWSPartition: String, Sendable, Hashable {
     case govCloud = "aws-us-gov"
 
     public init(region: String?) {
-        guard let region else { self = .aws; return }
-        if region.hasPrefix("cn-") { self = .china }
-        else if region.hasPrefix("us-gov-") { self = .govCloud }
-        else { self = .aws }
+        guard let region else {
+            self = .aws
+            return
+        }
+        if region.hasPrefix("cn-") { self = .china } else if region.hasPrefix("us-gov-") { self = .govCloud } else { self = .aws }
     }
 
     public var route53Endpoint: String {

@@ -68,7 +68,7 @@ extension DNS01Error {
         switch service.code {
         case "NoSuchHostedZone": code = .zoneNotFound
         case "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException", "UnrecognizedClientException",
-             "InvalidIdentityToken", "IDPRejectedClaim", "MissingAuthenticationToken":
+            "InvalidIdentityToken", "IDPRejectedClaim", "MissingAuthenticationToken":
             code = .credentialsUnavailable
         default: code = service.isRetryable ? .providerUnavailable : .providerRejected
         }

@@ -67,7 +67,8 @@ extension String {
         var scalars = Array(unicodeScalars)[...]
         while let scalar = scalars.popFirst() {
             if scalar == "\\", scalars.count >= 3,
-               let value = UInt32(String(String.UnicodeScalarView(scalars.prefix(3))), radix: 8), let decoded = Unicode.Scalar(value) {
+                let value = UInt32(String(String.UnicodeScalarView(scalars.prefix(3))), radix: 8), let decoded = Unicode.Scalar(value)
+            {
                 result.unicodeScalars.append(decoded)
                 scalars = scalars.dropFirst(3)
             } else {

@@ -92,10 +92,7 @@ private struct XMLReader {
     mutating func skipMisc() {
         while true {
             while index < bytes.count, isSpace(bytes[index]) { index += 1 }
-            if starts(with: "<?") { skip(past: "?>") }
-            else if starts(with: "<!--") { skip(past: "-->") }
-            else if starts(with: "<!DOCTYPE") { skip(past: ">") }
-            else { return }
+            if starts(with: "<?") { skip(past: "?>") } else if starts(with: "<!--") { skip(past: "-->") } else if starts(with: "<!DOCTYPE") { skip(past: ">") } else { return }
         }
     }
 
@@ -168,9 +165,7 @@ private struct XMLReader {
         case "apos": return Array("'".utf8)
         default:
             let value: UInt32?
-            if name.hasPrefix("#x") { value = UInt32(name.dropFirst(2), radix: 16) }
-            else if name.hasPrefix("#") { value = UInt32(name.dropFirst(), radix: 10) }
-            else { value = nil }
+            if name.hasPrefix("#x") { value = UInt32(name.dropFirst(2), radix: 16) } else if name.hasPrefix("#") { value = UInt32(name.dropFirst(), radix: 10) } else { value = nil }
             guard let value, let scalar = Unicode.Scalar(value) else { throw fail("an unknown entity &\(name);") }
             return Array(String(scalar).utf8)
         }

@@ -169,7 +169,8 @@ public struct CredentialsChain: Sendable {
             }
             return (credentials, identity)
         }
-        let lookedFor = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, IRSA (AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE) or EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI), give the node an instance profile, or configure keys in the issuer"
+        let lookedFor =
+            "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, IRSA (AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE) or EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI), give the node an instance profile, or configure keys in the issuer"
         guard let instance = InstanceMetadataCredentialsClient.fromEnvironment(environment, transport: sender.transport) else {
             throw DNS01Error(.credentialsUnavailable, "route53: no ambient AWS credentials found: \(lookedFor) (the instance metadata service is turned off by AWS_EC2_METADATA_DISABLED)")
         }

@@ -4,12 +4,21 @@ import Foundation
 /// The JSON credentials document the AWS credential endpoints answer with: the EKS Pod
 /// Identity / ECS agent, and the instance metadata service (which adds `Code` and `Message`).
 struct CredentialsDocument: Decodable {
-    var Code: String?
-    var Message: String?
-    var AccessKeyId: String?
-    var SecretAccessKey: String?
-    var Token: String?
-    var Expiration: String?
+    var code: String?
+    var message: String?
+    var accessKeyId: String?
+    var secretAccessKey: String?
+    var token: String?
+    var expiration: String?
+
+    enum CodingKeys: String, CodingKey {
+        case code = "Code"
+        case message = "Message"
+        case accessKeyId = "AccessKeyId"
+        case secretAccessKey = "SecretAccessKey"
+        case token = "Token"
+        case expiration = "Expiration"
+    }
 
     /// The document in `body`, or `nil` when it is not one.
     static func decode(_ body: some Collection<UInt8>) -> CredentialsDocument? {
@@ -18,12 +27,12 @@ struct CredentialsDocument: Decodable {
 
     /// The credentials, when the document holds a key pair and reports no failure.
     var credentials: AWSCredentials? {
-        guard Code == nil || Code == "Success", let AccessKeyId, let SecretAccessKey else { return nil }
+        guard code == nil || code == "Success", let accessKeyId, let secretAccessKey else { return nil }
         return AWSCredentials(
-            accessKeyID: AccessKeyId,
-            secretAccessKey: SecretValue(SecretAccessKey),
-            sessionToken: Token.map(SecretValue.init),
-            expiration: Expiration.flatMap { AWSTimestamp(iso8601: $0) }
+            accessKeyID: accessKeyId,
+            secretAccessKey: SecretValue(secretAccessKey),
+            sessionToken: token.map(SecretValue.init),
+            expiration: expiration.flatMap { AWSTimestamp(iso8601: $0) }
         )
     }
 }

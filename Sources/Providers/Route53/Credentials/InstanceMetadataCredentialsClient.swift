@@ -46,7 +46,7 @@ struct InstanceMetadataCredentialsClient: Sendable {
         }
         let document = CredentialsDocument.decode(try await read(rolesPath + role, headers: headers).utf8)
         guard let credentials = document?.credentials else {
-            let reason = document.map { "\($0.Code ?? "no code"): \($0.Message ?? "no message")" } ?? "not a credentials document"
+            let reason = document.map { "\($0.code ?? "no code"): \($0.message ?? "no message")" } ?? "not a credentials document"
             throw DNS01Error(.credentialsUnavailable, "the instance metadata service gave no credentials for role \(role) (\(reason))")
         }
         return credentials

@@ -37,9 +37,9 @@ public struct STSClient: Sendable {
         )
         let response = try await sender.send(request, operation: action, signer: signer)
         guard let root = try? XMLNode.parse(response.body),
-              let credentials = root.node(at: ["\(action)Result", "Credentials"]),
-              let accessKeyID = credentials.text(at: "AccessKeyId"), !accessKeyID.isEmpty,
-              let secret = credentials.text(at: "SecretAccessKey"), !secret.isEmpty
+            let credentials = root.node(at: ["\(action)Result", "Credentials"]),
+            let accessKeyID = credentials.text(at: "AccessKeyId"), !accessKeyID.isEmpty,
+            let secret = credentials.text(at: "SecretAccessKey"), !secret.isEmpty
         else {
             throw AWSServiceError(operation: action, status: response.status, code: "MalformedResponse", messages: ["the answer carries no credentials"])
         }

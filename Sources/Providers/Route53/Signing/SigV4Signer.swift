@@ -103,7 +103,10 @@ public struct SigV4Signer: Sendable {
         var segments: [Substring] = []
         for segment in wirePath.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }
-            if segment == ".." { if !segments.isEmpty { segments.removeLast() }; continue }
+            if segment == ".." {
+                if !segments.isEmpty { segments.removeLast() }
+                continue
+            }
             segments.append(segment)
         }
         let first = wirePath.hasPrefix("/") ? "/" : ""
