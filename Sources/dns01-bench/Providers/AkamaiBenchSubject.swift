@@ -17,11 +17,13 @@ extension ProviderBenchSubject {
                 "accessTokenSecretRef": ["name": "akamai", "key": "accessToken"],
                 "endpoint": .string(emulator.baseURL),
             ],
-            secrets: StaticSecretSource([.init(namespace: "bench", name: "akamai"): [
-                "clientToken": SecretValue("akab-cccccccccccccccc-0000000000000000"),
-                "clientSecret": SecretValue("c2VjcmV0LWZvci10ZXN0cy1vbmx5LWRuczAxLTAwMDA="),
-                "accessToken": SecretValue("akab-aaaaaaaaaaaaaaaa-0000000000000000"),
-            ]]),
+            secrets: StaticSecretSource([
+                .init(namespace: "bench", name: "akamai"): [
+                    "clientToken": SecretValue("akab-cccccccccccccccc-0000000000000000"),
+                    "clientSecret": SecretValue("c2VjcmV0LWZvci10ZXN0cy1vbmx5LWRuczAxLTAwMDA="),
+                    "accessToken": SecretValue("akab-aaaaaaaaaaaaaaaa-0000000000000000"),
+                ]
+            ]),
             zone: try DomainName("example.com"),
             apiCalls: { try await emulator.apiCalls() }, stop: { emulator.stop() }
         )

@@ -1,5 +1,5 @@
-import DigitalOceanProvider
 import DNS01
+import DigitalOceanProvider
 import ProviderKit
 
 extension ProviderBenchSubject {

@@ -13,7 +13,10 @@ enum AkamaiErrorMessages {
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach the Akamai API at \(endpoint): \(error.underlying)")
         case is ValueSetWriterError:
-            return DNS01Error(.providerUnavailable, "another writer kept replacing the Akamai TXT record set at \(name.name), so this change did not hold after every retry (Edge DNS has no concurrency control on record sets: is a second replica or another tool writing this name?); cert-manager will try again")
+            return DNS01Error(
+                .providerUnavailable,
+                "another writer kept replacing the Akamai TXT record set at \(name.name), so this change did not hold after every retry (Edge DNS has no concurrency control on record sets: is a second replica or another tool writing this name?); cert-manager will try again"
+            )
         case let error as AkamaiUnreadableResponse:
             return DNS01Error(.providerUnavailable, "the Akamai API at \(endpoint) answered a request to \(error.operation) with something this provider cannot read: is serviceConsumerDomain the API client's host?")
         default:
