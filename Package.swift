@@ -83,11 +83,29 @@ let providers: [ProviderModule] = [
     ProviderModule("HuaweiCloud", uses: [crypto], testsUse: ["ConfigLoading", crypto]),
     ProviderModule("Hetzner", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Gandi", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("PDNS", uses: [crypto, asyncHTTPClient, nioSSL], testsUse: ["ConfigLoading", "DNSClient"]),
+    ProviderModule("OVH", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Cloudflare", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("DigitalOcean", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
+    ProviderModule("AcmeDNS", testsUse: ["ConfigLoading"]),
     // `swift package new-provider` adds new providers above this line.
 ]
+
+// MARK: Fuzzing (Tests/Fuzz/README.md)
+// One executable per libFuzzer target (Tests/Fuzz/<name>/). scripts/fuzz builds them with
+// coverage, ASan, libFuzzer and -DFUZZING; in a normal build each replays its corpus.
+let fuzzTargets: [Target] = [
+    .target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+    .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/FuzzSupport", swiftSettings: strict),
+] + ([
+    ("fuzz-payload", ["ChallengeAPI", .product(name: "NIOCore", package: "swift-nio")]),
+    ("fuzz-config", ["ConfigLoading", "BuiltinProviders"]),
+    ("fuzz-dns-message", ["DNSWire"]),
+    ("fuzz-route53-xml", ["Route53Provider"]),
+] as [(String, [Target.Dependency])]).map { name, dependencies in
+    .executableTarget(name: name, dependencies: ["FuzzSupport"] + dependencies, path: "Tests/Fuzz/\(name)", swiftSettings: strict)
+}
 
 let package = Package(
     name: "dns01-webhook",
@@ -148,7 +166,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // MARK: The server: Kubernetes access and the aggregated API server
+        // MARK: The server: Kubernetes access, the aggregated API server and the challenge API on it
         .target(
             name: "Kubernetes",
             dependencies: [
@@ -163,12 +181,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "WebhookServer",
+            name: "AggregatedAPIServer",
             dependencies: [
-                "DNS01", "Kubernetes", "ProviderKit",
+                "Kubernetes", "ProviderKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -176,6 +195,27 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // cert-manager's webhook-solver API on top of it: the ChallengePayload endpoint, calling the dispatcher.
+        .target(
+            name: "ChallengeAPI",
+            dependencies: [
+                "AggregatedAPIServer", "DNS01", "Kubernetes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // How the process sets itself up, the same for `serve` and the CLI: logging and the dispatcher.
+        .target(
+            name: "WebhookSetup",
+            dependencies: [
+                "AggregatedAPIServer", "ConfigLoading", "DNS01", "Kubernetes",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -196,7 +236,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-webhook",
             dependencies: [
-                "DNS01", "ConfigLoading", "SolverCheck", "BuiltinProviders", "Kubernetes", "WebhookServer", "ProviderDocs",
+                "DNS01", "ConfigLoading", "SolverCheck", "BuiltinProviders", "Kubernetes", "AggregatedAPIServer", "ChallengeAPI", "WebhookSetup", "ProviderDocs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -269,18 +309,45 @@ let package = Package(
             dependencies: ["Kubernetes", "DNS01", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(
-            name: "WebhookServerTests",
+        // What both server test targets share: an in-process server built as `serve` builds it,
+        // HTTPS and raw-TLS clients.
+        .target(
+            name: "ServerTestSupport",
             dependencies: [
-                "WebhookServer", "Kubernetes", "DNS01", "MemoryProvider", "ExecProvider", "TestSupport",
+                "AggregatedAPIServer", "ChallengeAPI", "WebhookSetup", "Kubernetes", "DNS01", "MemoryProvider", "ExecProvider", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ServerTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AggregatedAPIServerTests",
+            dependencies: [
+                "AggregatedAPIServer", "ServerTestSupport", "Kubernetes", "DNS01", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChallengeAPITests",
+            dependencies: [
+                "ChallengeAPI", "AggregatedAPIServer", "ServerTestSupport", "DNS01", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -289,4 +356,5 @@ let package = Package(
         + providers.flatMap(\.targets)
         // A model of real Route53 (paging, change rules, throttling), for the tests and dns01-bench.
         + [.target(name: "Route53Emulator", dependencies: ["ProviderKit", "Route53Provider"], path: "Sources/Emulators/Route53", swiftSettings: strict)]
+        + fuzzTargets
 )

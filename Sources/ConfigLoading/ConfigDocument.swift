@@ -1,3 +1,4 @@
+internal import CYaml  // Yams' libyaml, for the one pass over events that Yams does not offer
 import DNS01
 import Foundation
 import Yams
@@ -7,6 +8,7 @@ public enum ConfigDocument {
     /// Parses one document. Scalars keep their YAML 1.1 core types (null, bool, int, float);
     /// everything else, timestamps included, stays a string.
     public static func parse(_ text: String, source: String) throws -> ConfigValue {
+        try refuseAliases(in: text, source: source)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -19,6 +21,7 @@ public enum ConfigDocument {
 
     /// Parses every document of a multi-document YAML stream (`---` separated).
     public static func parseAll(_ text: String, source: String) throws -> [ConfigValue] {
+        try refuseAliases(in: text, source: source)
         do {
             return try Yams.compose_all(yaml: text).map { try convert($0, source: source) }
         } catch let error as DNS01Error {
@@ -69,6 +72,38 @@ public enum ConfigDocument {
             return .object(fields)
         case .alias:
             throw DNS01Error(.invalidConfiguration, "\(source): YAML aliases are not supported")
+        }
+    }
+
+    /// Refuses a text that uses an alias (`*name`) before Yams reads it. Yams resolves an alias
+    /// to the very node its anchor names, so the tree it returns has no alias left to refuse,
+    /// and expanding it costs as much as the text can multiply: ten nested aliases of ten make
+    /// 10^10 nodes, in `convert` or, for a mapping key, in Yams' own duplicate-key check.
+    /// libyaml's event stream still shows each alias as it is written. Syntax errors are left
+    /// for Yams to report.
+    static func refuseAliases(in text: String, source: String) throws(DNS01Error) {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return }
+        defer { yaml_parser_delete(&parser) }
+        let utf8 = Array(text.utf8)
+        let alias = utf8.withUnsafeBufferPointer { bytes -> (name: String, line: Int)? in
+            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+            var event = yaml_event_t()
+            while yaml_parser_parse(&parser, &event) == 1 {
+                defer { yaml_event_delete(&event) }
+                switch event.type {
+                case YAML_ALIAS_EVENT:
+                    return (event.data.alias.anchor.map { String(cString: $0) } ?? "", event.start_mark.line + 1)
+                case YAML_STREAM_END_EVENT:
+                    return nil
+                default:
+                    continue
+                }
+            }
+            return nil
+        }
+        if let alias {
+            throw DNS01Error(.invalidConfiguration, "\(source): YAML aliases are not supported (*\(alias.name) on line \(alias.line))")
         }
     }
 

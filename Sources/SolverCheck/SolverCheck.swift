@@ -43,17 +43,39 @@ public struct SolverCheck: Sendable {
 
     /// One line of the report.
     public struct Step: Sendable, CustomStringConvertible {
+        public enum Outcome: String, Sendable {
+            case passed = "PASS"
+            case failed = "FAIL"
+            /// The provider's API cannot do what the step checks (the descriptor's
+            /// `limitations`); `detail` says why. It does not fail the check.
+            case notApplicable = "N/A "
+        }
+
         public let name: String
-        public let passed: Bool
+        public let outcome: Outcome
         public let elapsed: Duration
         public let detail: String
+
+        public init(name: String, outcome: Outcome, elapsed: Duration, detail: String) {
+            self.name = name
+            self.outcome = outcome
+            self.elapsed = elapsed
+            self.detail = detail
+        }
+
+        public var passed: Bool { outcome == .passed }
 
         public var description: String {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let timing = String(seconds.formatted3) + "s"
             let padded = name.count >= 34 ? name : name + String(repeating: " ", count: 34 - name.count)
-            return "\(passed ? "PASS" : "FAIL")  \(padded) \(timing.leftPadded(to: 8))\(detail.isEmpty ? "" : "  \(detail)")"
+            return "\(outcome.rawValue)  \(padded) \(timing.leftPadded(to: 8))\(detail.isEmpty ? "" : "  \(detail)")"
         }
+    }
+
+    /// A step the provider cannot do, reported as not applicable with the reason.
+    struct NotApplicable: Error {
+        let reason: String
     }
 
     private let dispatcher: ChallengeDispatcher
@@ -78,37 +100,48 @@ public struct SolverCheck: Sendable {
             let start = clock.now
             do {
                 let detail = try await body()
-                report(Step(name: name, passed: true, elapsed: clock.now - start, detail: detail))
+                report(Step(name: name, outcome: .passed, elapsed: clock.now - start, detail: detail))
+                return true
+            } catch let skipped as NotApplicable {
+                report(Step(name: name, outcome: .notApplicable, elapsed: clock.now - start, detail: skipped.reason))
                 return true
             } catch {
-                report(Step(name: name, passed: false, elapsed: clock.now - start, detail: "\(error)"))
+                report(Step(name: name, outcome: .failed, elapsed: clock.now - start, detail: "\(error)"))
                 allPassed = false
                 return false
             }
         }
 
+        var limitations: Set<Limitation> = []
         let routed = await step("route") {
             let route = try dispatcher.route(challenge(.present, key: a), solver: options.solver)
+            limitations = dispatcher.registry.descriptor(for: route.binding.pluginName)?.limitations ?? []
             return "\(options.fqdn.fqdn) → \(route)"
         }
         guard routed else { return false }
+        let readBack = ReadBack(limitations: limitations, nameserver: options.nameserver != nil)
+        /// A step that waits for keys to disappear, which a provider that never removes a value cannot pass.
+        func gone(_ visible: Set<String>, _ absent: Set<String>) async throws -> String {
+            if limitations.contains(.cannotRemoveValues) { throw NotApplicable(reason: Limitation.cannotRemoveValues.reason) }
+            return try await waitUntil(visible: visible, absent: absent, readBack: readBack)
+        }
 
         basic: do {
             guard await step("basic: present key A", { presented.insert(a); try await perform(.present, a); return "" }) else { break basic }
-            guard await step("basic: key A visible", { try await waitUntil(visible: [a], absent: []) }) else { break basic }
+            guard await step("basic: key A visible", { try await waitUntil(visible: [a], absent: [], readBack: readBack) }) else { break basic }
             guard await step("basic: clean up key A", { try await perform(.cleanUp, a); presented.remove(a); return "" }) else { break basic }
-            guard await step("basic: key A gone", { try await waitUntil(visible: [], absent: [a]) }) else { break basic }
+            guard await step("basic: key A gone", { try await gone([], [a]) }) else { break basic }
         }
         if allPassed && options.extended {
             extended: do {
                 guard await step("extended: present key A", { presented.insert(a); try await perform(.present, a); return "" }) else { break extended }
                 guard await step("extended: present key B", { presented.insert(b); try await perform(.present, b); return "" }) else { break extended }
-                guard await step("extended: keys A and B visible", { try await waitUntil(visible: [a, b], absent: []) }) else { break extended }
+                guard await step("extended: keys A and B visible", { try await waitUntil(visible: [a, b], absent: [], readBack: readBack) }) else { break extended }
                 guard await step("extended: clean up key B", { try await perform(.cleanUp, b); presented.remove(b); return "" }) else { break extended }
-                guard await step("extended: key B gone, key A kept", { try await waitUntil(visible: [a], absent: [b]) }) else { break extended }
+                guard await step("extended: key B gone, key A kept", { try await gone([a], [b]) }) else { break extended }
                 guard await step("extended: clean up key B again", { try await perform(.cleanUp, b); return "idempotent" }) else { break extended }
                 guard await step("extended: clean up key A", { try await perform(.cleanUp, a); presented.remove(a); return "" }) else { break extended }
-                guard await step("extended: key A gone", { try await waitUntil(visible: [], absent: [a]) }) else { break extended }
+                guard await step("extended: key A gone", { try await gone([], [a]) }) else { break extended }
             }
         }
         // Nothing left behind: whatever was presented and not cleaned up goes now.
@@ -129,9 +162,35 @@ public struct SolverCheck: Sendable {
         try await dispatcher.perform(challenge(action, key: key), solver: options.solver)
     }
 
+    /// Where visibility is read: the provider's API unless its descriptor says it may have none
+    /// to read with, and DNS when a nameserver is given.
+    struct ReadBack: Sendable {
+        /// The provider's API may have no read-back (`cannotReadBack`): it is tried once, and a
+        /// failure then makes the step not applicable rather than failed (an `exec` or `http`
+        /// block that names its own nameserver can read back; acme-dns cannot).
+        var providerMayNotReadBack: Bool
+        var throughDNS: Bool
+
+        init(limitations: Set<Limitation>, nameserver: Bool) {
+            providerMayNotReadBack = limitations.contains(.cannotReadBack)
+            throughDNS = nameserver
+        }
+    }
+
     /// Polls the provider (and DNS) until every `visible` key is there and every `absent` key
     /// is not, or the timeout passes.
-    private func waitUntil(visible: Set<String>, absent: Set<String>) async throws -> String {
+    private func waitUntil(visible: Set<String>, absent: Set<String>, readBack: ReadBack) async throws -> String {
+        var useProvider = true
+        if readBack.providerMayNotReadBack {
+            do {
+                let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
+                _ = try await provider.txtValues(at: options.fqdn, zone: options.zone)
+            } catch {
+                // The provider's own words say best how it could read back (exec.nameserver…).
+                guard readBack.throughDNS else { throw NotApplicable(reason: (error as? DNS01Error)?.message ?? Limitation.cannotReadBack.reason) }
+                useProvider = false
+            }
+        }
         let clock = ContinuousClock()
         let deadline = clock.now + options.timeout
         var lastState = "nothing observed yet"
@@ -139,10 +198,12 @@ public struct SolverCheck: Sendable {
             var observations: [String] = []
             var satisfied = true
             do {
-                let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
-                let values = Set(try await provider.txtValues(at: options.fqdn, zone: options.zone))
-                satisfied = satisfied && visible.isSubset(of: values) && absent.isDisjoint(with: values)
-                observations.append("provider has \(describe(values))")
+                if useProvider {
+                    let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
+                    let values = Set(try await provider.txtValues(at: options.fqdn, zone: options.zone))
+                    satisfied = satisfied && visible.isSubset(of: values) && absent.isDisjoint(with: values)
+                    observations.append("provider has \(describe(values))")
+                }
                 if let nameserver = options.nameserver {
                     let lookup = try await nameserver.txtLookup(options.fqdn.fqdn)
                     let dnsValues = Set(lookup.values)
@@ -154,7 +215,7 @@ public struct SolverCheck: Sendable {
                 observations.append("last error: \(error)")
             }
             lastState = observations.joined(separator: "; ")
-            if satisfied { return options.nameserver == nil ? "via provider" : "via provider and DNS" }
+            if satisfied { return !useProvider ? "via DNS" : options.nameserver == nil ? "via provider" : "via provider and DNS" }
             if clock.now + options.pollInterval > deadline {
                 throw DNS01Error(.timedOut, "not reached within \(options.timeout): \(lastState)")
             }

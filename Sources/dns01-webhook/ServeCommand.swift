@@ -1,12 +1,14 @@
+import AggregatedAPIServer
 import ArgumentParser
 import BuiltinProviders
+import ChallengeAPI
 import ConfigLoading
 import DNS01
 import Foundation
 import Kubernetes
 import Logging
 import ServiceLifecycle
-import WebhookServer
+import WebhookSetup
 
 /// `dns01-webhook serve`: the aggregated API server cert-manager's calls are proxied to.
 /// Flag names follow the Kubernetes API server's.
@@ -87,7 +89,7 @@ struct Serve: AsyncParsableCommand {
     var shutdownDelayDuration: GoDuration = GoDuration(.zero)
 
     @Option(help: "Log format: text or json.")
-    var logFormat: LogFormat = .text
+    var logFormat: WebhookLogging.Format = .text
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
@@ -97,8 +99,6 @@ struct Serve: AsyncParsableCommand {
 
     @Flag(help: ArgumentHelp("Print {\"port\": N} on stdout once listening (tests, benchmarks).", visibility: .hidden))
     var announce = false
-
-    enum LogFormat: String, ExpressibleByArgument { case text, json }
 
     func validate() throws {
         guard (0...65535).contains(securePort) else { throw ValidationError("--secure-port must be between 0 and 65535") }
@@ -113,9 +113,10 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = bootstrapLogging()
+        let logger = WebhookLogging.bootstrap(format: logFormat, level: logLevel)
         try await runReportingErrors {
             let environment = ProcessInfo.processInfo.environment
+            // Read first: a config that does not load stops start-up before anything else.
             let defaultConfig = try config.map { try ConfigDocument.load(path: $0) }
             let kubernetes = try KubernetesConnection.discover(kubeconfig: kubeconfig, environment: environment)
                 .map { KubernetesClient(connection: $0, logger: logger) }
@@ -124,17 +125,16 @@ struct Serve: AsyncParsableCommand {
             } else {
                 logger.warning("no cluster connection: Secrets, TokenReview and SubjectAccessReview are unavailable; only flag-configured client certificates and system:masters are accepted")
             }
-            let dispatcher = try ChallengeDispatcher(
+            let dispatcher = try ChallengeDispatcher.make(
                 registry: .builtIn(),
-                defaultConfig: defaultConfig,
-                secrets: kubernetes.map { KubernetesSecretSource(client: $0) }
-                    ?? NoSecretSource(reason: "the server has no cluster connection (--kubeconfig)"),
+                config: defaultConfig,
+                secrets: kubernetes.map { .cluster($0) } ?? .unavailable(reason: "the server has no cluster connection (--kubeconfig)"),
                 logger: logger,
-                environment: environment,
-                serviceAccountTokens: kubernetes.map { KubernetesServiceAccountTokenSource(client: $0) }
+                environment: environment
             )
-            let server = try WebhookServer(
+            let server = try ChallengeWebhook.server(
                 configuration: serverConfiguration(),
+                groupName: resolvedGroupName ?? "",
                 dispatcher: dispatcher,
                 kubernetes: kubernetes,
                 logger: logger,
@@ -150,9 +150,8 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    private func serverConfiguration() -> WebhookServerConfiguration {
-        var configuration = WebhookServerConfiguration(
-            groupName: resolvedGroupName ?? "",
+    private func serverConfiguration() -> AggregatedAPIServerConfiguration {
+        var configuration = AggregatedAPIServerConfiguration(
             certificateFile: tlsCertFile,
             keyFile: tlsPrivateKeyFile,
             version: BuildInfo.version,
@@ -183,25 +182,9 @@ struct Serve: AsyncParsableCommand {
     private func list(_ text: String?) -> [String]? {
         text.map { $0.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
     }
-
-    private func bootstrapLogging() -> Logger {
-        let level = logLevel
-        let format = logFormat
-        LoggingSystem.bootstrap { label in
-            switch format {
-            case .json:
-                var handler = JSONLogHandler(label: label, level: level)
-                handler.metadataProvider = RequestLogMetadata.provider
-                return handler
-            case .text:
-                var handler = StreamLogHandler.standardError(label: label, metadataProvider: RequestLogMetadata.provider)
-                handler.logLevel = level
-                return handler
-            }
-        }
-        return Logger(label: "dns01-webhook")
-    }
 }
+
+extension WebhookLogging.Format: ExpressibleByArgument {}
 
 /// A Go/Kubernetes-style duration flag value: `25s`, `1m30s`, `500ms`.
 struct GoDuration: ExpressibleByArgument, Sendable {

@@ -5,6 +5,7 @@ import DNS01
 import Foundation
 import Kubernetes
 import Logging
+import WebhookSetup
 
 /// Options every challenge command takes: where the config and Secrets come from, and the
 /// challenge's context as cert-manager would send it.
@@ -30,39 +31,27 @@ struct ProviderOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
+    /// The dispatcher, built as `serve` builds its own (`ChallengeDispatcher.make`): with
+    /// `--solver NAME` the file may hold NAME's block bare, as an Issuer's config would.
     func makeDispatcher(logger: Logger) throws -> ChallengeDispatcher {
-        let registry = ProviderRegistry.builtIn()
-        // With --solver NAME the file may hold NAME's block bare, as an Issuer's config would.
-        let document = RoutingTable.document(try ConfigDocument.load(path: config), forSolver: solver, registry: registry)
-        let secretSource: any SecretSource
-        var tokens: (any ServiceAccountTokenSource)?
+        let environment = ProcessInfo.processInfo.environment
+        let document = try ConfigDocument.load(path: config)
+        let secretOrigin: DispatcherSecrets
         if let secrets {
-            secretSource = try SecretManifestSource(path: secrets, defaultNamespace: namespace)
-        } else if let connection = try KubernetesConnection.discover(kubeconfig: kubeconfig, environment: ProcessInfo.processInfo.environment) {
-            let client = KubernetesClient(connection: connection, logger: logger)
-            secretSource = KubernetesSecretSource(client: client)
-            tokens = KubernetesServiceAccountTokenSource(client: client)
+            secretOrigin = .manifestFile(path: secrets, defaultNamespace: namespace)
+        } else if let connection = try KubernetesConnection.discover(kubeconfig: kubeconfig, environment: environment) {
+            secretOrigin = .cluster(KubernetesClient(connection: connection, logger: logger))
         } else {
-            secretSource = NoSecretSource(reason: "no --secrets file was given")
+            secretOrigin = .unavailable(reason: "no --secrets file was given")
         }
-        return try ChallengeDispatcher(
-            registry: registry,
-            defaultConfig: document,
-            secrets: secretSource,
-            logger: logger,
-            environment: ProcessInfo.processInfo.environment,
-            serviceAccountTokens: tokens
+        return try ChallengeDispatcher.make(
+            registry: .builtIn(), config: document, solver: solver, secrets: secretOrigin, logger: logger, environment: environment
         )
     }
 
+    /// Logging as `serve` sets it up, as text.
     func makeLogger() -> Logger {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        return Logger(label: "dns01-webhook")
+        WebhookLogging.bootstrap(format: .text, level: logLevel)
     }
 }
 

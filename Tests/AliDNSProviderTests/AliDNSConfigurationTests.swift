@@ -90,7 +90,7 @@ struct AliDNSConfigurationTests {
     ])
     func issuerEndpointPolicy(field: String) throws {
         // A storage bucket's host is under aliyuncs.com too, and anyone can rent one.
-        for endpoint in ["http://127.0.0.1:8080", "https://evil.example.com", "http://alidns.aliyuncs.com", "https://aliyuncs.com.evil.example", "https://bucket.oss-cn-hangzhou.aliyuncs.com"] {
+        for endpoint in ["http://127.0.0.1:8080", "https://evil.example.com", "http://alidns.aliyuncs.com", "https://aliyuncs.com.evil.example", "https://bucket.oss-cn-hangzhou.aliyuncs.com", "https://alidns.oss-cn-hangzhou.aliyuncs.com"] {
             let block: ConfigValue = .object([field: .string(endpoint)])
             do {
                 _ = try decode(block, origin: .issuerConfig)

@@ -36,6 +36,22 @@ struct ConfigDocumentTests {
             Issue.record("unexpected \(error)")
         }
     }
+
+    @Test("aliases are refused, not expanded: a billion laughs is one error, not 10^10 nodes")
+    func aliases() throws {
+        var laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            laughs += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        for text in [laughs, laughs + "? *a9\n: 1\n", "base: &b {region: us-east-1}\nroute53: *b\n", "zones: &z [a]\nmore: [*z]\n"] {
+            let error = #expect(throws: DNS01Error.self) { try ConfigDocument.parse(text, source: "x.yaml") }
+            #expect(error?.message.hasPrefix("x.yaml: YAML aliases are not supported") == true, "\(String(describing: error))")
+        }
+        let error = #expect(throws: DNS01Error.self) { try ConfigDocument.parseAll("---\na: &a [1]\n---\nb: [*a]\n", source: "s.yaml") }
+        #expect(error?.message == "s.yaml: YAML aliases are not supported (*a on line 4)")
+        // An anchor that nothing refers to is only a name.
+        #expect(try ConfigDocument.parse("memory: &m {}\n", source: "x.yaml") == ["memory": [:]])
+    }
 }
 
 @Suite("Secret manifests")

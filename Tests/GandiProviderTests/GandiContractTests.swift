@@ -1,8 +1,8 @@
 import DNS01
 import GandiProvider
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Gandi provider: the provider contract (against the LiveDNS emulator)", .serialized)
 struct GandiContractTests {

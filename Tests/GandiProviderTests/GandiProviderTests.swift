@@ -3,8 +3,8 @@ import Foundation
 import GandiProvider
 import ProviderKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// A flag set once, shareable with `@Sendable` closures.
 final class Once: Sendable {
@@ -53,10 +53,11 @@ struct GandiProviderTests {
     /// Writes `values` at `name` as another client would (a PUT with the PAT).
     static func foreignPut(_ emulator: EmulatorPeer, name: String, values: [String]) async throws {
         let body = try JSONSerialization.data(withJSONObject: ["rrset_ttl": 300, "rrset_values": values])
-        let response = try await AsyncHTTPClientTransport().send(APIRequest(
-            method: "PUT", url: "\(emulator.baseURL)/v5/livedns/domains/example.com/records/\(name)/TXT",
-            headers: [.init("Authorization", "Bearer \(GandiFixture.token)"), .init("Content-Type", "application/json")], body: Array(body)
-        ), timeout: .seconds(5))
+        let response = try await AsyncHTTPClientTransport().send(
+            APIRequest(
+                method: "PUT", url: "\(emulator.baseURL)/v5/livedns/domains/example.com/records/\(name)/TXT",
+                headers: [.init("Authorization", "Bearer \(GandiFixture.token)"), .init("Content-Type", "application/json")], body: Array(body)
+            ), timeout: .seconds(5))
         #expect(response.status == 201)
     }
 
@@ -93,7 +94,8 @@ struct GandiProviderTests {
         let transport = InterceptingTransport(after: { request, response in
             // Right after our first write, another client replaces the set with its own value.
             guard ["PUT", "POST"].contains(request.method), request.url.hasSuffix("/records/_acme-challenge.www/TXT"), response.status == 201,
-                  intruded.first() else { return }
+                intruded.first()
+            else { return }
             try await Self.foreignPut(emulator, name: "_acme-challenge.www", values: ["intruder"])
         })
         let plugin = GandiPlugin(transport: transport, retryPolicy: RetryPolicy(baseDelay: .milliseconds(5)), requestTimeout: .seconds(10))
@@ -139,7 +141,10 @@ struct GandiProviderTests {
         let limited = try await GandiFixture.provider(config: GandiFixture.config(emulator, secret: "gandi-limited"))
         let notListed = await failure { try await limited.present(GandiFixture.challenge(.present, fqdn, "k")) }
         #expect(notListed?.code == .zoneNotFound)
-        #expect(notListed?.message == "no domain served by Gandi LiveDNS for the personal access token from secret cert-manager/gandi-limited key \"token\" contains _acme-challenge.www.example.com (it sees 1 domains): check that the domain uses LiveDNS name servers and that the token may access it")
+        #expect(
+            notListed?.message
+                == "no domain served by Gandi LiveDNS for the personal access token from secret cert-manager/gandi-limited key \"token\" contains _acme-challenge.www.example.com (it sees 1 domains): check that the domain uses LiveDNS name servers and that the token may access it"
+        )
 
         let provider = try await GandiFixture.provider(config: GandiFixture.config(emulator))
         let elsewhere = await failure { try await provider.present(GandiFixture.challenge(.present, "_acme-challenge.example.org", "k")) }

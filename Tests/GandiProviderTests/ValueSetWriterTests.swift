@@ -26,16 +26,26 @@ final class MemorySet: Sendable {
         .init(
             read: {
                 try await Task.sleep(for: self.delay)
-                return self.state.withLock { $0.reads += 1; return $0.values }
+                return self.state.withLock {
+                    $0.reads += 1
+                    return $0.values
+                }
             },
             write: { values, _ in
                 try await Task.sleep(for: self.delay)
-                let count = self.state.withLock { $0.writes += 1; $0.values = values; return $0.writes }
+                let count = self.state.withLock {
+                    $0.writes += 1
+                    $0.values = values
+                    return $0.writes
+                }
                 self.afterWrite(count, self)
             },
             delete: { _ in
                 try await Task.sleep(for: self.delay)
-                self.state.withLock { $0.deletes += 1; $0.values = [] }
+                self.state.withLock {
+                    $0.deletes += 1
+                    $0.values = []
+                }
             },
             comparable: TXTRecord.unquoted
         )
@@ -119,7 +129,10 @@ struct ValueSetWriterTests {
     func failurePropagates() async throws {
         let writer = ValueSetWriter<String>()
         let failing = ValueSetWriter<String>.Store(
-            read: { try await Task.sleep(for: .milliseconds(20)); return [] },
+            read: {
+                try await Task.sleep(for: .milliseconds(20))
+                return []
+            },
             write: { _, _ in throw Failing() },
             delete: { _ in }
         )

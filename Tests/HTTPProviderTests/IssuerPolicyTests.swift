@@ -37,7 +37,7 @@ struct IssuerPolicyTests {
 
     @Test("a bad allow-list entry is a config error naming it")
     func badEntry() {
-        #expect(throws: DNS01Error(.invalidConfiguration, "issuerPolicy.allowedEndpoints[1] must be an http:// or https:// URL with a host and no user, query, fragment or ./.. segments, got \"hooks.example.com\"")) {
+        #expect(throws: DNS01Error(.invalidConfiguration, "issuerPolicy.allowedEndpoints[1] must be an http://, https:// or dns:// URL with a host and no user, query, fragment or ./.. segments, got \"hooks.example.com\"")) {
             try IssuerPolicy.operatorPolicy(in: ["issuerPolicy": ["allowedEndpoints": ["https://a.example/", "hooks.example.com"]]])
         }
     }

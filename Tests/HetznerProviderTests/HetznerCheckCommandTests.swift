@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `dns01-webhook check` against the emulator, with the official webhook's README
 /// config (plus its `hcloudEndpoint`, pointed at the emulator).
@@ -10,21 +10,25 @@ struct HetznerCheckCommandTests {
         let directory = try makeTemporaryDirectory("hetzner-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            hetzner:
-              tokenSecretKeyRef:
-                name: hetzner
-                key: token
-              hcloudEndpoint: \(emulator.baseURL)/v1
-            """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
+        hetzner:
+          tokenSecretKeyRef:
+            name: hetzner
+            key: token
+          hcloudEndpoint: \(emulator.baseURL)/v1
+        """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
         try """
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: hetzner, namespace: default}
-            type: Opaque
-            stringData: {token: \(token)}
-            """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(webhookBinary, ["check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",
-                                              "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "10"] + arguments)
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: hetzner, namespace: default}
+        type: Opaque
+        stringData: {token: \(token)}
+        """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
+        return try runCommand(
+            webhookBinary,
+            [
+                "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",
+                "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "10",
+            ] + arguments)
     }
 
     @Test("check passes Basic and Extended against the emulator and leaves nothing behind")

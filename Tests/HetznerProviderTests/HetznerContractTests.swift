@@ -1,8 +1,8 @@
 import DNS01
 import HetznerProvider
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Hetzner provider: the provider contract (against the Hetzner Cloud emulator)", .serialized)
 struct HetznerContractTests {

@@ -66,7 +66,8 @@ enum HetznerFixture {
     /// The TXT values (unquoted) at `name` in `zone`, read from the emulator's state.
     static func values(_ emulator: EmulatorPeer, zone: String = "example.com", name: String) async throws -> [String] {
         let records = try await emulator.state()["records"] as? [[String: Any]] ?? []
-        return records
+        return
+            records
             .filter { $0["zoneName"] as? String == zone && $0["name"] as? String == name && $0["type"] as? String == "TXT" }
             .flatMap { ($0["records"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String } }
             .map(TXTRecord.unquoted)

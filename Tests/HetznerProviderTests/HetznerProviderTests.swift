@@ -2,8 +2,8 @@ import DNS01
 import Foundation
 import HetznerProvider
 import ProviderKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Hetzner provider against the emulator", .serialized)
 struct HetznerProviderTests {
@@ -72,7 +72,10 @@ struct HetznerProviderTests {
         let other = try await HetznerFixture.provider(config: HetznerFixture.config(emulator, secret: "other-project"))
         let missing = await failure { try await other.present(HetznerFixture.challenge(.present, fqdn, "k")) }
         #expect(missing?.code == .zoneNotFound)
-        #expect(missing?.message == "no zone in the Hetzner Cloud project of the token from secret cert-manager/other-project key \"token\" contains _acme-challenge.www.example.com (the project holds 1 zones): create the zone in the Hetzner Console (zones of the old DNS Console must be moved there), or use a token of the project that holds it")
+        #expect(
+            missing?.message
+                == "no zone in the Hetzner Cloud project of the token from secret cert-manager/other-project key \"token\" contains _acme-challenge.www.example.com (the project holds 1 zones): create the zone in the Hetzner Console (zones of the old DNS Console must be moved there), or use a token of the project that holds it"
+        )
 
         let pinned = try await HetznerFixture.provider(config: HetznerFixture.config(emulator, extra: ["zoneName": "example.net"]))
         let outside = await failure { try await pinned.present(HetznerFixture.challenge(.present, fqdn, "k")) }
@@ -120,7 +123,10 @@ struct HetznerProviderTests {
 
         let refused = await failure { _ = try await plugin.makeProvider(for: configuration, context: HetznerFixture.context(origin: .issuerConfig)) }
         #expect(refused?.code == .forbiddenByPolicy)
-        #expect(refused?.message == "tokenFilePath /run/hetzner/token reads a file in the webhook's pod, which an Issuer may do only when ambient credentials are allowed (a ClusterIssuer); use tokenSecretKeyRef with a Secret in the Issuer's namespace, or set tokenFilePath in the webhook's own config")
+        #expect(
+            refused?.message
+                == "tokenFilePath /run/hetzner/token reads a file in the webhook's pod, which an Issuer may do only when ambient credentials are allowed (a ClusterIssuer); use tokenSecretKeyRef with a Secret in the Issuer's namespace, or set tokenFilePath in the webhook's own config"
+        )
 
         let missing = try plugin.decodeConfiguration(["tokenFilePath": "/run/nothing"], at: .root.appending("hetzner"), source: .operatorConfig)
         let unreadable = await failure { _ = try await plugin.makeProvider(for: missing, context: HetznerFixture.context()) }

@@ -77,6 +77,9 @@ struct Route53ConfigurationTests {
         #expect(try decode(["endpoint": "https://route53.amazonaws.com.cn"], origin: .issuerConfig).endpoint == "https://route53.amazonaws.com.cn")
         #expect(try decode(["stsEndpoint": "https://sts.eu-west-1.amazonaws.com"], origin: .issuerConfig).stsEndpoint == "https://sts.eu-west-1.amazonaws.com")
         #expect(throws: DNS01Error.self) { try decode(["stsEndpoint": "https://bucket.s3.amazonaws.com"], origin: .issuerConfig) }
+        // A bucket named "sts": its virtual host looks like a regional STS host, but s3 is no region.
+        #expect(throws: DNS01Error.self) { try decode(["stsEndpoint": "https://sts.s3.amazonaws.com"], origin: .issuerConfig) }
+        #expect(throws: DNS01Error.self) { try decode(["stsEndpoint": "https://sts.s3-website-us-east-1.amazonaws.com"], origin: .issuerConfig) }
         #expect(throws: DNS01Error.self) { try decode(["stsEndpoint": "http://10.0.0.1"], origin: .issuerConfig) }
         #expect(try decode(["region": "us-east-1"], origin: .issuerConfig).region == "us-east-1")
     }

@@ -31,4 +31,16 @@ struct XMLNodeTests {
         #expect(try XMLNode.parse("<v>\(XMLNode.escape("\"x&<y>\""))</v>").text == "\"x&<y>\"")
         #expect(!XMLNode.isRepresentable("a\u{01}b"))
     }
+
+    @Test("refuses nesting past 64 levels and an end tag without its '>'")
+    func refusesDeepNestingAndUnterminatedEndTags() throws {
+        // 100,000 levels once overflowed the stack; now it is an error at level 65.
+        let deep = String(repeating: "<a>", count: 100_000)
+        #expect(throws: XMLParseError.self) { try XMLNode.parse(deep) }
+        let sixtyFour = String(repeating: "<a>", count: 64) + String(repeating: "</a>", count: 64)
+        #expect(try XMLNode.parse(sixtyFour).name == "a")
+        #expect(throws: XMLParseError.self) { try XMLNode.parse(String(repeating: "<a>", count: 65) + String(repeating: "</a>", count: 65)) }
+        #expect(throws: XMLParseError.self) { try XMLNode.parse("<a><b></b") }
+        #expect(throws: XMLParseError.self) { try XMLNode.parse("<a></a") }
+    }
 }

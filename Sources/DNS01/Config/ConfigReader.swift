@@ -10,11 +10,15 @@
 public struct ConfigReader: Sendable {
     public let path: ConfigPath
     private let fields: [String: ConfigValue]
-    private var consumed: Set<String> = []
+    /// The fields read so far, in order: a short array costs far less than hashing every key
+    /// into a set (the ChallengePayload decoder reads its fields with this type, per request).
+    private var consumed: [String] = []
 
     public init(_ value: ConfigValue, at path: ConfigPath) throws(DNS01Error) {
         switch value {
-        case .object(let fields): self.fields = fields
+        case .object(let fields):
+            self.fields = fields
+            consumed.reserveCapacity(fields.count)
         case .null: self.fields = [:]
         default: throw DNS01Error.invalidConfiguration(at: path, "must be an object, got \(value.kindName)")
         }
@@ -28,7 +32,7 @@ public struct ConfigReader: Sendable {
 
     /// The raw value of a field (marking it read), or `nil` when absent or `null`.
     public mutating func optionalValue(_ key: String) -> ConfigValue? {
-        consumed.insert(key)
+        consumed.append(key)
         guard let value = fields[key], value != .null else { return nil }
         return value
     }
@@ -124,11 +128,12 @@ public struct ConfigReader: Sendable {
     public func finish() throws(DNS01Error) {
         let unknown = fields.keys.filter { !consumed.contains($0) }.sorted()
         guard let first = unknown.first else { return }
+        let read = Set(consumed)
         var message = "has an unknown field \"\(first)\""
-        if let suggestion = Self.closest(to: first, among: consumed) {
+        if let suggestion = Self.closest(to: first, among: read) {
             message += " (did you mean \"\(suggestion)\"?)"
-        } else if !consumed.isEmpty {
-            message += " (known fields: \(consumed.sorted().joined(separator: ", ")))"
+        } else if !read.isEmpty {
+            message += " (known fields: \(read.sorted().joined(separator: ", ")))"
         }
         throw DNS01Error.invalidConfiguration(at: path, message)
     }

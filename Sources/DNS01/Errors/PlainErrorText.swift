@@ -9,6 +9,7 @@
 public enum PlainErrorText {
     public static func describe(_ error: any Error) -> String {
         if let known = error as? DNS01Error { return known.message }
+        if let plain = error as? any PlainError { return plain.plainMessage }
         let text = String(describing: error)
         let lower = text.lowercased()
         for (patterns, sentence) in translations where patterns.contains(where: { lower.contains($0) }) {
@@ -65,4 +66,10 @@ public enum PlainErrorText {
             .filter { word in !word.hasSuffix("Error") && !word.dropFirst().contains(where: \.isUppercase) && word != "errno" }
         return String(words.joined(separator: " ").prefix(160))
     }
+}
+
+/// An error whose message is already a plain sentence for a user (the project's own error
+/// types), so `PlainErrorText` passes it through untouched.
+public protocol PlainError: Error {
+    var plainMessage: String { get }
 }

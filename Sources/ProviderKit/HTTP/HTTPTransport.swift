@@ -108,7 +108,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
 /// The request never got an HTTP answer (DNS, connect, TLS, timeout). `underlying` is a plain
 /// sentence ("connection refused", "the host name does not resolve"), never a type or case name
 /// of the HTTP stack, so it may go into a user's message as it is.
-public struct TransportError: Error, Sendable, CustomStringConvertible {
+public struct TransportError: PlainError, Sendable, CustomStringConvertible {
     /// What kind of failure: providers retry the transient ones and fail at once on the rest.
     public enum Kind: Sendable, Hashable {
         /// Nothing listens at the address (a wrong port or host, or the server is down).
@@ -157,6 +157,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "cannot reach \(APIRequest.hostOf(url)): \(underlying)" }
+
+    public var plainMessage: String { description }
 }
 
 extension APIRequest {

@@ -23,7 +23,7 @@ extension AliDNSPlugin {
         ],
         ambientCredentials: "When the challenge allows ambient credentials and the block names no Secrets: environment keys, then RRSA.",
         officialHosts: OfficialHosts([
-            "alidns.aliyuncs.com", "alidns.*.aliyuncs.com", "sts.aliyuncs.com", "sts.*.aliyuncs.com", "sts-vpc.*.aliyuncs.com",
+            "alidns.aliyuncs.com", "alidns.{region}.aliyuncs.com", "sts.aliyuncs.com", "sts.{region}.aliyuncs.com", "sts-vpc.{region}.aliyuncs.com",
         ]),
         recordModel: .recordPerValue,
         example: """

@@ -26,7 +26,7 @@ extension DNSPodPlugin {
         ],
         ambientCredentials: "When the challenge allows ambient credentials and the block names no key: environment keys, then the TKE OIDC role.",
         officialHosts: OfficialHosts([
-            "dnspod.tencentcloudapi.com", "dnspod.*.tencentcloudapi.com", "sts.tencentcloudapi.com", "sts.*.tencentcloudapi.com",
+            "dnspod.tencentcloudapi.com", "dnspod.{region}.tencentcloudapi.com", "dnspod.intl.tencentcloudapi.com", "sts.tencentcloudapi.com", "sts.{region}.tencentcloudapi.com", "sts.intl.tencentcloudapi.com",
         ]),
         recordModel: .recordPerValue,
         example: """

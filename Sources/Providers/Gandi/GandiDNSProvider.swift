@@ -81,7 +81,9 @@ struct GandiDNSProvider: DNSProvider {
     private func locate(_ fqdn: DomainName) async throws -> (zone: DomainName, name: String) {
         let (matches, count) = try await zones.zones(holding: fqdn, account: account) { [client] in try await client.domains() }
         guard let zone = matches.first, let name = fqdn.relativeName(in: zone.zoneName) else {
-            throw DNS01Error(.zoneNotFound, "no domain served by Gandi LiveDNS for the \(client.credential.kind) from \(client.credential.origin) contains \(fqdn.name) (it sees \(count) domains): check that the domain uses LiveDNS name servers and that the token may access it")
+            throw DNS01Error(
+                .zoneNotFound,
+                "no domain served by Gandi LiveDNS for the \(client.credential.kind) from \(client.credential.origin) contains \(fqdn.name) (it sees \(count) domains): check that the domain uses LiveDNS name servers and that the token may access it")
         }
         return (zone.zoneName, name)
     }

@@ -8,7 +8,9 @@ extension GandiPlugin {
         apiDocumentation: "https://api.gandi.net/docs/livedns/",
         fields: [
             ConfigField("apiKeySecretRef", .secretReference, required: true, "A Gandi personal access token (or, with `apiKeyType: apiKey`, a legacy API key), from a Secret; the field name is the Gandi webhooks'."),
-            ConfigField("apiKeyType", .oneOf(["personalAccessToken", "apiKey"]), default: "personalAccessToken", "What the Secret holds: a personal access token (`Authorization: Bearer`) or a legacy API key (`Authorization: Apikey`); the two cannot be told apart by their text."),
+            ConfigField(
+                "apiKeyType", .oneOf(["personalAccessToken", "apiKey"]), default: "personalAccessToken",
+                "What the Secret holds: a personal access token (`Authorization: Bearer`) or a legacy API key (`Authorization: Apikey`); the two cannot be told apart by their text."),
             ConfigField("ttl", .integer(300...2_592_000), default: "300", "The TTL of the TXT rrset; 300 is the lowest LiveDNS accepts."),
             ConfigField("endpoint", .url, default: "https://api.gandi.net/v5/livedns", issuerRestricted: true, "The LiveDNS base URL."),
         ],

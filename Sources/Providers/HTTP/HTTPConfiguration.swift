@@ -1,5 +1,6 @@
 import DNS01
 import DNSClient
+import ProviderKit
 
 /// The `http` block (lego's `httpreq` convention).
 ///

@@ -47,7 +47,7 @@ struct HTTPDNSProvider: DNSProvider {
         do {
             response = try await HTTPClient.withHTTPClient(configuration: clientConfiguration()) { client in
                 let transport = AsyncHTTPClientTransport(client: client, maximumResponseBytes: 64 << 10)
-                return try await retry.run(shouldRetry: { $0 is TransportError || $0 is RetryableStatus }) { _ in
+                return try await retry.run(shouldRetry: { ($0 as? TransportError)?.isTransient == true || $0 is RetryableStatus }) { _ in
                     let response = try await transport.send(finished, timeout: configuration.timeout)
                     if response.status == 429 || response.status >= 500 { throw RetryableStatus(response: response) }
                     return response

@@ -1,5 +1,6 @@
 import DNS01
 import DNSClient
+import ProviderKit
 import Foundation
 import NIOSSL
 

@@ -128,10 +128,12 @@ public struct HetznerConfiguration: Sendable, Hashable {
     private static func refuseLegacyAPIURL(_ text: String, at path: ConfigPath) throws(DNS01Error) {
         let host = EndpointPrefix(text)?.host
         if host == "api.hetzner.cloud" { return }
-        let migrate = "Remove the field, move the zone to the Hetzner Console (DNS zones of a Cloud project) if it is not there yet, and put a Cloud API token (Read & Write) of that project in tokenSecretKeyRef; DNS Console tokens do not work with the Cloud API"
+        let migrate =
+            "Remove the field, move the zone to the Hetzner Console (DNS zones of a Cloud project) if it is not there yet, and put a Cloud API token (Read & Write) of that project in tokenSecretKeyRef; DNS Console tokens do not work with the Cloud API"
         if host == nil || host == "dns.hetzner.com" {
             throw DNS01Error.invalidConfiguration(at: path, "names \"\(text)\", Hetzner's old DNS Console API, which was shut down in May 2026; this provider uses the Hetzner Cloud API. \(migrate)")
         }
-        throw DNS01Error.invalidConfiguration(at: path, "is the old webhook's field for Hetzner's DNS Console API, which was shut down in May 2026; this provider uses the Hetzner Cloud API (to point it at another Cloud API endpoint, set endpoint). \(migrate)")
+        throw DNS01Error.invalidConfiguration(
+            at: path, "is the old webhook's field for Hetzner's DNS Console API, which was shut down in May 2026; this provider uses the Hetzner Cloud API (to point it at another Cloud API endpoint, set endpoint). \(migrate)")
     }
 }

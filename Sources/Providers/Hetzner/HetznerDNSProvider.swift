@@ -75,7 +75,10 @@ struct HetznerDNSProvider: DNSProvider {
         }
         let (matches, count) = try await zones.zones(holding: fqdn, account: account) { [client] in try await client.zones() }
         guard let zone = matches.first, let name = fqdn.relativeName(in: zone.zoneName) else {
-            throw DNS01Error(.zoneNotFound, "no zone in the Hetzner Cloud project of the token from \(token.origin) contains \(fqdn.name) (the project holds \(count) zones): create the zone in the Hetzner Console (zones of the old DNS Console must be moved there), or use a token of the project that holds it")
+            throw DNS01Error(
+                .zoneNotFound,
+                "no zone in the Hetzner Cloud project of the token from \(token.origin) contains \(fqdn.name) (the project holds \(count) zones): create the zone in the Hetzner Console (zones of the old DNS Console must be moved there), or use a token of the project that holds it"
+            )
         }
         return (zone.zoneName, name)
     }

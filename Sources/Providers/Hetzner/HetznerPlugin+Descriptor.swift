@@ -22,7 +22,8 @@ extension HetznerPlugin {
             AuthMode("API token", "`tokenSecretKeyRef` (or the older `secretName`, key `api-key`): a Cloud API token from a Secret in the challenge's namespace, sent as `Authorization: Bearer`."),
             AuthMode("token file", ambient: true, "`tokenFilePath`: a token file in the webhook's pod; always from the webhook's own config, from an Issuer's only when ambient credentials are allowed."),
         ],
-        ambientCredentials: "No environment credentials; `tokenFilePath` (a file in the webhook's pod) counts as ambient: from an Issuer's config it is read only when the challenge allows ambient credentials (cert-manager allows them for ClusterIssuers).",
+        ambientCredentials:
+            "No environment credentials; `tokenFilePath` (a file in the webhook's pod) counts as ambient: from an Issuer's config it is read only when the challenge allows ambient credentials (cert-manager allows them for ClusterIssuers).",
         officialHosts: OfficialHosts(["api.hetzner.cloud"]),
         recordModel: .serverSideValueChange,
         example: """

@@ -50,7 +50,7 @@ extension Route53Plugin {
         ambientCredentials: "When the challenge allows ambient credentials (ClusterIssuers, or `--allow-ambient-credentials`) and the block names no keys and no service account, the AWS SDKs' chain is used: environment, IRSA, Pod Identity/ECS, then the instance profile.",
         officialHosts: OfficialHosts([
             "route53.amazonaws.com", "route53.amazonaws.com.cn", "route53.us-gov.amazonaws.com",
-            "sts.amazonaws.com", "sts.*.amazonaws.com", "sts.*.amazonaws.com.cn",
+            "sts.amazonaws.com", "sts.{region}.amazonaws.com", "sts.{region}.amazonaws.com.cn",
         ]),
         recordModel: .preconditionedSet,
         example: """

@@ -28,6 +28,7 @@ extension ProviderBenchSubject {
     /// Every provider the benchmark measures, in table order.
     static let all: [ProviderBenchSubject] = [
         .memory, .route53, .alidns,
+        .hetzner, .gandi, .pdns, .ovh,
     ]
 }
 

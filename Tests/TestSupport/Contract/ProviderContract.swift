@@ -41,8 +41,28 @@ public enum ProviderContract: String, CaseIterable, Sendable, CustomTestStringCo
         public init(_ description: String) { self.description = description }
     }
 
-    /// Runs the case; throws `Violation` when the provider breaks the contract.
+    /// What the case needs from the provider's API; a provider whose descriptor lists one of
+    /// these limitations cannot run it.
+    var needs: [Limitation] {
+        switch self {
+        case .presentAddsOneValue, .twoValuesCoexist, .cleanUpRemovesOnlyItsOwn, .cleanUpOfMissingValueSucceeds:
+            [.cannotRemoveValues]
+        // Presenting a value again, and six or sixteen values, are more than two values' worth
+        // of writes to one name.
+        case .presentIsIdempotent, .concurrentPresentsAndCleanUps, .survivesThrottlingAndServerErrors:
+            [.cannotRemoveValues, .keepsTwoValuesOnly]
+        case .wrongCredentialsFailClearly, .apiCallsPerChallenge:
+            []
+        }
+    }
+
+    /// Runs the case; throws `Violation` when the provider breaks the contract, and
+    /// `NotApplicable` (with the descriptor's reason) when its API cannot do what the case needs.
     public func verify(_ subject: ProviderContractSubject) async throws {
+        let limitations = subject.registry.descriptor(for: subject.solver)?.limitations ?? []
+        if let missing = needs.first(where: limitations.contains) {
+            throw NotApplicable(description: missing.reason)
+        }
         let run = try ContractRun(subject: subject, contract: self)
         var failure: (any Error)?
         do {
@@ -59,13 +79,13 @@ public enum ProviderContract: String, CaseIterable, Sendable, CustomTestStringCo
     private func exercise(_ run: ContractRun, _ subject: ProviderContractSubject) async throws {
         switch self {
         case .presentAddsOneValue:
-            let name = try run.freshName()
+            let name = try await run.freshName()
             try await run.present(name, "only-value")
             try await run.expectValues(at: name, exactly: ["only-value"])
             try await run.cleanUp(name, "only-value")
             try await run.expectValues(at: name, exactly: [])
         case .twoValuesCoexist:
-            let name = try run.freshName()
+            let name = try await run.freshName()
             try await run.present(name, "apex-value")
             try await run.present(name, "wildcard-value", domain: "*.\(name.parent?.parent?.name ?? "")")
             try await run.expectValues(at: name, exactly: ["apex-value", "wildcard-value"])
@@ -74,7 +94,7 @@ public enum ProviderContract: String, CaseIterable, Sendable, CustomTestStringCo
             try await run.cleanUp(name, "wildcard-value")
             try await run.expectValues(at: name, exactly: [])
         case .presentIsIdempotent:
-            let name = try run.freshName()
+            let name = try await run.freshName()
             try await run.present(name, "twice")
             try await run.present(name, "twice")
             try await run.expectValues(at: name, exactly: ["twice"])
@@ -82,22 +102,22 @@ public enum ProviderContract: String, CaseIterable, Sendable, CustomTestStringCo
             try await run.cleanUp(name, "twice")
             try await run.expectValues(at: name, exactly: [])
         case .cleanUpRemovesOnlyItsOwn:
-            let name = try run.freshName()
+            let name = try await run.freshName()
             guard let seed = subject.seedForeignValue else { throw NotApplicable(description: "the peer cannot seed a foreign value") }
-            try await seed(name, "foreign-value")
+            try await seed(name, run.value("foreign-value"))
             try await run.present(name, "own-value")
             try await run.expectValues(at: name, exactly: ["foreign-value", "own-value"])
             try await run.cleanUp(name, "own-value")
             try await run.expectValues(at: name, exactly: ["foreign-value"])
         case .cleanUpOfMissingValueSucceeds:
-            let name = try run.freshName()
+            let name = try await run.freshName()
             try await run.cleanUp(name, "never-presented")
             try await run.present(name, "present-then-gone")
             try await run.cleanUp(name, "present-then-gone")
             try await run.cleanUp(name, "present-then-gone")
             try await run.expectValues(at: name, exactly: [])
         case .concurrentPresentsAndCleanUps:
-            let name = try run.freshName()
+            let name = try await run.freshName()
             let keys = (0..<16).map { "concurrent-\($0)" }
             try await run.concurrently(keys) { try await run.present(name, $0) }
             try await run.expectValues(at: name, exactly: keys)
@@ -105,7 +125,7 @@ public enum ProviderContract: String, CaseIterable, Sendable, CustomTestStringCo
             try await run.expectValues(at: name, exactly: [])
         case .survivesThrottlingAndServerErrors:
             guard let inject = subject.injectFaults else { throw NotApplicable(description: "the peer cannot inject throttling or server errors") }
-            let name = try run.freshName()
+            let name = try await run.freshName()
             let keys = (0..<6).map { "faulty-\($0)" }
             for key in keys {
                 try await inject(1)
@@ -119,7 +139,7 @@ public enum ProviderContract: String, CaseIterable, Sendable, CustomTestStringCo
             try await run.expectValues(at: name, exactly: [])
         case .wrongCredentialsFailClearly:
             guard let wrong = subject.wrongCredentialsConfig else { throw NotApplicable(description: "the provider has no credentials") }
-            let name = try run.freshName()
+            let name = try await run.freshName()
             let failing = try run.dispatcher(config: wrong)
             do {
                 try await failing.perform(run.challenge(.present, name, "must-not-be-written"), solver: subject.solver)
@@ -136,7 +156,7 @@ public enum ProviderContract: String, CaseIterable, Sendable, CustomTestStringCo
             try await run.expectValues(at: name, exactly: [])
         case .apiCallsPerChallenge:
             guard let count = subject.apiCallCount else { throw NotApplicable(description: "the peer does not count its calls") }
-            let name = try run.freshName()
+            let name = try await run.freshName()
             // Warm up: zone lists, credentials and the like are cached after one challenge.
             try await run.present(name, "warm-up")
             try await run.cleanUp(name, "warm-up")
@@ -201,8 +221,16 @@ final class ContractRun: Sendable {
     }
 
     /// `_acme-challenge.<unique>.<zone>`, so cases never see each other's values.
-    func freshName() throws -> DomainName {
-        try DomainName("_acme-challenge.\(prefix)-\(UInt16.random(in: 0...UInt16.max)).\(subject.zone.name)")
+    func freshName() async throws -> DomainName {
+        let name = try DomainName("_acme-challenge.\(prefix)-\(UInt16.random(in: 0...UInt16.max)).\(subject.zone.name)")
+        try await subject.prepareName?(name)
+        return name
+    }
+
+    /// The value written for one of the suite's labels: the label itself, or, for a provider
+    /// that accepts only ACME-shaped values, 43 base64url characters derived from it.
+    func value(_ label: String) -> String {
+        subject.valuesMustBeACMEShaped ? ProviderContract.acmeShapedValue(label) : label
     }
 
     func challenge(_ action: Challenge.Action, _ name: DomainName, _ key: String, domain: String? = nil) throws -> Challenge {
@@ -211,7 +239,7 @@ final class ContractRun: Sendable {
             dnsName: try DomainName(domain ?? name.parent?.name ?? name.name),
             resolvedFQDN: name,
             resolvedZone: subject.zone,
-            key: key,
+            key: value(key),
             resourceNamespace: subject.namespace
         )
     }
@@ -242,7 +270,8 @@ final class ContractRun: Sendable {
 
     /// The values at `name` must be exactly `expected` (as a set), read through the provider
     /// and, when the peer allows it, independently.
-    func expectValues(at name: DomainName, exactly expected: [String]) async throws {
+    func expectValues(at name: DomainName, exactly labels: [String]) async throws {
+        let expected = labels.map(value)
         if subject.readsBackThroughProvider {
             let (provider, _) = try await dispatcherUnderTest.provider(for: challenge(.present, name, "read-back"), solver: subject.solver)
             let throughProvider = try await provider.txtValues(at: name, zone: subject.zone)
@@ -270,6 +299,34 @@ final class ContractRun: Sendable {
 }
 
 extension ProviderContract {
+    /// 43 base64url characters (the shape of an ACME DNS-01 value) that stand for `label`:
+    /// the first 32 bytes of a digest-like expansion of it, encoded without padding.
+    public static func acmeShapedValue(_ label: String) -> String {
+        // FNV-1a, stretched to 32 bytes: distinct labels give distinct values; no crypto needed.
+        var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        var bytes: [UInt8] = []
+        for round in 0..<4 {
+            for byte in Array(label.utf8) + [UInt8(round)] {
+                state ^= UInt64(byte)
+                state = state &* 0x0000_0100_0000_01B3
+            }
+            withUnsafeBytes(of: state.bigEndian) { bytes += $0 }
+        }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        var text = ""
+        var buffer = 0, bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8) | Int(byte)
+            bits += 8
+            while bits >= 6 {
+                bits -= 6
+                text.append(alphabet[(buffer >> bits) & 63])
+            }
+        }
+        if bits > 0 { text.append(alphabet[(buffer << (6 - bits)) & 63]) }
+        return text
+    }
+
     /// `verify`, with a case the subject cannot run recorded as a known issue that names the
     /// reason, so a report shows what was not exercised instead of a silent pass.
     public func verifyOrSkip(_ subject: ProviderContractSubject) async throws {

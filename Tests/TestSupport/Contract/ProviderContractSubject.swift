@@ -16,7 +16,7 @@ public struct ProviderContractSubject: Sendable {
     public var wrongCredentialsConfig: ConfigValue?
     /// Words the wrong-credentials failure must contain (a field name, "credentials"…).
     public var wrongCredentialsHints: [String]
-    public var secrets: StaticSecretSource
+    public var secrets: any SecretSource
     /// Every secret string of the subject, which must never appear in a message or log line.
     public var secretStrings: [String]
     public var namespace: String
@@ -36,6 +36,12 @@ public struct ProviderContractSubject: Sendable {
     /// The most API calls a warm Present, and a warm CleanUp, may cost.
     public var maximumCallsPerPresent: Int
     public var maximumCallsPerCleanUp: Int
+    /// Whether the provider accepts only values shaped like ACME's (43 base64url characters,
+    /// as acme-dns checks); the suite then writes such a value in place of each of its labels.
+    public var valuesMustBeACMEShaped: Bool
+    /// Called with every fresh name before a case uses it, for peers where a name must be set
+    /// up first (acme-dns: an account registered for the name's domain).
+    public var prepareName: (@Sendable (DomainName) async throws -> Void)?
 
     public init(
         solver: String,
@@ -43,7 +49,7 @@ public struct ProviderContractSubject: Sendable {
         config: ConfigValue,
         wrongCredentialsConfig: ConfigValue? = nil,
         wrongCredentialsHints: [String] = [],
-        secrets: StaticSecretSource = StaticSecretSource([:]),
+        secrets: any SecretSource = StaticSecretSource([:]),
         secretStrings: [String] = [],
         namespace: String = "cert-manager",
         zone: DomainName,
@@ -53,7 +59,9 @@ public struct ProviderContractSubject: Sendable {
         injectFaults: (@Sendable (_ count: Int) async throws -> Void)? = nil,
         seedForeignValue: (@Sendable (DomainName, String) async throws -> Void)? = nil,
         maximumCallsPerPresent: Int = 2,
-        maximumCallsPerCleanUp: Int = 2
+        maximumCallsPerCleanUp: Int = 2,
+        valuesMustBeACMEShaped: Bool = false,
+        prepareName: (@Sendable (DomainName) async throws -> Void)? = nil
     ) {
         self.solver = solver
         self.registry = registry
@@ -71,5 +79,7 @@ public struct ProviderContractSubject: Sendable {
         self.seedForeignValue = seedForeignValue
         self.maximumCallsPerPresent = maximumCallsPerPresent
         self.maximumCallsPerCleanUp = maximumCallsPerCleanUp
+        self.valuesMustBeACMEShaped = valuesMustBeACMEShaped
+        self.prepareName = prepareName
     }
 }

@@ -77,7 +77,8 @@ struct RPCClient: Sendable {
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {
         case let error as AliAPIError: error.isTransient
-        case is RetryWithFreshKeys, is TransportError: true
+        case is RetryWithFreshKeys: true
+        case let error as TransportError: error.isTransient
         default: false
         }
     }

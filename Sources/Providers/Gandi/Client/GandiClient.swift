@@ -81,7 +81,10 @@ struct GandiClient: Sendable {
         struct Body: Encodable {
             var ttl: Int
             var values: [String]
-            enum CodingKeys: String, CodingKey { case ttl = "rrset_ttl", values = "rrset_values" }
+            enum CodingKeys: String, CodingKey {
+                case ttl = "rrset_ttl"
+                case values = "rrset_values"
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -26,12 +26,16 @@ enum GandiErrorMessages {
     private static func apiFailure(_ error: GandiAPIError, name: String, domain: String?, credential: GandiCredential) -> DNS01Error {
         switch error.status {
         case 401:
-            let other = credential.type == .personalAccessToken
+            let other =
+                credential.type == .personalAccessToken
                 ? "if the Secret holds a legacy API key instead, set apiKeyType: apiKey"
                 : "Gandi deprecated API keys: create a personal access token and remove apiKeyType"
             return DNS01Error(.credentialsUnavailable, "Gandi refused the \(credential.kind) from \(credential.origin) (401 Unauthorized): it is wrong or expired; \(other)")
         case 403:
-            return DNS01Error(.credentialsUnavailable, "the Gandi \(credential.kind) from \(credential.origin) may not \(error.operation) of \(domain ?? name) (403 Forbidden): give the token access to this domain (or its organization) and the permission to manage the domain's technical configuration")
+            return DNS01Error(
+                .credentialsUnavailable,
+                "the Gandi \(credential.kind) from \(credential.origin) may not \(error.operation) of \(domain ?? name) (403 Forbidden): give the token access to this domain (or its organization) and the permission to manage the domain's technical configuration"
+            )
         case 429:
             return DNS01Error(.providerUnavailable, "Gandi LiveDNS kept throttling \(error.operation) for \(name) (429) through every retry; cert-manager will try again")
         case 500...:

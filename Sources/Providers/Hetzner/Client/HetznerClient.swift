@@ -110,10 +110,12 @@ struct HetznerClient: Sendable {
             let response = try await transport.send(request, timeout: timeout)
             guard (200..<300).contains(response.status) else {
                 let error = HetznerAPIError(operation: operation, response: response)
-                logger.debug("Hetzner Cloud API error", metadata: [
-                    "operation": "\(operation)", "status": "\(response.status)", "code": "\(error.code)", "attempt": "\(attempt)",
-                    "correlationId": "\(response.headers.first { $0.name.lowercased() == "x-correlation-id" }?.value ?? "-")",
-                ])
+                logger.debug(
+                    "Hetzner Cloud API error",
+                    metadata: [
+                        "operation": "\(operation)", "status": "\(response.status)", "code": "\(error.code)", "attempt": "\(attempt)",
+                        "correlationId": "\(response.headers.first { $0.name.lowercased() == "x-correlation-id" }?.value ?? "-")",
+                    ])
                 throw error
             }
             return response

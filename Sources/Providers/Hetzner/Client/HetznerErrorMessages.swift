@@ -29,7 +29,10 @@ enum HetznerErrorMessages {
         let code = error.code
         switch code {
         case "unauthorized":
-            return DNS01Error(.credentialsUnavailable, "Hetzner Cloud refused the API token from \(token.origin) (unauthorized): use an API token of the Cloud project that holds the zone (Hetzner Console, project, Security, API tokens); tokens of the old DNS Console do not work with the Cloud API")
+            return DNS01Error(
+                .credentialsUnavailable,
+                "Hetzner Cloud refused the API token from \(token.origin) (unauthorized): use an API token of the Cloud project that holds the zone (Hetzner Console, project, Security, API tokens); tokens of the old DNS Console do not work with the Cloud API"
+            )
         case "token_readonly":
             return DNS01Error(.credentialsUnavailable, "the Hetzner Cloud API token from \(token.origin) is read-only (token_readonly): create a token with Read & Write permission")
         case "forbidden":

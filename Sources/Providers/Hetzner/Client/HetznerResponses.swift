@@ -4,7 +4,11 @@ struct HetznerPagination: Decodable, Sendable {
     var page: Int?
     var nextPage: Int?
     var lastPage: Int?
-    enum CodingKeys: String, CodingKey { case page, nextPage = "next_page", lastPage = "last_page" }
+    enum CodingKeys: String, CodingKey {
+        case page
+        case nextPage = "next_page"
+        case lastPage = "last_page"
+    }
 }
 
 struct HetznerMeta: Decodable, Sendable {

@@ -24,7 +24,10 @@ struct HetznerToken: Sendable {
             // namespace may use it only as ambient credentials (cert-manager allows those for
             // ClusterIssuers only).
             guard context.origin == .operatorConfig || context.allowAmbientCredentials else {
-                throw DNS01Error(.forbiddenByPolicy, "tokenFilePath \(path) reads a file in the webhook's pod, which an Issuer may do only when ambient credentials are allowed (a ClusterIssuer); use tokenSecretKeyRef with a Secret in the Issuer's namespace, or set tokenFilePath in the webhook's own config")
+                throw DNS01Error(
+                    .forbiddenByPolicy,
+                    "tokenFilePath \(path) reads a file in the webhook's pod, which an Issuer may do only when ambient credentials are allowed (a ClusterIssuer); use tokenSecretKeyRef with a Secret in the Issuer's namespace, or set tokenFilePath in the webhook's own config"
+                )
             }
             guard let data = try readFile(path) else {
                 throw DNS01Error(.credentialsUnavailable, "cannot read the Hetzner API token file \(path) (tokenFilePath): is it mounted into the webhook's pod?")

@@ -45,15 +45,8 @@ public struct AWSRequestSender: Sendable {
 
     static func isRetryable(_ error: any Error) -> Bool {
         if let service = error as? AWSServiceError { return service.isRetryable }
-        return error is TransportError
-    }
-}
-
-extension AWSTimestamp {
-    /// The system's wall clock.
-    public static let now: @Sendable () -> AWSTimestamp = {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return AWSTimestamp(secondsSince1970: Int64(spec.tv_sec))
+        // A refused connection, an unknown host or a failed certificate check fails the same
+        // way on every attempt: say so at once instead of spending the challenge's deadline.
+        return (error as? TransportError)?.isTransient == true
     }
 }

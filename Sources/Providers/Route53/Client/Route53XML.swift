@@ -1,6 +1,6 @@
 /// The XML bodies of the Route53 API (version 2013-04-01): the one request body it takes, and
 /// the responses this provider reads.
-enum Route53XML {
+package enum Route53XML {
     static let namespace = "https://route53.amazonaws.com/doc/2013-04-01/"
 
     /// A ChangeResourceRecordSets request in the SDK's element order.

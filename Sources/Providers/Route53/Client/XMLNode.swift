@@ -69,8 +69,13 @@ extension XMLNode {
 }
 
 private struct XMLReader {
+    /// Deeper nesting is refused rather than recursed into (a hostile body must not exhaust the
+    /// stack); Route53 and STS answers are six levels deep.
+    static let maximumDepth = 64
+
     let bytes: [UInt8]
     var index = 0
+    var depth = 0
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -95,6 +100,9 @@ private struct XMLReader {
     }
 
     mutating func element() throws(XMLParseError) -> XMLNode {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { throw fail("elements nested deeper than \(Self.maximumDepth) levels") }
         index += 1  // "<"
         let name = localName(readName())
         guard !name.isEmpty else { throw fail("an element without a name") }
@@ -124,6 +132,7 @@ private struct XMLReader {
                 let closing = localName(readName())
                 guard closing == name else { throw fail("</\(closing)> closes <\(name)>") }
                 while index < bytes.count, bytes[index] != UInt8(ascii: ">") { index += 1 }
+                guard index < bytes.count else { throw fail("unterminated end tag </\(closing)>") }
                 index += 1
                 node.text = String(decoding: text, as: UTF8.self)
                 return node
