@@ -27,7 +27,7 @@ struct ProviderBenchTarget: Sendable {
 extension ProviderBenchSubject {
     /// Every provider the benchmark measures, in table order.
     static let all: [ProviderBenchSubject] = [
-        .memory, .route53, .alidns,
+        .memory, .route53, .alidns, .dnspod, .huaweicloud,
         .hetzner, .gandi, .pdns, .ovh,
     ]
 }
