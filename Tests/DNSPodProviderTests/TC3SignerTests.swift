@@ -102,4 +102,14 @@ struct TC3SignerTests {
     func dates(seconds: Int64, date: String) {
         #expect(TC3Signer.date(ofEpochSeconds: seconds) == date)
     }
+
+    @Test("a signer that keeps its day's key signs across days exactly as fresh signers do")
+    func keyMemoAcrossDays() {
+        let request = APIRequest(method: "POST", url: "https://dnspod.tencentcloudapi.com/", headers: [.init("Content-Type", "application/json")], body: Array("{}".utf8))
+        let reused = TC3Signer(secretId: "id", secretKey: "key", service: "dnspod")
+        for timestamp in [Int64(1_700_000_000), 1_700_086_400, 1_700_000_001, 1_700_172_800] {
+            let fresh = TC3Signer(secretId: "id", secretKey: "key", service: "dnspod").sign(request, timestamp: timestamp)
+            #expect(reused.sign(request, timestamp: timestamp) == fresh)
+        }
+    }
 }

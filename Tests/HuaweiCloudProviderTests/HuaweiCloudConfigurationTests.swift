@@ -119,11 +119,12 @@ struct HuaweiCloudConfigurationTests {
             }
             #expect(throws: Never.self) { try decode(["endpoint": .string(endpoint)], origin: .operatorConfig) }
         }
-        // A region decides the host, so an unknown one is refused from an Issuer as the host would be.
+        // A region decides the host, so one that is not a region name is refused from an Issuer
+        // as the host would be.
         for field in ["regionId", "region"] {
-            let error = #expect(throws: DNS01Error.self) { try decode([field: "xx-fake-1"], origin: .issuerConfig) }
-            #expect(error?.message.hasPrefix("providers[2].huaweicloud.\(field) \"https://dns.xx-fake-1.myhuaweicloud.com/\" is not allowed in an Issuer's config") == true, "\(error?.message ?? "")")
-            #expect(throws: Never.self) { try decode([field: "xx-fake-1"], origin: .operatorConfig) }
+            let error = #expect(throws: DNS01Error.self) { try decode([field: "obs-1"], origin: .issuerConfig) }
+            #expect(error?.message.hasPrefix("providers[2].huaweicloud.\(field) \"https://dns.obs-1.myhuaweicloud.com/\" is not allowed in an Issuer's config") == true, "\(error?.message ?? "")")
+            #expect(throws: Never.self) { try decode([field: "obs-1"], origin: .operatorConfig) }
         }
         for region in ["cn-north-4", "ap-southeast-1", "af-south-1", "my-kualalumpur-1"] {
             #expect(throws: Never.self) { try decode(["regionId": .string(region)], origin: .issuerConfig) }

@@ -1,14 +1,6 @@
 import DNS01
 
 extension HuaweiCloudPlugin {
-    /// The regions of huaweicloudsdkdns 3.1.219 (`DnsRegion`). Hosts are listed one by one, not
-    /// as `dns.*.myhuaweicloud.com`: that pattern would also match an object storage bucket
-    /// named `dns` (`dns.obs.myhuaweicloud.com`), which anyone can rent.
-    static let regions = [
-        "ae-ad-1", "af-north-1", "af-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "cn-east-2", "cn-east-3", "cn-east-4", "cn-east-5", "cn-north-1", "cn-north-2", "cn-north-4", "cn-north-9",
-        "cn-south-1", "cn-south-2", "cn-southwest-2", "la-north-2", "la-south-2", "me-east-1", "my-kualalumpur-1", "na-mexico-1", "ru-moscow-1", "sa-brazil-1", "tr-west-1",
-    ]
-
     public static let descriptor = ProviderDescriptor(
         name: "huaweicloud",
         title: "Huawei Cloud DNS",
@@ -38,7 +30,9 @@ extension HuaweiCloudPlugin {
             AuthMode("environment", ambient: true, "`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_SECURITY_TOKEN` and `HUAWEICLOUD_SDK_PROJECT_ID` of the webhook's pod (huaweicloudsdkcore's names)."),
         ],
         ambientCredentials: "When the challenge allows ambient credentials and the block names no key: the HUAWEICLOUD_SDK_AK environment variables.",
-        officialHosts: OfficialHosts(regions.map { "dns.\($0).myhuaweicloud.com" }),
+        // `{region}` matches only region names: `dns.*.myhuaweicloud.com` would also match an
+        // object storage bucket named `dns` (`dns.obs.myhuaweicloud.com`), which anyone can rent.
+        officialHosts: OfficialHosts(["dns.{region}.myhuaweicloud.com"]),
         recordModel: .readModifyWriteSet,
         example: """
             regionId: cn-north-4

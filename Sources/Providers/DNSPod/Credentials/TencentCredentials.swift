@@ -5,9 +5,12 @@ import ProviderKit
 /// A Tencent Cloud API key (SecretId and SecretKey), with the session token that temporary keys
 /// (STS, TKE web identity) need.
 public struct TencentCredentials: Sendable, Hashable {
-    public var secretId: String
-    public var secretKey: SecretValue
-    public var sessionToken: SecretValue?
+    public let secretId: String
+    public let secretKey: SecretValue
+    public let sessionToken: SecretValue?
+    /// Derived signing keys of these keys, shared by the signers made from them (a cache: not
+    /// part of the value).
+    private let keyMemo = TC3KeyMemo()
 
     public init(secretId: String, secretKey: SecretValue, sessionToken: SecretValue? = nil) {
         self.secretId = secretId
@@ -15,9 +18,19 @@ public struct TencentCredentials: Sendable, Hashable {
         self.sessionToken = sessionToken
     }
 
+    public static func == (lhs: TencentCredentials, rhs: TencentCredentials) -> Bool {
+        lhs.secretId == rhs.secretId && lhs.secretKey == rhs.secretKey && lhs.sessionToken == rhs.sessionToken
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(secretId)
+        hasher.combine(secretKey)
+        hasher.combine(sessionToken)
+    }
+
     /// The signer for one product (`dnspod`, `sts`).
     func signer(service: String) -> TC3Signer {
-        TC3Signer(secretId: secretId, secretKey: secretKey.text, sessionToken: sessionToken?.text, service: service)
+        TC3Signer(secretId: secretId, secretKey: Array(secretKey.text.utf8), sessionToken: sessionToken?.text, service: service, memo: keyMemo)
     }
 
     /// A digest of the whole triple, so caches keyed by it are never shared between different

@@ -26,7 +26,7 @@ struct HuaweiAPIClient: Sendable {
         as _: Response.Type = Response.self
     ) async throws -> Response {
         let unsigned = makeRequest(method, path, query: query, body: body)
-        let signer = credentials.keys.signer
+        let signer = credentials.signer
         return try await retryPolicy.run(shouldRetry: Self.shouldRetry) { attempt in
             let request = signer.sign(unsigned, sdkDate: SDKDate.string(fromEpochSeconds: environment.epochSeconds())).request
             let response = try await transport.send(request, timeout: environment.requestTimeout)

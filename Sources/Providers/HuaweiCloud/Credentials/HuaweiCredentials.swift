@@ -36,7 +36,17 @@ struct HuaweiCredentialSource: Sendable {
     let origin: String
     /// The project the keys' environment names (`HUAWEICLOUD_SDK_PROJECT_ID`), used when the
     /// config names none.
-    var projectId: String? = nil
+    let projectId: String?
+    /// The keys' signer, keyed once for every request of the challenge.
+    let signer: SDKHMACSigner
+
+    init(keys: HuaweiCredentials, origin: String, projectId: String? = nil) {
+        self.keys = keys
+        self.origin = origin
+        self.projectId = projectId
+        self.signer = keys.signer
+    }
+
     /// Sources with equal identities are the same principal and may share cached data.
     var identity: String { "keys:" + keys.fingerprint }
 }

@@ -25,12 +25,13 @@ public struct SDKHMACSigner: Sendable {
     static let emptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     public let accessKey: String
-    private let key: SymmetricKey
+    /// The HMAC state keyed with the SK, set up once: each signature continues a copy of it.
+    private let keyedMAC: HMAC<SHA256>
     private let securityToken: String?
 
     public init(accessKey: String, secretKey: some Collection<UInt8>, securityToken: String? = nil) {
         self.accessKey = accessKey
-        self.key = SymmetricKey(data: Array(secretKey))
+        self.keyedMAC = HMAC<SHA256>(key: SymmetricKey(data: Array(secretKey)))
         self.securityToken = securityToken
     }
 
@@ -54,87 +55,172 @@ public struct SDKHMACSigner: Sendable {
     public func sign(_ unsigned: APIRequest, sdkDate: String) -> Signature {
         var request = unsigned
         // A retry signs the same request again: drop the previous attempt's headers first.
-        request.headers.removeAll { ["authorization", "x-sdk-date", "x-security-token"].contains($0.name.lowercased()) }
+        request.headers.removeAll { header in
+            Self.ownHeaders.contains { CanonicalBytes.equalsIgnoringASCIICase(header.name, $0) }
+        }
         request.headers.append(.init("X-Sdk-Date", sdkDate))
         if let securityToken { request.headers.append(.init("X-Security-Token", securityToken)) }
-        if request.header("host") == nil { request.headers.append(.init("Host", APIRequest.hostOf(request.url))) }
+        if request.value(ofHeader: "host") == nil { request.headers.append(.init("Host", APIRequest.hostOf(request.url))) }
 
-        // One value per name, the last one winning, as the SDK's header dictionary keeps them.
-        var values: [String: String] = [:]
-        for header in request.headers where !header.name.contains("_") {
-            values[header.name.lowercased()] = header.value.trimmingWhitespace()
+        // Every header without `_`, by lower-case name, the last value winning (the SDK keeps
+        // them in a dictionary), sorted by name.
+        var signed: [(name: [UInt8], value: Substring)] = []
+        signed.reserveCapacity(request.headers.count)
+        for header in request.headers where !header.name.utf8.contains(UInt8(ascii: "_")) {
+            var name: [UInt8] = []
+            name.appendASCIILowercased(header.name)
+            let value = CanonicalBytes.trimmed(Substring(header.value))
+            if let index = signed.firstIndex(where: { $0.name == name }) {
+                signed[index].value = value
+            } else {
+                signed.append((name, value))
+            }
         }
-        let names = values.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let signedList = names.joined(separator: ";")
-        let headerBlock = names.map { "\($0):\(values[$0]!)\n" }.joined()
-        let (path, query) = Self.pathAndQuery(of: request.url)
-        let payloadHash: String
+        signed.sort { $0.name.lexicographicallyPrecedes($1.name) }
+        var signedList: [UInt8] = []
+        for (index, header) in signed.enumerated() {
+            if index > 0 { signedList.append(UInt8(ascii: ";")) }
+            signedList.append(contentsOf: header.name)
+        }
+
+        let (path, query) = request.pathAndQuery
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(256 + path.utf8.count * 2 + query.utf8.count * 2)
+        canonical.append(utf8: request.method.uppercased())
+        canonical.append(UInt8(ascii: "\n"))
+        Self.appendCanonicalURI(path, to: &canonical)
+        canonical.append(UInt8(ascii: "\n"))
+        Self.appendCanonicalQuery(query, to: &canonical)
+        canonical.append(UInt8(ascii: "\n"))
+        for header in signed {
+            canonical.append(contentsOf: header.name)
+            canonical.append(UInt8(ascii: ":"))
+            canonical.append(utf8: header.value)
+            canonical.append(UInt8(ascii: "\n"))
+        }
+        canonical.append(UInt8(ascii: "\n"))
+        canonical.append(contentsOf: signedList)
+        canonical.append(UInt8(ascii: "\n"))
         if request.body.isEmpty {
-            payloadHash = Self.emptyBodyHash
-        } else if let declared = request.header("x-sdk-content-sha256") {
-            payloadHash = declared
+            canonical.append(utf8: Self.emptyBodyHash)
+        } else if let declared = request.value(ofHeader: "x-sdk-content-sha256") {
+            canonical.append(utf8: declared)
         } else {
-            payloadHash = Array(SHA256.hash(data: request.body)).hexString
+            canonical.appendLowerHex(Self.sha256(request.body))
         }
-        let canonicalRequest = [
-            request.method.uppercased(), Self.canonicalURI(path), Self.canonicalQuery(query), headerBlock, signedList, payloadHash,
-        ].joined(separator: "\n")
 
-        let stringToSign = "\(Self.algorithm)\n\(sdkDate)\n\(Array(SHA256.hash(data: Array(canonicalRequest.utf8))).hexString)"
-        let signature = Array(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key)).hexString
-        let authorization = "\(Self.algorithm) Access=\(accessKey), SignedHeaders=\(signedList), Signature=\(signature)"
+        var toSign: [UInt8] = []
+        toSign.reserveCapacity(100)
+        toSign.append(utf8: Self.algorithm)
+        toSign.append(UInt8(ascii: "\n"))
+        toSign.append(utf8: sdkDate)
+        toSign.append(UInt8(ascii: "\n"))
+        toSign.appendLowerHex(Self.sha256(canonical))
+
+        var mac = keyedMAC
+        toSign.withUnsafeBytes { mac.update(data: $0) }
+        var signatureHex: [UInt8] = []
+        signatureHex.reserveCapacity(64)
+        signatureHex.appendLowerHex(mac.finalize())
+        let signature = String(decoding: signatureHex, as: UTF8.self)
+        let signedHeaders = String(decoding: signedList, as: UTF8.self)
+        let authorization = "\(Self.algorithm) Access=\(accessKey), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         request.headers.append(.init("Authorization", authorization))
         return Signature(
-            canonicalRequest: canonicalRequest, stringToSign: stringToSign, signedHeaders: signedList,
-            signature: signature, authorization: authorization, request: request
+            canonicalRequest: String(decoding: canonical, as: UTF8.self),
+            stringToSign: String(decoding: toSign, as: UTF8.self),
+            signedHeaders: signedHeaders,
+            signature: signature,
+            authorization: authorization,
+            request: request
         )
+    }
+
+    /// The headers a signature adds, which signing again replaces.
+    private static let ownHeaders = ["authorization", "x-sdk-date", "x-security-token"]
+
+    static func sha256(_ bytes: [UInt8]) -> SHA256.Digest {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize()
     }
 
     /// The path decoded, each `/`-separated segment encoded again (only `A–Z a–z 0–9 - _ . ~`
     /// kept), and a trailing `/` added when missing.
     static func canonicalURI(_ wirePath: String) -> String {
-        let decoded = percentDecoded(Substring(wirePath))
-        let encoded = decoded.split(separator: "/", omittingEmptySubsequences: false)
-            .map { PercentEncoding.rfc3986(String($0)) }
-            .joined(separator: "/")
-        return encoded.hasSuffix("/") ? encoded : encoded + "/"
+        var bytes: [UInt8] = []
+        appendCanonicalURI(Substring(wirePath), to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendCanonicalURI(_ wirePath: Substring, to output: inout [UInt8]) {
+        let start = output.count
+        let decoded = percentDecodedBytes(wirePath)
+        for (index, segment) in decoded.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { output.append(UInt8(ascii: "/")) }
+            PercentEncoding.appendRFC3986(segment, to: &output)
+        }
+        if output.count == start || output.last != UInt8(ascii: "/") { output.append(UInt8(ascii: "/")) }
     }
 
     /// The wire query's pairs, decoded, sorted by name and then value (code point order, as the
-    /// SDK sorts them), and encoded again.
+    /// SDK sorts them; for UTF-8 that is byte order), and encoded again.
     static func canonicalQuery(_ wireQuery: String) -> String {
-        guard !wireQuery.isEmpty else { return "" }
-        let pairs = wireQuery.split(separator: "&").map { pair -> (String, String) in
-            guard let equals = pair.firstIndex(of: "=") else { return (percentDecoded(pair), "") }
-            return (percentDecoded(pair[..<equals]), percentDecoded(pair[pair.index(after: equals)...]))
+        var bytes: [UInt8] = []
+        appendCanonicalQuery(Substring(wireQuery), to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendCanonicalQuery(_ wireQuery: Substring, to output: inout [UInt8]) {
+        guard !wireQuery.isEmpty else { return }
+        var pairs: [(name: [UInt8], value: [UInt8])] = []
+        for pair in wireQuery.utf8.split(separator: UInt8(ascii: "&")) {
+            if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                pairs.append((percentDecodedBytes(Substring(pair[..<equals])), percentDecodedBytes(Substring(pair[pair.index(after: equals)...]))))
+            } else {
+                pairs.append((percentDecodedBytes(Substring(pair)), []))
+            }
         }
-        // Code point order, and code point equality: Swift's `==` on strings would treat `é`
-        // and `e\u{301}` as one name, which the SDK sorts apart.
-        return pairs.sorted { lhs, rhs in
-            lhs.0.unicodeScalars.elementsEqual(rhs.0.unicodeScalars)
-                ? lhs.1.unicodeScalars.lexicographicallyPrecedes(rhs.1.unicodeScalars)
-                : lhs.0.unicodeScalars.lexicographicallyPrecedes(rhs.0.unicodeScalars)
+        pairs.sort { $0.name == $1.name ? $0.value.lexicographicallyPrecedes($1.value) : $0.name.lexicographicallyPrecedes($1.name) }
+        for (index, pair) in pairs.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: "&")) }
+            PercentEncoding.appendRFC3986(pair.name, to: &output)
+            output.append(UInt8(ascii: "="))
+            PercentEncoding.appendRFC3986(pair.value, to: &output)
         }
-        .map { PercentEncoding.rfc3986($0.0) + "=" + PercentEncoding.rfc3986($0.1) }
-        .joined(separator: "&")
     }
 
     /// `%XX` decoded (malformed escapes kept as they are, like Python's `unquote`; `+` is not a
-    /// space), invalid UTF-8 replaced.
-    static func percentDecoded(_ text: Substring) -> String {
+    /// space). Bytes that are not valid UTF-8 become U+FFFD, as `unquote` decodes them.
+    static func percentDecodedBytes(_ text: Substring) -> [UInt8] {
+        let utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "%")) else { return Array(utf8) }
         var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var index = 0
-        while index < utf8.count {
-            if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count, let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2]) {
-                bytes.append(high << 4 | low)
-                index += 3
-            } else {
-                bytes.append(utf8[index])
-                index += 1
+        bytes.reserveCapacity(utf8.count)
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            let next = utf8.index(after: index)
+            if byte == UInt8(ascii: "%"), next != utf8.endIndex, let high = hexValue(utf8[next]) {
+                let last = utf8.index(after: next)
+                if last != utf8.endIndex, let low = hexValue(utf8[last]) {
+                    bytes.append(high << 4 | low)
+                    index = utf8.index(after: last)
+                    continue
+                }
             }
+            bytes.append(byte)
+            index = next
         }
-        return String(decoding: bytes, as: UTF8.self)
+        if String(validating: bytes, as: UTF8.self) == nil {
+            bytes = Array(String(decoding: bytes, as: UTF8.self).utf8)
+        }
+        return bytes
+    }
+
+    /// `%XX` decoded, as a string (see `percentDecodedBytes`).
+    static func percentDecoded(_ text: Substring) -> String {
+        String(decoding: percentDecodedBytes(text), as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -144,19 +230,6 @@ public struct SDKHMACSigner: Sendable {
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
         default: nil
         }
-    }
-
-    /// The path (`/` when empty) and the raw query of an absolute URL.
-    static func pathAndQuery(of url: String) -> (path: String, query: String) {
-        var rest = Substring(url)
-        if let range = rest.range(of: "://") { rest = rest[range.upperBound...] }
-        guard let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return ("/", "") }
-        rest = rest[start...]
-        if let fragment = rest.firstIndex(of: "#") { rest = rest[..<fragment] }
-        let question = rest.firstIndex(of: "?")
-        let path = question.map { rest[..<$0] } ?? rest
-        let query = question.map { rest[rest.index(after: $0)...] } ?? ""
-        return (path.isEmpty ? "/" : String(path), String(query))
     }
 }
 
