@@ -28,9 +28,8 @@ extension ProviderBenchSubject {
     /// Every provider the benchmark measures, in table order.
     static let all: [ProviderBenchSubject] = [
         .memory, .route53, .alidns,
-        .cloudflare, .digitalocean, .dnspod, .huaweicloud,
+        .cloudflare, .digitalocean, .akamai, .acmeDNS, .dnspod, .huaweicloud,
         .hetzner, .gandi, .pdns, .ovh,
-        .cloudflare, .digitalocean, .akamai, .acmeDNS,
     ]
 }
 
