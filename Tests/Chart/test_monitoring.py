@@ -386,11 +386,15 @@ def test_dashboard_has_the_promised_panels() -> None:
 # ---- docs/metrics.md ----------------------------------------------------------------------------
 
 def server_metric_names() -> set[str]:
-    """Every "dns01_webhook_…" string literal in the server's sources: the metric names
-    (WebhookMetrics, and wherever the provider metrics are recorded)."""
+    """Every metric name in the server's sources: "dns01_webhook_…" literals, and the names the
+    metrics types build from their namespace ("\\(namespace)_…" labels and the suffixes passed
+    to their failure counters), with the namespace the server gives them (dns01_webhook)."""
     names = set()
     for path in (REPO / "Sources").rglob("*.swift"):
-        names.update(re.findall(r'"(dns01_webhook_[a-z0-9_]+)"', path.read_text()))
+        text = path.read_text()
+        names.update(re.findall(r'"(dns01_webhook_[a-z0-9_]+)"', text))
+        names.update("dns01_webhook_" + n for n in re.findall(r'"\\\(namespace\)_([a-z0-9_]+)"', text))
+        names.update("dns01_webhook_" + n for n in re.findall(r'failureCounter\("([a-z0-9_]+)"', text))
     return names
 
 

@@ -1,3 +1,4 @@
+import AkamaiProvider
 import CloudflareProvider
 import DNS01
 import DigitalOceanProvider
@@ -27,6 +28,34 @@ extension ProviderBenchSubject {
             registry: registry,
             config: ["tokenSecretRef": ["name": "digitalocean", "key": "token"], "endpoint": .string(emulator.baseURL)],
             secrets: StaticSecretSource([.init(namespace: "bench", name: "digitalocean"): ["token": SecretValue("dop_v1_" + String(repeating: "0", count: 64))]]),
+            zone: try DomainName("example.com"),
+            apiCalls: { try await emulator.apiCalls() }, stop: { emulator.stop() }
+        )
+    }
+}
+
+extension ProviderBenchSubject {
+    /// The EdgeGrid-checking Akamai Edge DNS emulator (Tests/Peers/akamai_emulator.py).
+    static let akamai = ProviderBenchSubject(name: "akamai") {
+        let emulator = try EmulatorProcess(script: "akamai_emulator.py")
+        var registry = ProviderRegistry()
+        registry.register(AkamaiPlugin())
+        return ProviderBenchTarget(
+            registry: registry,
+            config: [
+                "serviceConsumerDomain": "akab-emulator00000000-0000000000000000.luna.akamaiapis.net",
+                "clientTokenSecretRef": ["name": "akamai", "key": "clientToken"],
+                "clientSecretSecretRef": ["name": "akamai", "key": "clientSecret"],
+                "accessTokenSecretRef": ["name": "akamai", "key": "accessToken"],
+                "endpoint": .string(emulator.baseURL),
+            ],
+            secrets: StaticSecretSource([
+                .init(namespace: "bench", name: "akamai"): [
+                    "clientToken": SecretValue("akab-cccccccccccccccc-0000000000000000"),
+                    "clientSecret": SecretValue("c2VjcmV0LWZvci10ZXN0cy1vbmx5LWRuczAxLTAwMDA="),
+                    "accessToken": SecretValue("akab-aaaaaaaaaaaaaaaa-0000000000000000"),
+                ]
+            ]),
             zone: try DomainName("example.com"),
             apiCalls: { try await emulator.apiCalls() }, stop: { emulator.stop() }
         )
