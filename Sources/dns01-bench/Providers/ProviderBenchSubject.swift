@@ -28,7 +28,7 @@ extension ProviderBenchSubject {
     /// Every provider the benchmark measures, in table order.
     static let all: [ProviderBenchSubject] = [
         .memory, .route53, .alidns,
-        .cloudflare, .digitalocean, .akamai, .dnspod, .huaweicloud,
+        .cloudflare, .digitalocean, .akamai, .acmeDNS, .dnspod, .huaweicloud,
         .hetzner, .gandi, .pdns, .ovh,
     ]
 }
