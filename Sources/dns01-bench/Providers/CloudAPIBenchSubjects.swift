@@ -1,3 +1,4 @@
+import AcmeDNSProvider
 import AkamaiProvider
 import CloudflareProvider
 import DNS01
@@ -56,6 +57,28 @@ extension ProviderBenchSubject {
                     "accessToken": SecretValue("akab-aaaaaaaaaaaaaaaa-0000000000000000"),
                 ]
             ]),
+            zone: try DomainName("example.com"),
+            apiCalls: { try await emulator.apiCalls() }, stop: { emulator.stop() }
+        )
+    }
+}
+
+extension ProviderBenchSubject {
+    /// The acme-dns emulator (Tests/Peers/acmedns_emulator.py): one preconfigured account,
+    /// named for every domain the benchmark uses. acme-dns has no delete, so a CleanUp makes no
+    /// call.
+    static let acmeDNS = ProviderBenchSubject(name: "acmeDNS") {
+        let emulator = try EmulatorProcess(script: "acmedns_emulator.py")
+        var registry = ProviderRegistry()
+        registry.register(AcmeDNSPlugin())
+        let account =
+            #"{"username":"11111111-2222-4333-8444-555555555555","password":"acmeDnsTestPassword_0000000000000000000A","fulldomain":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee.auth.example.org","subdomain":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","allowfrom":[]}"#
+        let domains = ["warm.example.com"] + (0..<1000).map { "round\($0).example.com" }
+        let accounts = "{" + domains.map { "\"\($0)\":\(account)" }.joined(separator: ",") + "}"
+        return ProviderBenchTarget(
+            registry: registry,
+            config: ["host": .string(emulator.baseURL), "accountSecretRef": ["name": "acme-dns", "key": "acmedns.json"]],
+            secrets: StaticSecretSource([.init(namespace: "bench", name: "acme-dns"): ["acmedns.json": SecretValue(accounts)]]),
             zone: try DomainName("example.com"),
             apiCalls: { try await emulator.apiCalls() }, stop: { emulator.stop() }
         )

@@ -36,10 +36,8 @@ struct ProvidersBench: AsyncParsableCommand {
             Challenge(action: action, dnsName: name.parent ?? name, resolvedFQDN: name, resolvedZone: target.zone, key: key, resourceNamespace: target.namespace)
         }
         let warm = try DomainName("_acme-challenge.warm.\(target.zone.name)")
-        // ACME-shaped, like every measured key: acme-dns accepts nothing else.
-        let warmKey = benchKey(1_000_000)
-        try await dispatcher.perform(challenge(.present, warm, warmKey), solver: subject.name)
-        try await dispatcher.perform(challenge(.cleanUp, warm, warmKey), solver: subject.name)
+        try await dispatcher.perform(challenge(.present, warm, benchKey(1_000_000)), solver: subject.name)
+        try await dispatcher.perform(challenge(.cleanUp, warm, benchKey(1_000_000)), solver: subject.name)
 
         let clock = ContinuousClock()
         var presentCalls = 0
