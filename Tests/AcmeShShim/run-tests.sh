@@ -9,7 +9,7 @@
 
 case "$0" in */*) TEST_DIR=${0%/*} ;; *) TEST_DIR=. ;; esac
 TEST_DIR=$(cd "$TEST_DIR" && pwd) || exit 2
-SHIM_DIR=$(cd "$TEST_DIR/../../Sources/Providers/AcmeSh/Shim" && pwd) || exit 2
+SHIM_DIR=$(cd "$TEST_DIR/../../shims/acmesh" && pwd) || exit 2
 export TEST_DIR SHIM_DIR
 
 if [ $# -gt 0 ]; then
