@@ -217,15 +217,3 @@ struct AliDNSCredentialTests {
         #expect(try await emulator.txt() == ["example.com _acme-challenge a", "example.net _acme-challenge b"])
     }
 }
-
-@Suite("RRSA refresh schedule")
-struct RRSARefreshScheduleTests {
-    @Test(
-        "ProviderKit's rule: one-hour keys are used for 55 minutes, 15-minute ones for 12, 2-minute ones for 1, short ones for half their life, expired ones not at all",
-        arguments: [
-            (Int64(3600), Int64(3300)), (Int64(900), Int64(720)), (Int64(120), Int64(60)), (Int64(100), Int64(50)), (Int64(1), Int64(1)), (Int64(0), Int64(0)), (Int64(-5), Int64(0)),
-        ])
-    func refreshAfter(remaining: Int64, useFor: Int64) {
-        #expect(RRSACredentialSource.refreshAfter(remainingSeconds: remaining) == useFor)
-    }
-}

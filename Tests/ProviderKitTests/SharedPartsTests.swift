@@ -1,6 +1,8 @@
+import Foundation
 import DNS01
 import ProviderKit
 import Synchronization
+import TestSupport
 import Testing
 
 private struct Zone: AccountZone, Equatable {
@@ -79,5 +81,57 @@ struct SharedPartsTests {
         ])
     func refresh(remaining: Int64, reuse: Int64) {
         #expect(CredentialRefresh.reuseSeconds(remaining: remaining) == reuse)
+    }
+
+    @Test("exchanged credentials are reused until the refresh rule says so, then exchanged again; a wall-clock jump forces an exchange")
+    func exchangedCredentialsRefresh() async throws {
+        let cache = ExpiringCache<String, ExchangedCredentials<Int>>()
+        let clock = Mutex<Int64>(1_000)
+        let exchanges = Mutex(0)
+        let exchange: @Sendable () async throws -> (credentials: Int, expiresAt: Int64) = {
+            let count = exchanges.withLock { $0 += 1; return $0 }
+            return (count, clock.withLock { $0 } + 3600)
+        }
+        let now: @Sendable () -> Int64 = { clock.withLock { $0 } }
+        #expect(try await cache.exchangedCredentials(for: "role", epochSeconds: now, exchange: exchange) == 1)
+        clock.withLock { $0 += 3299 }
+        #expect(try await cache.exchangedCredentials(for: "role", epochSeconds: now, exchange: exchange) == 1)
+        clock.withLock { $0 += 1 }
+        #expect(try await cache.exchangedCredentials(for: "role", epochSeconds: now, exchange: exchange) == 2)
+        #expect(try await cache.exchangedCredentials(for: "other role", epochSeconds: now, exchange: exchange) == 3)
+    }
+
+    @Test("the credential environment treats blank as unset and names the half-configured variables")
+    func credentialEnvironment() throws {
+        let environment = CredentialEnvironment(["A": " a ", "B": "  ", "C": "c"])
+        #expect(environment["A"] == "a")
+        #expect(environment["B"] == nil)
+        #expect(try environment.allOrNone(["A", "C"]) == ["a", "c"])
+        #expect(try environment.allOrNone(["B", "D"]) == nil)
+        #expect(throws: DNS01Error.self) { try environment.allOrNone(["A", "B", "D"]) }
+        do {
+            _ = try environment.allOrNone(["A", "B", "D"])
+        } catch {
+            #expect(error.message == "A set in the environment, but not B and D")
+        }
+    }
+
+    @Test("a projected token file is read trimmed; missing or empty files are named with their variable")
+    func projectedTokenFile() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = "\(directory)/token"
+        try "eyJ.token\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let file = ProjectedTokenFile(path: path, origin: "TOKEN_FILE")
+        #expect(try file.read(mechanism: "OIDC", kind: "service account", hint: "is it mounted?") == "eyJ.token")
+        try "\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: DNS01Error.self) { try file.read(mechanism: "OIDC", kind: "service account", hint: "is it mounted?") }
+        let missing = ProjectedTokenFile(path: "\(directory)/none", origin: "TOKEN_FILE")
+        do {
+            _ = try missing.read(mechanism: "OIDC", kind: "service account", hint: "is it mounted?")
+            Issue.record("a missing token file was read")
+        } catch {
+            #expect(error.message == "OIDC: cannot read the service account token file \(directory)/none (TOKEN_FILE); is it mounted?")
+        }
     }
 }

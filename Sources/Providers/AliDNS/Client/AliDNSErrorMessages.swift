@@ -76,7 +76,7 @@ enum AliDNSErrorMessages {
             if code.hasPrefix("AuthenticationFail.OIDCToken") {
                 return DNS01Error(
                     .credentialsUnavailable,
-                    "RRSA: STS refused the OIDC token from \(settings.tokenFile) (\(code)): it must be the pod's RRSA token (audience sts.aliyuncs.com), and the trust policy of \(settings.roleArn) must allow this service account")
+                    "RRSA: STS refused the OIDC token from \(settings.tokenFile.path) (\(code)): it must be the pod's RRSA token (audience sts.aliyuncs.com), and the trust policy of \(settings.roleArn) must allow this service account")
             }
             switch code {
             case "EntityNotExist.Role":

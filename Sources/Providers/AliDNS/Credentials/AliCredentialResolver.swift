@@ -41,17 +41,18 @@ struct AliCredentialResolver: Sendable {
     }
 
     static func environmentKeys(_ environment: [String: String]) throws(DNS01Error) -> AliCredentials? {
-        let values = try required(["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"], in: environment)
+        let values = try CredentialEnvironment(environment).allOrNone(["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"])
         guard let values else { return nil }
-        let token = nonEmpty(environment["ALIBABA_CLOUD_SECURITY_TOKEN"]).map { SecretValue($0) }
+        let token = CredentialEnvironment(environment)["ALIBABA_CLOUD_SECURITY_TOKEN"].map { SecretValue($0) }
         return AliCredentials(accessKeyId: values[0], accessKeySecret: SecretValue(values[1]), securityToken: token)
     }
 
     static func rrsaSettings(_ environment: [String: String], stsEndpoint configured: AliDNSEndpoint?) throws(DNS01Error) -> RRSACredentialSource.Settings? {
-        let values = try required(["ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE"], in: environment)
+        let environment = CredentialEnvironment(environment)
+        let values = try environment.allOrNone(["ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE"])
         guard let values else { return nil }
         var endpoint = configured
-        if endpoint == nil, let text = nonEmpty(environment["ALIBABA_CLOUD_STS_ENDPOINT"]) {
+        if endpoint == nil, let text = environment["ALIBABA_CLOUD_STS_ENDPOINT"] {
             guard let parsed = AliDNSEndpoint(parsing: text) else {
                 throw DNS01Error(.credentialsUnavailable, "ALIBABA_CLOUD_STS_ENDPOINT must be a host name or an http(s)://host[:port] URL, got \"\(text)\"")
             }
@@ -61,27 +62,10 @@ struct AliCredentialResolver: Sendable {
         return RRSACredentialSource.Settings(
             roleArn: values[0],
             oidcProviderArn: values[1],
-            tokenFile: values[2],
-            roleSessionName: nonEmpty(environment["ALIBABA_CLOUD_ROLE_SESSION_NAME"]) ?? defaultRoleSessionName,
-            stsEndpoint: endpoint ?? .sts(regionId: nonEmpty(environment["ALIBABA_CLOUD_STS_REGION"]), vpc: vpc)
+            tokenFile: ProjectedTokenFile(path: values[2], origin: "ALIBABA_CLOUD_OIDC_TOKEN_FILE"),
+            roleSessionName: environment["ALIBABA_CLOUD_ROLE_SESSION_NAME"] ?? defaultRoleSessionName,
+            stsEndpoint: endpoint ?? .sts(regionId: environment["ALIBABA_CLOUD_STS_REGION"], vpc: vpc)
         )
-    }
-
-    /// The values of `names` when all are set, `nil` when none is, an error naming the missing
-    /// ones when only some are (a half-configured environment is a mistake worth reporting).
-    private static func required(_ names: [String], in environment: [String: String]) throws(DNS01Error) -> [String]? {
-        let values = names.map { nonEmpty(environment[$0]) }
-        if values.allSatisfy({ $0 == nil }) { return nil }
-        let missing = zip(names, values).filter { $0.1 == nil }.map(\.0)
-        guard missing.isEmpty else {
-            throw DNS01Error(.credentialsUnavailable, "\(zip(names, values).filter { $0.1 != nil }.map(\.0).joined(separator: " and ")) set in the environment, but not \(missing.joined(separator: " and "))")
-        }
-        return values.compactMap { $0 }
-    }
-
-    private static func nonEmpty(_ value: String?) -> String? {
-        guard let value = value?.trimmingWhitespace(), !value.isEmpty else { return nil }
-        return value
     }
 }
 

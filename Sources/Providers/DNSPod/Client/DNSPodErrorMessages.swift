@@ -87,7 +87,7 @@ enum DNSPodErrorMessages {
             case "InvalidParameter.WebIdentityTokenError":
                 return DNS01Error(
                     .credentialsUnavailable,
-                    "TKE OIDC: STS refused the web identity token from \(settings.tokenFile) (\(code)): it must be the pod's projected service account token for the identity provider \(settings.providerId), and the trust policy of \(settings.roleArn) must allow this service account"
+                    "TKE OIDC: STS refused the web identity token from \(settings.tokenFile.path) (\(code)): it must be the pod's projected service account token for the identity provider \(settings.providerId), and the trust policy of \(settings.roleArn) must allow this service account"
                 )
             case "ResourceNotFound.RoleNotExist":
                 return DNS01Error(.credentialsUnavailable, "TKE OIDC: STS does not know the role \(settings.roleArn) (\(code)): check TKE_ROLE_ARN")

@@ -56,39 +56,22 @@ struct TencentCredentialResolver: Sendable {
     }
 
     static func environmentKeys(_ environment: [String: String]) throws(DNS01Error) -> TencentCredentials? {
-        guard let values = try required(["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"], in: environment) else { return nil }
-        let token = nonEmpty(environment["TENCENTCLOUD_SESSION_TOKEN"]).map { SecretValue($0) }
+        guard let values = try CredentialEnvironment(environment).allOrNone(["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"]) else { return nil }
+        let token = CredentialEnvironment(environment)["TENCENTCLOUD_SESSION_TOKEN"].map { SecretValue($0) }
         return TencentCredentials(secretId: values[0], secretKey: SecretValue(values[1]), sessionToken: token)
     }
 
     static func webIdentitySettings(_ environment: [String: String], configuration: DNSPodConfiguration) throws(DNS01Error) -> WebIdentityCredentialSource.Settings? {
-        let fileVariable = tokenFileVariables.first { nonEmpty(environment[$0]) != nil } ?? tokenFileVariables[0]
-        guard let values = try required(["TKE_ROLE_ARN", "TKE_PROVIDER_ID", fileVariable], in: environment) else { return nil }
+        let environment = CredentialEnvironment(environment)
+        let fileVariable = tokenFileVariables.first { environment[$0] != nil } ?? tokenFileVariables[0]
+        guard let values = try environment.allOrNone(["TKE_ROLE_ARN", "TKE_PROVIDER_ID", fileVariable]) else { return nil }
         return WebIdentityCredentialSource.Settings(
             roleArn: values[0],
             providerId: values[1],
-            tokenFile: values[2],
-            tokenFileVariable: fileVariable,
+            tokenFile: ProjectedTokenFile(path: values[2], origin: fileVariable),
             roleSessionName: defaultRoleSessionName,
-            region: configuration.region ?? nonEmpty(environment["TKE_REGION"]),
+            region: configuration.region ?? environment["TKE_REGION"],
             stsEndpoint: configuration.stsEndpoint ?? .sts
         )
-    }
-
-    /// The values of `names` when all are set, `nil` when none is, an error naming the missing
-    /// ones when only some are (a half-configured environment is a mistake worth reporting).
-    private static func required(_ names: [String], in environment: [String: String]) throws(DNS01Error) -> [String]? {
-        let values = names.map { nonEmpty(environment[$0]) }
-        if values.allSatisfy({ $0 == nil }) { return nil }
-        let missing = zip(names, values).filter { $0.1 == nil }.map(\.0)
-        guard missing.isEmpty else {
-            throw DNS01Error(.credentialsUnavailable, "\(zip(names, values).filter { $0.1 != nil }.map(\.0).joined(separator: " and ")) set in the environment, but not \(missing.joined(separator: " and "))")
-        }
-        return values.compactMap { $0 }
-    }
-
-    private static func nonEmpty(_ value: String?) -> String? {
-        guard let value = value?.trimmingWhitespace(), !value.isEmpty else { return nil }
-        return value
     }
 }

@@ -1,4 +1,5 @@
 import DNS01
+import ProviderKit
 
 /// Chooses one challenge's credentials, in order:
 /// 1. the access key the config names (`accessKeyRef`/`akSecretRef` or inline `appKey`, with
@@ -43,28 +44,15 @@ enum HuaweiCredentialResolver {
                 .credentialsUnavailable,
                 "no Huawei Cloud credentials: set accessKeyRef and secretKeyRef; ambient credentials (HUAWEICLOUD_SDK_AK in the environment) are not allowed for this challenge (cert-manager allows them for ClusterIssuers only)")
         }
-        let environment = context.environment
-        let ak = nonEmpty(environment["HUAWEICLOUD_SDK_AK"])
-        let sk = nonEmpty(environment["HUAWEICLOUD_SDK_SK"])
-        switch (ak, sk) {
-        case (let ak?, let sk?):
-            let token = nonEmpty(environment["HUAWEICLOUD_SDK_SECURITY_TOKEN"]).map { SecretValue($0) }
+        let environment = CredentialEnvironment(context.environment)
+        if let keys = try environment.allOrNone(["HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"]) {
+            let token = environment["HUAWEICLOUD_SDK_SECURITY_TOKEN"].map { SecretValue($0) }
             return HuaweiCredentialSource(
-                keys: HuaweiCredentials(accessKey: ak, secretKey: SecretValue(sk), securityToken: token),
+                keys: HuaweiCredentials(accessKey: keys[0], secretKey: SecretValue(keys[1]), securityToken: token),
                 origin: "the HUAWEICLOUD_SDK_AK environment variables",
-                projectId: nonEmpty(environment["HUAWEICLOUD_SDK_PROJECT_ID"])
+                projectId: environment["HUAWEICLOUD_SDK_PROJECT_ID"]
             )
-        case (.some, nil):
-            throw DNS01Error(.credentialsUnavailable, "HUAWEICLOUD_SDK_AK set in the environment, but not HUAWEICLOUD_SDK_SK")
-        case (nil, .some):
-            throw DNS01Error(.credentialsUnavailable, "HUAWEICLOUD_SDK_SK set in the environment, but not HUAWEICLOUD_SDK_AK")
-        case (nil, nil):
-            throw DNS01Error(.credentialsUnavailable, "no Huawei Cloud credentials: set accessKeyRef and secretKeyRef, or give the webhook's pod HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN for a temporary key)")
         }
-    }
-
-    private static func nonEmpty(_ value: String?) -> String? {
-        guard let value = value?.trimmingWhitespace(), !value.isEmpty else { return nil }
-        return value
+        throw DNS01Error(.credentialsUnavailable, "no Huawei Cloud credentials: set accessKeyRef and secretKeyRef, or give the webhook's pod HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN for a temporary key)")
     }
 }
