@@ -1,5 +1,5 @@
-import Foundation
 import DNS01
+import Foundation
 import ProviderKit
 import Synchronization
 import TestSupport
@@ -89,7 +89,10 @@ struct SharedPartsTests {
         let clock = Mutex<Int64>(1_000)
         let exchanges = Mutex(0)
         let exchange: @Sendable () async throws -> (credentials: Int, expiresAt: Int64) = {
-            let count = exchanges.withLock { $0 += 1; return $0 }
+            let count = exchanges.withLock { count in
+                count += 1
+                return count
+            }
             return (count, clock.withLock { $0 } + 3600)
         }
         let now: @Sendable () -> Int64 = { clock.withLock { $0 } }
