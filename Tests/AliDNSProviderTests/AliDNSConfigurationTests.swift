@@ -30,7 +30,7 @@ struct AliDNSConfigurationTests {
         #expect(configuration.accessKeySecretRef == SecretReference(name: "alidns-secrets", key: "secret-key"))
         #expect(configuration.ttl == 600)
         #expect(configuration.line == nil)
-        #expect(configuration.endpoint.url == "https://alidns.cn-beijing.aliyuncs.com/")
+        #expect(configuration.endpoint.url("/") == "https://alidns.cn-beijing.aliyuncs.com/")
     }
 
     @Test(
@@ -44,7 +44,7 @@ struct AliDNSConfigurationTests {
         ] as [(String?, String)])
     func endpointByRegion(region: String?, url: String) throws {
         let block: ConfigValue = region.map { ["regionId": .string($0)] } ?? [:]
-        #expect(try decode(block).endpoint.url == url)
+        #expect(try decode(block).endpoint.url("/") == url)
     }
 
     @Test("reads every optional field")
@@ -61,7 +61,7 @@ struct AliDNSConfigurationTests {
         #expect(configuration.ttl == 60)
         #expect(configuration.line == "oversea")
         #expect(configuration.endpoint.description == "https://alidns.cn-shanghai.aliyuncs.com")
-        #expect(configuration.stsEndpoint?.url == "https://sts-vpc.cn-shanghai.aliyuncs.com/")
+        #expect(configuration.stsEndpoint?.url("/") == "https://sts-vpc.cn-shanghai.aliyuncs.com/")
     }
 
     @Test(

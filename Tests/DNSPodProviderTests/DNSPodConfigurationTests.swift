@@ -39,7 +39,7 @@ struct DNSPodConfigurationTests {
         #expect(configuration.secretKeyRef == SecretReference(name: "cert-manager-webhook-dnspod-secret", key: "secret-key"))
         #expect(configuration.ttl == 600)
         #expect(configuration.recordLine == nil)
-        #expect(configuration.endpoint.url == "https://dnspod.tencentcloudapi.com/")
+        #expect(configuration.endpoint.url("/") == "https://dnspod.tencentcloudapi.com/")
         #expect(configuration.stsEndpoint == nil)
     }
 
@@ -66,7 +66,7 @@ struct DNSPodConfigurationTests {
         #expect(configuration.recordLine == "境外")
         #expect(configuration.region == "ap-guangzhou")
         #expect(configuration.endpoint.description == "https://dnspod.intl.tencentcloudapi.com")
-        #expect(configuration.stsEndpoint?.url == "https://sts.ap-guangzhou.tencentcloudapi.com/")
+        #expect(configuration.stsEndpoint?.url("/") == "https://sts.ap-guangzhou.tencentcloudapi.com/")
     }
 
     @Test("an empty block is valid (ambient credentials, decided per challenge)")

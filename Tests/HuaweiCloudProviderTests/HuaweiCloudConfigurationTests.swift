@@ -36,7 +36,7 @@ struct HuaweiCloudConfigurationTests {
         #expect(configuration.accessKey == .secret(SecretReference(name: "huaweicloud-secret", key: "accessKey")))
         #expect(configuration.secretKey == .secret(SecretReference(name: "huaweicloud-secret", key: "secretKey")))
         #expect(configuration.regionId == "ap-southeast-1")
-        #expect(configuration.endpoint.baseURL == "https://dns.ap-southeast-1.myhuaweicloud.com")
+        #expect(configuration.endpoint.description == "https://dns.ap-southeast-1.myhuaweicloud.com")
         #expect(configuration.ttl == 300 && configuration.zoneType == "public" && configuration.zone == nil)
     }
 
@@ -47,7 +47,7 @@ struct HuaweiCloudConfigurationTests {
             "akSecretRef": ["name": "huawei-creds", "key": "ak"], "skSecretRef": ["name": "huawei-creds", "key": "sk"],
         ])
         #expect(configuration.regionId == "cn-north-4")
-        #expect(configuration.endpoint.baseURL == "https://dns.cn-north-4.myhuaweicloud.com")
+        #expect(configuration.endpoint.description == "https://dns.cn-north-4.myhuaweicloud.com")
         #expect(configuration.accessKey == .secret(SecretReference(name: "huawei-creds", key: "ak")))
         #expect(configuration.secretKey == .secret(SecretReference(name: "huawei-creds", key: "sk")))
         #expect(configuration.projectId == "0123456789abcdef0123456789abcdef")
@@ -65,14 +65,14 @@ struct HuaweiCloudConfigurationTests {
 
     @Test("without a region the endpoint is ap-southeast-1's; every optional field is read")
     func defaultsAndOptionalFields() throws {
-        #expect(try decode([:]).endpoint.baseURL == "https://dns.ap-southeast-1.myhuaweicloud.com")
+        #expect(try decode([:]).endpoint.description == "https://dns.ap-southeast-1.myhuaweicloud.com")
         let configuration = try decode([
             "accessKeyRef": ["name": "a", "key": "ak"], "secretKeyRef": ["name": "a", "key": "sk"], "securityTokenRef": ["name": "a", "key": "token"],
             "zoneType": "private", "ttl": 60, "endpoint": "dns.cn-east-3.myhuaweicloud.com",
         ])
         #expect(configuration.securityTokenRef?.key == "token")
         #expect(configuration.zoneType == "private" && configuration.ttl == 60)
-        #expect(configuration.endpoint.baseURL == "https://dns.cn-east-3.myhuaweicloud.com")
+        #expect(configuration.endpoint.description == "https://dns.cn-east-3.myhuaweicloud.com")
     }
 
     @Test(

@@ -40,6 +40,15 @@ public struct BaseURL: Sendable, Hashable, CustomStringConvertible {
         self.init(scheme: scheme, authority: canonical, path: path)
     }
 
+    /// Parses an endpoint field of the signed-RPC APIs (AliDNS, DNSPod, Huawei Cloud): a bare
+    /// `host[:port]` (HTTPS) or `http(s)://host[:port][/]`. `nil` when it has a path, or is
+    /// neither.
+    public init?(hostOrRoot text: String) {
+        let trimmed = text.trimmingWhitespace()
+        guard let url = BaseURL(trimmed.contains("://") ? trimmed : "https://" + trimmed), url.path.isEmpty else { return nil }
+        self = url
+    }
+
     /// The host without the port.
     public var host: String {
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { return String(authority[...close]) }

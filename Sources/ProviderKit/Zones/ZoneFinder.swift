@@ -38,11 +38,17 @@ public struct ZoneFinder<Zone: AccountZone>: Sendable {
     public let cache: Cache
     public let lifetime: Duration
     public let reloadOnMissAfter: Duration
+    /// The clock the reload floor is measured on (tests move it).
+    let now: @Sendable () -> ContinuousClock.Instant
 
-    public init(cache: Cache, lifetime: Duration = Self.defaultLifetime, reloadOnMissAfter: Duration = Self.defaultReloadOnMissAfter) {
+    public init(
+        cache: Cache, lifetime: Duration = Self.defaultLifetime, reloadOnMissAfter: Duration = Self.defaultReloadOnMissAfter,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.cache = cache
         self.lifetime = lifetime
         self.reloadOnMissAfter = reloadOnMissAfter
+        self.now = now
     }
 
     /// The zones with the longest name that holds `fqdn` (several only when the account has
@@ -55,7 +61,7 @@ public struct ZoneFinder<Zone: AccountZone>: Sendable {
     ) async throws -> (matches: [Zone], accountZoneCount: Int) {
         var listing = try await load(account, list)
         var matches = Self.longestMatches(for: fqdn, in: listing.zones)
-        if matches.isEmpty, ContinuousClock.now - listing.loadedAt > reloadOnMissAfter {
+        if matches.isEmpty, now() - listing.loadedAt > reloadOnMissAfter {
             cache.invalidate(account)
             listing = try await load(account, list)
             matches = Self.longestMatches(for: fqdn, in: listing.zones)
@@ -77,8 +83,9 @@ public struct ZoneFinder<Zone: AccountZone>: Sendable {
 
     private func load(_ account: AccountKey, _ list: @escaping @Sendable () async throws -> [Zone]) async throws -> ZoneListing<Zone> {
         let lifetime = self.lifetime
+        let now = self.now
         return try await cache.value(for: account) {
-            (ZoneListing(zones: try await list()), validFor: lifetime)
+            (ZoneListing(zones: try await list(), loadedAt: now()), validFor: lifetime)
         }
     }
 }

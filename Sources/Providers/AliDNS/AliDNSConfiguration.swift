@@ -1,4 +1,5 @@
 import DNS01
+import ProviderKit
 
 /// The `alidns` config block. Field names are those of the widely used AliDNS webhook
 /// (DEVmachine-fr/cert-manager-alidns-webhook), so an Issuer moving here keeps its config:
@@ -22,9 +23,9 @@ public struct AliDNSConfiguration: Sendable, Hashable {
     public var accessKeyIdRef: SecretReference?
     public var accessKeySecretRef: SecretReference?
     public var securityTokenRef: SecretReference?
-    public var endpoint: AliDNSEndpoint
+    public var endpoint: BaseURL
     /// Set only when the config names one; otherwise the RRSA environment decides.
-    public var stsEndpoint: AliDNSEndpoint?
+    public var stsEndpoint: BaseURL?
     public var ttl: Int
     public var line: String?
 
@@ -36,8 +37,8 @@ public struct AliDNSConfiguration: Sendable, Hashable {
         accessKeyIdRef: SecretReference? = nil,
         accessKeySecretRef: SecretReference? = nil,
         securityTokenRef: SecretReference? = nil,
-        endpoint: AliDNSEndpoint? = nil,
-        stsEndpoint: AliDNSEndpoint? = nil,
+        endpoint: BaseURL? = nil,
+        stsEndpoint: BaseURL? = nil,
         ttl: Int = AliDNSConfiguration.defaultTTL,
         line: String? = nil
     ) {
@@ -82,13 +83,13 @@ public struct AliDNSConfiguration: Sendable, Hashable {
         )
     }
 
-    private static func decodeEndpoint(_ reader: inout ConfigReader, _ key: String, source: ConfigSource) throws(DNS01Error) -> AliDNSEndpoint? {
+    private static func decodeEndpoint(_ reader: inout ConfigReader, _ key: String, source: ConfigSource) throws(DNS01Error) -> BaseURL? {
         guard let text = try reader.optionalString(key) else { return nil }
         let path = reader.path.appending(key)
-        guard let endpoint = AliDNSEndpoint(parsing: text) else {
+        guard let endpoint = BaseURL(hostOrRoot: text) else {
             throw DNS01Error.invalidConfiguration(at: path, "must be a host name or an http(s)://host[:port] URL without a path, got \"\(text)\"")
         }
-        try source.checkEndpoint(endpoint.url, at: path, official: AliDNSPlugin.descriptor.officialHosts)
+        try source.checkEndpoint(endpoint.url("/"), at: path, official: AliDNSPlugin.descriptor.officialHosts)
         return endpoint
     }
 

@@ -13,7 +13,7 @@ struct AliDNSDNSProvider: DNSProvider {
     let account: AccountKey
     let ttl: Int
     let line: String?
-    let endpoint: AliDNSEndpoint
+    let endpoint: BaseURL
     let logger: Logger
 
     func present(_ challenge: Challenge) async throws {

@@ -52,7 +52,7 @@ public struct AliDNSPlugin: ProviderPlugin {
         )
     }
 
-    private func rpc(_ endpoint: AliDNSEndpoint, version: String, _ context: ProviderContext) -> RPCClient {
+    private func rpc(_ endpoint: BaseURL, version: String, _ context: ProviderContext) -> RPCClient {
         RPCClient(endpoint: endpoint, version: version, transport: transport, retryPolicy: retryPolicy, environment: rpcEnvironment, logger: context.logger)
     }
 }

@@ -1,4 +1,5 @@
 import DNS01
+import ProviderKit
 
 /// The `dnspod` config block. Field names are those of the most used DNSPod webhook
 /// (imroc/cert-manager-webhook-dnspod), so an Issuer moving here keeps its config:
@@ -32,9 +33,9 @@ public struct DNSPodConfiguration: Sendable, Hashable {
     /// The line name (`默认`, `电信`…); `nil` is the default line.
     public var recordLine: String?
     public var region: String?
-    public var endpoint: TencentEndpoint
+    public var endpoint: BaseURL
     /// Set only when the config names one; otherwise the official STS host.
-    public var stsEndpoint: TencentEndpoint?
+    public var stsEndpoint: BaseURL?
 
     /// 600 s: the webhook's default, and the lowest TTL DNSPod's free plan accepts.
     public static let defaultTTL = 600
@@ -48,8 +49,8 @@ public struct DNSPodConfiguration: Sendable, Hashable {
         ttl: Int = DNSPodConfiguration.defaultTTL,
         recordLine: String? = nil,
         region: String? = nil,
-        endpoint: TencentEndpoint = .dnspod,
-        stsEndpoint: TencentEndpoint? = nil
+        endpoint: BaseURL = .dnspodAPI,
+        stsEndpoint: BaseURL? = nil
     ) {
         self.secretId = secretId
         self.secretKeyRef = secretKeyRef
@@ -108,17 +109,17 @@ public struct DNSPodConfiguration: Sendable, Hashable {
         try reader.finish()
         return DNSPodConfiguration(
             secretId: secretId, secretKeyRef: keyRef, sessionTokenRef: tokenRef, ttl: ttl, recordLine: recordLine,
-            region: region, endpoint: endpoint ?? .dnspod, stsEndpoint: stsEndpoint
+            region: region, endpoint: endpoint ?? .dnspodAPI, stsEndpoint: stsEndpoint
         )
     }
 
-    private static func decodeEndpoint(_ reader: inout ConfigReader, _ key: String, source: ConfigSource) throws(DNS01Error) -> TencentEndpoint? {
+    private static func decodeEndpoint(_ reader: inout ConfigReader, _ key: String, source: ConfigSource) throws(DNS01Error) -> BaseURL? {
         guard let text = try reader.optionalString(key) else { return nil }
         let path = reader.path.appending(key)
-        guard let endpoint = TencentEndpoint(parsing: text) else {
+        guard let endpoint = BaseURL(hostOrRoot: text) else {
             throw DNS01Error.invalidConfiguration(at: path, "must be a host name or an http(s)://host[:port] URL without a path, got \"\(text)\"")
         }
-        try source.checkEndpoint(endpoint.url, at: path, official: DNSPodPlugin.descriptor.officialHosts)
+        try source.checkEndpoint(endpoint.url("/"), at: path, official: DNSPodPlugin.descriptor.officialHosts)
         return endpoint
     }
 

@@ -15,7 +15,7 @@ struct DNSPodDNSProvider: DNSProvider {
     let ttl: Int
     let recordLine: String
     let created: CreatedRecordMemory
-    let endpoint: TencentEndpoint
+    let endpoint: BaseURL
     let logger: Logger
 
     /// One `CreateRecord` when warm: the service refuses an identical record on the same line

@@ -62,7 +62,7 @@ public struct DNSPodPlugin: ProviderPlugin {
         )
     }
 
-    private func api(_ endpoint: TencentEndpoint, service: String, version: String, region: String?, _ context: ProviderContext) -> TencentAPIClient {
+    private func api(_ endpoint: BaseURL, service: String, version: String, region: String?, _ context: ProviderContext) -> TencentAPIClient {
         TencentAPIClient(
             endpoint: endpoint, service: service, version: version, region: region,
             transport: transport, retryPolicy: retryPolicy, environment: environment, logger: context.logger

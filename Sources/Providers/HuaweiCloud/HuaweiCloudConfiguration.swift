@@ -1,4 +1,5 @@
 import DNS01
+import ProviderKit
 
 /// The `huaweicloud` config block. Field names are those of the vendor's webhook
 /// (HuaweiCloudDeveloper/cert-manager-webhook-huawei); the other two webhooks' names are
@@ -39,7 +40,7 @@ public struct HuaweiCloudConfiguration: Sendable, Hashable {
     /// `public` or `private`.
     public var zoneType: String
     public var ttl: Int
-    public var endpoint: HuaweiEndpoint
+    public var endpoint: BaseURL
 
     /// 300 s, the API's own default TTL.
     public static let defaultTTL = 300
@@ -53,7 +54,7 @@ public struct HuaweiCloudConfiguration: Sendable, Hashable {
         zone: Zone? = nil,
         zoneType: String = "public",
         ttl: Int = HuaweiCloudConfiguration.defaultTTL,
-        endpoint: HuaweiEndpoint? = nil
+        endpoint: BaseURL? = nil
     ) {
         self.regionId = regionId
         self.accessKey = accessKey
@@ -63,7 +64,7 @@ public struct HuaweiCloudConfiguration: Sendable, Hashable {
         self.zone = zone
         self.zoneType = zoneType
         self.ttl = ttl
-        self.endpoint = endpoint ?? .dns(regionId: regionId ?? HuaweiEndpoint.defaultRegionId)
+        self.endpoint = endpoint ?? .huaweiDNS(regionId: regionId ?? BaseURL.huaweiDefaultRegionId)
     }
 
     /// Decodes and validates a block; errors name the field path.
@@ -146,17 +147,17 @@ public struct HuaweiCloudConfiguration: Sendable, Hashable {
             throw DNS01Error.invalidConfiguration(at: path.appending("zoneType"), "must be public or private, got \"\(zoneType)\"")
         }
         let ttl = try reader.optionalInt("ttl", in: 1...2_147_483_647) ?? defaultTTL
-        var endpoint: HuaweiEndpoint?
+        var endpoint: BaseURL?
         if let text = try reader.optionalString("endpoint") {
-            guard let parsed = HuaweiEndpoint(parsing: text) else {
+            guard let parsed = BaseURL(hostOrRoot: text) else {
                 throw DNS01Error.invalidConfiguration(at: path.appending("endpoint"), "must be a host name or an http(s)://host[:port] URL without a path, got \"\(text)\"")
             }
-            try source.checkEndpoint(parsed.baseURL + "/", at: path.appending("endpoint"), official: HuaweiCloudPlugin.descriptor.officialHosts)
+            try source.checkEndpoint(parsed.url("/"), at: path.appending("endpoint"), official: HuaweiCloudPlugin.descriptor.officialHosts)
             endpoint = parsed
         } else if let regionId, case (let field, _)? = regionField {
             // The region decides the host: an Issuer may only name a region whose DNS endpoint
             // is one of the official hosts.
-            try source.checkEndpoint(HuaweiEndpoint.dns(regionId: regionId).baseURL + "/", at: path.appending(field), official: HuaweiCloudPlugin.descriptor.officialHosts)
+            try source.checkEndpoint(BaseURL.huaweiDNS(regionId: regionId).url("/"), at: path.appending(field), official: HuaweiCloudPlugin.descriptor.officialHosts)
         }
         try reader.finish()
         return HuaweiCloudConfiguration(

@@ -24,7 +24,7 @@ struct HuaweiCloudDNSProvider: DNSProvider {
     let zoneType: String
     let ttl: Int
     let writer: TXTSetWriter
-    let endpoint: HuaweiEndpoint
+    let endpoint: BaseURL
     let logger: Logger
 
     /// Values are written quoted, as the API stores TXT data, and compared unquoted.

@@ -6,7 +6,7 @@ import ProviderKit
 /// re-queue on every attempt) and saying what to fix.
 enum AliDNSErrorMessages {
     /// A failed AliDNS call for `name`, made with keys from `origin`.
-    static func dnsFailure(_ error: any Error, name: String, origin: String, endpoint: AliDNSEndpoint) -> DNS01Error {
+    static func dnsFailure(_ error: any Error, name: String, origin: String, endpoint: BaseURL) -> DNS01Error {
         switch error {
         case let error as DNS01Error:
             return error

@@ -10,7 +10,7 @@ import ProviderKit
 /// POST rather than GET keeps the signature and security token out of URLs, which proxies and
 /// access logs record.
 struct RPCClient: Sendable {
-    let endpoint: AliDNSEndpoint
+    let endpoint: BaseURL
     let version: String
     let transport: any HTTPTransport
     let retryPolicy: RetryPolicy
@@ -66,7 +66,7 @@ struct RPCClient: Sendable {
         }
         return APIRequest(
             method: "POST",
-            url: endpoint.url,
+            url: endpoint.url("/"),
             headers: [
                 .init("Content-Type", "application/x-www-form-urlencoded"),
                 .init("Accept", "application/json"),

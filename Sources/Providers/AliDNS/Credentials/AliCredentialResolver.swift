@@ -47,13 +47,13 @@ struct AliCredentialResolver: Sendable {
         return AliCredentials(accessKeyId: values[0], accessKeySecret: SecretValue(values[1]), securityToken: token)
     }
 
-    static func rrsaSettings(_ environment: [String: String], stsEndpoint configured: AliDNSEndpoint?) throws(DNS01Error) -> RRSACredentialSource.Settings? {
+    static func rrsaSettings(_ environment: [String: String], stsEndpoint configured: BaseURL?) throws(DNS01Error) -> RRSACredentialSource.Settings? {
         let environment = CredentialEnvironment(environment)
         let values = try environment.allOrNone(["ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE"])
         guard let values else { return nil }
         var endpoint = configured
         if endpoint == nil, let text = environment["ALIBABA_CLOUD_STS_ENDPOINT"] {
-            guard let parsed = AliDNSEndpoint(parsing: text) else {
+            guard let parsed = BaseURL(hostOrRoot: text) else {
                 throw DNS01Error(.credentialsUnavailable, "ALIBABA_CLOUD_STS_ENDPOINT must be a host name or an http(s)://host[:port] URL, got \"\(text)\"")
             }
             endpoint = parsed
@@ -64,7 +64,7 @@ struct AliCredentialResolver: Sendable {
             oidcProviderArn: values[1],
             tokenFile: ProjectedTokenFile(path: values[2], origin: "ALIBABA_CLOUD_OIDC_TOKEN_FILE"),
             roleSessionName: environment["ALIBABA_CLOUD_ROLE_SESSION_NAME"] ?? defaultRoleSessionName,
-            stsEndpoint: endpoint ?? .sts(regionId: environment["ALIBABA_CLOUD_STS_REGION"], vpc: vpc)
+            stsEndpoint: endpoint ?? .aliSTS(regionId: environment["ALIBABA_CLOUD_STS_REGION"], vpc: vpc)
         )
     }
 }

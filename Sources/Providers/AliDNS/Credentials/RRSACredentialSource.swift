@@ -10,7 +10,7 @@ struct RRSACredentialSource: AliCredentialSource {
         var oidcProviderArn: String
         var tokenFile: ProjectedTokenFile
         var roleSessionName: String
-        var stsEndpoint: AliDNSEndpoint
+        var stsEndpoint: BaseURL
     }
 
     typealias Issued = ExchangedCredentials<AliCredentials>

@@ -1,4 +1,5 @@
 import DNS01
+import ProviderKit
 
 /// STS `AssumeRoleWithOIDC` (version 2015-04-01): anonymous, authenticated by the OIDC token.
 struct STSClient: Sendable {
@@ -6,7 +7,7 @@ struct STSClient: Sendable {
     /// One hour, the default maximum session of a RAM role.
     static let durationSeconds = 3600
 
-    let makeRPC: @Sendable (AliDNSEndpoint) -> RPCClient
+    let makeRPC: @Sendable (BaseURL) -> RPCClient
 
     struct Exchanged: Sendable {
         var credentials: AliCredentials

@@ -9,7 +9,7 @@ enum DNSPodErrorMessages {
     static let camActions = ["dnspod:DescribeDomainList", "dnspod:DescribeRecordList", "dnspod:DescribeRecord", "dnspod:CreateRecord", "dnspod:DeleteRecord"]
 
     /// A failed DNSPod call for `name`, made with keys from `origin`.
-    static func dnsFailure(_ error: any Error, name: String, origin: String, endpoint: TencentEndpoint) -> DNS01Error {
+    static func dnsFailure(_ error: any Error, name: String, origin: String, endpoint: BaseURL) -> DNS01Error {
         switch error {
         case let error as DNS01Error:
             return error

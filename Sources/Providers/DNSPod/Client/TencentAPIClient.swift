@@ -8,7 +8,7 @@ import ProviderKit
 /// backoff on throttling, internal errors, 5xx and network failures, and decoded from the
 /// `Response` envelope.
 struct TencentAPIClient: Sendable {
-    let endpoint: TencentEndpoint
+    let endpoint: BaseURL
     /// The product, which is also the signature's service (`dnspod`, `sts`).
     let service: String
     let version: String
@@ -71,7 +71,7 @@ struct TencentAPIClient: Sendable {
             .init("User-Agent", "dns01-webhook"),
         ]
         if let region { headers.append(.init("X-TC-Region", region)) }
-        return APIRequest(method: "POST", url: endpoint.url, headers: headers, body: body)
+        return APIRequest(method: "POST", url: endpoint.url("/"), headers: headers, body: body)
     }
 
     /// The `Response` object of a 200 answer, or the error it carries.

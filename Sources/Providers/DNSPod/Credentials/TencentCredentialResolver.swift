@@ -71,7 +71,7 @@ struct TencentCredentialResolver: Sendable {
             tokenFile: ProjectedTokenFile(path: values[2], origin: fileVariable),
             roleSessionName: defaultRoleSessionName,
             region: configuration.region ?? environment["TKE_REGION"],
-            stsEndpoint: configuration.stsEndpoint ?? .sts
+            stsEndpoint: configuration.stsEndpoint ?? .tencentSTS
         )
     }
 }

@@ -1,4 +1,5 @@
 import DNS01
+import ProviderKit
 
 /// STS `AssumeRoleWithWebIdentity` (version 2018-08-13): anonymous, authenticated by the OIDC
 /// token itself (`Authorization: SKIP`, as the official SDKs send it).
@@ -7,7 +8,7 @@ struct TencentSTSClient: Sendable {
     /// Two hours, the official SDKs' default (the service allows up to 12).
     static let durationSeconds = 7200
 
-    let makeAPI: @Sendable (_ endpoint: TencentEndpoint, _ region: String?) -> TencentAPIClient
+    let makeAPI: @Sendable (_ endpoint: BaseURL, _ region: String?) -> TencentAPIClient
 
     struct Exchanged: Sendable {
         var credentials: TencentCredentials

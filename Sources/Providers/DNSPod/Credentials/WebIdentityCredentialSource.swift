@@ -11,7 +11,7 @@ struct WebIdentityCredentialSource: TencentCredentialSource {
         var tokenFile: ProjectedTokenFile
         var roleSessionName: String
         var region: String?
-        var stsEndpoint: TencentEndpoint
+        var stsEndpoint: BaseURL
     }
 
     typealias Issued = ExchangedCredentials<TencentCredentials>

@@ -7,7 +7,7 @@ import ProviderKit
 /// every attempt, retried with capped jittered backoff on throttling, 5xx and network failures,
 /// and decoded from JSON.
 struct HuaweiAPIClient: Sendable {
-    let endpoint: HuaweiEndpoint
+    let endpoint: BaseURL
     let credentials: HuaweiCredentialSource
     /// Sent as `X-Project-Id` (needed when the account has several projects in the region).
     let projectId: String?
@@ -64,7 +64,7 @@ struct HuaweiAPIClient: Sendable {
         body?.writeJSON(into: &bytes)
         return APIRequest(
             method: method,
-            url: endpoint.baseURL + path + (canonicalQuery.isEmpty ? "" : "?" + canonicalQuery),
+            url: endpoint.url(path, query: canonicalQuery),
             headers: headers,
             body: bytes
         )

@@ -16,7 +16,7 @@ enum HuaweiCloudErrorMessages {
     static let allIAMActions = ["dns:zone:list", "dns:recordset:list", "dns:recordset:create", "dns:recordset:update", "dns:recordset:delete"]
 
     /// A failed DNS call for `name`, made with keys from `origin`.
-    static func dnsFailure(_ error: any Error, name: String, origin: String, endpoint: HuaweiEndpoint) -> DNS01Error {
+    static func dnsFailure(_ error: any Error, name: String, origin: String, endpoint: BaseURL) -> DNS01Error {
         switch error {
         case let error as DNS01Error:
             return error
