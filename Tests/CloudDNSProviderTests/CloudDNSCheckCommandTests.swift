@@ -58,7 +58,9 @@ struct CloudDNSCheckCommandTests {
         let result = try check(emulator, key: foreign, blockKey: "clouddns", extraArguments: ["--basic-only"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: present key A"), "\(result.stdout)")
-        #expect(result.stdout.contains("refused the service account \(GCP.serviceAccount) (key in secret default/clouddns-dns01-solver-svc-acct key \"key.json\", clouddns.serviceAccountSecretRef) (HTTP 400 invalid_grant: Invalid JWT Signature.)"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("refused the service account \(GCP.serviceAccount) (key in secret default/clouddns-dns01-solver-svc-acct key \"key.json\", clouddns.serviceAccountSecretRef) (HTTP 400 invalid_grant: Invalid JWT Signature.)"),
+            "\(result.stdout)")
         let privateKey = try #require(GoogleKeyJSON.object(foreign)?["private_key"] as? String)
         for line in privateKey.split(separator: "\n") where !line.hasPrefix("-----") {
             #expect(!result.stdout.contains(line) && !result.stderr.contains(line))

@@ -1,8 +1,8 @@
 import CloudDNSProvider
 import DNS01
+import Foundation
 import ProviderKit
 import TestSupport
-import Foundation
 import Testing
 
 @Suite("Cloud DNS provider: the provider contract (against the Cloud DNS emulator)", .serialized)

@@ -12,7 +12,9 @@ extension CloudDNSPlugin {
             ConfigField("serviceAccountSecretRef", .secretReference, "A Secret holding a service-account key (the JSON file). Without it, ambient credentials are used when the challenge allows them."),
             ConfigField("hostedZoneName", .string, "The managed zone's **name** (such as `example-com`), not its DNS name; skips the zone lookup."),
             ConfigField("endpoint", .url, default: "https://dns.googleapis.com/dns/v1", issuerRestricted: true, "The Cloud DNS API base URL."),
-            ConfigField("tokenEndpoint", .url, default: "https://oauth2.googleapis.com/token", issuerRestricted: true, "The OAuth2 token endpoint for service-account keys; by default the key's own `token_uri` (from an Issuer's Secret only when it is one of Google's hosts)."),
+            ConfigField(
+                "tokenEndpoint", .url, default: "https://oauth2.googleapis.com/token", issuerRestricted: true,
+                "The OAuth2 token endpoint for service-account keys; by default the key's own `token_uri` (from an Issuer's Secret only when it is one of Google's hosts)."),
             ConfigField("stsEndpoint", .url, default: "https://sts.googleapis.com/v1/token", issuerRestricted: true, "The Security Token Service for workload identity federation; by default the credentials file's `token_url`."),
             ConfigField("metadataEndpoint", .url, default: "http://169.254.169.254", issuerRestricted: true, "The GCE/GKE metadata server; by default `GCE_METADATA_HOST`, else 169.254.169.254. Only the operator can set it (it is plain http)."),
         ],
@@ -22,7 +24,8 @@ extension CloudDNSPlugin {
                 "`serviceAccountSecretRef`: a JSON key (`\"type\": \"service_account\"`). A JWT signed with the key (RS256) is exchanged at the token endpoint for an access token with the `ndev.clouddns.readwrite` scope."),
             AuthMode(
                 "Application Default Credentials file", ambient: true,
-                "`GOOGLE_APPLICATION_CREDENTIALS` names a service-account key, or an `external_account` file for workload identity federation: the subject token in its `credential_source.file` (read again at every exchange, so a rotated projected token is picked up) is exchanged at Google's STS, and for a service account's token when the file has `service_account_impersonation_url`."),
+                "`GOOGLE_APPLICATION_CREDENTIALS` names a service-account key, or an `external_account` file for workload identity federation: the subject token in its `credential_source.file` (read again at every exchange, so a rotated projected token is picked up) is exchanged at Google's STS, and for a service account's token when the file has `service_account_impersonation_url`."
+            ),
             AuthMode(
                 "metadata server", ambient: true,
                 "GKE Workload Identity or the GCE instance's service account: the token of `computeMetadata/v1/instance/service-accounts/default`, asked with `Metadata-Flavor: Google` (and answered with it, or refused)."),

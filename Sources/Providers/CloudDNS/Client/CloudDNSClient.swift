@@ -78,7 +78,7 @@ struct CloudDNSClient: Sendable {
     ) async throws -> Result {
         let url = endpoint.url(path, query: PercentEncoding.query(query))
         let refresh = RefreshOnce()
-        return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: { ($0 as? GoogleAPIError)?.retryAfter }) { attempt in
+        return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
             var headers: [APIRequest.Header] = [.init("Authorization", "Bearer \(try await tokens.token().text)"), .init("Accept", "application/json")]
             if !body.isEmpty { headers.append(.init("Content-Type", "application/json")) }
             let response = try await transport.send(APIRequest(method: method, url: url, headers: headers, body: body), timeout: requestTimeout)
@@ -102,6 +102,10 @@ struct CloudDNSClient: Sendable {
         }
     }
 
+    private static func serverDelay(_ error: any Error) -> Duration? {
+        (error as? GoogleAPIError)?.retryAfter
+    }
+
     private static func shouldRetry(_ error: any Error) -> Bool {
         switch error {
         case is TokenRefused: true
@@ -119,6 +123,11 @@ struct CloudDNSClient: Sendable {
     /// Whether the one retry with a fresh token is still to be had.
     private final class RefreshOnce: Sendable {
         private let used = Mutex(false)
-        func take() -> Bool { used.withLock { used in defer { used = true }; return !used } }
+        func take() -> Bool {
+            used.withLock { used in
+                defer { used = true }
+                return !used
+            }
+        }
     }
 }

@@ -82,7 +82,8 @@ struct ExternalAccountFile: Sendable, Hashable {
     /// projected tokens).
     func readSubjectToken() throws -> String {
         guard let data = FileManager.default.contents(atPath: subjectTokenFile) else {
-            throw DNS01Error(.credentialsUnavailable, "workload identity federation: cannot read the subject token file \(subjectTokenFile) (credential_source.file of GOOGLE_APPLICATION_CREDENTIALS); is the service-account token projected into the pod?")
+            throw DNS01Error(
+                .credentialsUnavailable, "workload identity federation: cannot read the subject token file \(subjectTokenFile) (credential_source.file of GOOGLE_APPLICATION_CREDENTIALS); is the service-account token projected into the pod?")
         }
         var token: String
         switch format {

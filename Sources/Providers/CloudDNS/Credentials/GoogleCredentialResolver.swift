@@ -17,8 +17,8 @@ struct GoogleCredentialResolver: Sendable {
         if let reference = configuration.serviceAccountSecretRef {
             let field = configuration.path.appending("serviceAccountSecretRef")
             let secret = try await context.secret(reference, field: field)
-            let where_ = "secret \(context.namespace)/\(reference.name) key \"\(reference.key)\""
-            let key = try Self.serviceAccountKey(secret.bytes, describedAs: "\(field): the \(where_)")
+            let secretDescription = "secret \(context.namespace)/\(reference.name) key \"\(reference.key)\""
+            let key = try Self.serviceAccountKey(secret.bytes, describedAs: "\(field): the \(secretDescription)")
             let tokenURL: BaseURL
             if let configured = configuration.tokenEndpoint {
                 tokenURL = configured
@@ -26,14 +26,14 @@ struct GoogleCredentialResolver: Sendable {
                 // The key comes from the Issuer's namespace: its token_uri is held to the same
                 // policy as the block's own endpoints.
                 guard let parsed = BaseURL(uri) else {
-                    throw DNS01Error(.credentialsUnavailable, "\(field): the token_uri of the key in the \(where_) is not an http(s) URL")
+                    throw DNS01Error(.credentialsUnavailable, "\(field): the token_uri of the key in the \(secretDescription) is not an http(s) URL")
                 }
                 try configuration.source.checkEndpoint(parsed.description, at: field.appending("token_uri"), official: CloudDNSPlugin.descriptor.officialHosts)
                 tokenURL = parsed
             } else {
                 tokenURL = CloudDNSConfiguration.defaultTokenEndpoint
             }
-            return try Self.serviceAccountSource(key, tokenURL: tokenURL, client: client, origin: "the service account \(key.clientEmail) (key in \(where_), \(field))", describedAs: "\(field): the \(where_)")
+            return try Self.serviceAccountSource(key, tokenURL: tokenURL, client: client, origin: "the service account \(key.clientEmail) (key in \(secretDescription), \(field))", describedAs: "\(field): the \(secretDescription)")
         }
         guard context.allowAmbientCredentials else {
             throw DNS01Error(
@@ -69,10 +69,11 @@ struct GoogleCredentialResolver: Sendable {
         switch object["type"] as? String {
         case "service_account":
             let key = try Self.serviceAccountKey(Array(data), describedAs: "the credentials file \(described)")
-            let tokenURL = try configuration.tokenEndpoint ?? key.tokenURI.map { uri throws(DNS01Error) in
-                guard let parsed = BaseURL(uri) else { throw DNS01Error(.credentialsUnavailable, "the token_uri of \(described) is not an http(s) URL") }
-                return parsed
-            } ?? CloudDNSConfiguration.defaultTokenEndpoint
+            let tokenURL =
+                try configuration.tokenEndpoint ?? key.tokenURI.map { uri throws(DNS01Error) in
+                    guard let parsed = BaseURL(uri) else { throw DNS01Error(.credentialsUnavailable, "the token_uri of \(described) is not an http(s) URL") }
+                    return parsed
+                } ?? CloudDNSConfiguration.defaultTokenEndpoint
             return try Self.serviceAccountSource(key, tokenURL: tokenURL, client: client, origin: "the service account \(key.clientEmail) (key file \(described))", describedAs: "the credentials file \(described)")
         case "external_account":
             let file: ExternalAccountFile
@@ -81,10 +82,11 @@ struct GoogleCredentialResolver: Sendable {
             } catch {
                 throw DNS01Error(.credentialsUnavailable, "the workload identity federation file \(described) cannot be used: \(error.problem)")
             }
-            let sts = try configuration.stsEndpoint ?? file.tokenURL.map { url throws(DNS01Error) in
-                guard let parsed = BaseURL(url) else { throw DNS01Error(.credentialsUnavailable, "the token_url of \(described) is not an http(s) URL") }
-                return parsed
-            } ?? CloudDNSConfiguration.defaultSTSEndpoint
+            let sts =
+                try configuration.stsEndpoint ?? file.tokenURL.map { url throws(DNS01Error) in
+                    guard let parsed = BaseURL(url) else { throw DNS01Error(.credentialsUnavailable, "the token_url of \(described) is not an http(s) URL") }
+                    return parsed
+                } ?? CloudDNSConfiguration.defaultSTSEndpoint
             return ExternalAccountTokenSource(file: file, stsURL: sts, client: client, path: path)
         case let type:
             throw DNS01Error(

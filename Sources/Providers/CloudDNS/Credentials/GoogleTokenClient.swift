@@ -115,14 +115,13 @@ struct GoogleTokenClient: Sendable {
     }
 
     private func send(_ request: APIRequest) async throws -> APIResponse {
-        try await retryPolicy.run(
-            shouldRetry: { error in
-                if let error = error as? GoogleTokenError { return error.isRetryable }
-                if let error = error as? TransportError { return error.isTransient }
-                return false
-            },
-            serverDelay: { ($0 as? GoogleTokenError)?.retryAfter }
-        ) { attempt in
+        let shouldRetry: @Sendable (any Error) -> Bool = { error in
+            if let error = error as? GoogleTokenError { return error.isRetryable }
+            if let error = error as? TransportError { return error.isTransient }
+            return false
+        }
+        let serverDelay: @Sendable (any Error) -> Duration? = { ($0 as? GoogleTokenError)?.retryAfter }
+        return try await retryPolicy.run(shouldRetry: shouldRetry, serverDelay: serverDelay) { attempt in
             let response = try await transport.send(request, timeout: requestTimeout)
             guard (200..<300).contains(response.status) else {
                 let error = GoogleTokenError(url: request.url, response: response)
