@@ -32,7 +32,7 @@ Token checks, as Google makes them:
   (60 minutes) and in a reasonable timeframe...``, ``Invalid grant: account not
   found``), ``400 unsupported_grant_type``, ``400 invalid_scope``.
 * ``/v1/token``: ``grant_type`` token-exchange, ``requested_token_type``
-  access_token, ``subject_token_type`` ``urn:ietf:params:oauth:token-type:jwt``,
+  access_token, ``subject_token_type`` ``urn:ietf:params:oauth:token-type:jwt`` (or ``id_token``),
   an ``audience`` naming a configured workload identity pool provider, and a
   ``subject_token`` that is a JWT signed (RS256) by the pool's issuer key, with
   the pool's ``iss``, an ``aud`` holding the provider's audience (with or
@@ -126,6 +126,7 @@ JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
 JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt"
+ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token"
 GOOGLE_TOKEN_URLS = {"https://oauth2.googleapis.com/token", "https://www.googleapis.com/oauth2/v4/token",
                      "https://accounts.google.com/o/oauth2/token"}
 SA = "dns01-solver@test-project.iam.gserviceaccount.com"
@@ -437,8 +438,8 @@ class CloudDnsEmulator(BaseEmulator):
             raise self.oauth_fail("unsupported_grant_type", f"Invalid value for \"grant_type\": {form.get('grant_type', '')}")
         if form.get("requested_token_type") != ACCESS_TOKEN_TYPE:
             raise self.oauth_fail("invalid_request", "Invalid value for \"requested_token_type\".")
-        if form.get("subject_token_type") != JWT_TOKEN_TYPE:
-            raise self.oauth_fail("invalid_request", "Invalid value for \"subject_token_type\": only JWTs are accepted here.")
+        if form.get("subject_token_type") not in (JWT_TOKEN_TYPE, ID_TOKEN_TYPE):
+            raise self.oauth_fail("invalid_request", "Invalid value for \"subject_token_type\": OIDC providers take jwt or id_token.")
         pool = self.pools.get(form.get("audience", ""))
         if pool is None:
             raise self.oauth_fail("invalid_target", "The target service indicated by the \"audience\" parameters is invalid.")

@@ -174,8 +174,8 @@ def test_metadata_server_flow_with_google_auth(server, monkeypatch):
     assert status == 200 and headers.get("Metadata-Flavor") == "Google" and json.loads(body)["token_type"] == "Bearer"
 
 
-def external_account_info(server, token_file, impersonate=None):
-    info = {"type": "external_account", "audience": POOL, "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+def external_account_info(server, token_file, impersonate=None, token_type="jwt"):
+    info = {"type": "external_account", "audience": POOL, "subject_token_type": "urn:ietf:params:oauth:token-type:" + token_type,
             "token_url": server.base + "/v1/token", "credential_source": {"file": str(token_file)}}
     if impersonate:
         info["service_account_impersonation_url"] = (
@@ -193,7 +193,8 @@ def test_workload_identity_federation_with_google_auth(server, tmp_path):
     assert server.state(log=False)["issuedTokens"] == {principal: 1}
     assert [z.name for z in client(server, credentials).list_zones()][:1] == ["example-com"]
     # The STS checks the subject token: expired, from another issuer, or not a JWT.
-    for bad in (subject_token(server, expiresIn=-5), subject_token(server, issuer="https://evil.example"), "not-a-jwt"):
+    for bad in (subject_token(server, expiresIn=-5), subject_token(server, issuer="https://evil.example"), "not-a-jwt",
+                subject_token(server, tokenAudience="https://iam.googleapis.com/projects/1/other")):
         token_file.write_text(bad)
         stale = identity_pool.Credentials.from_info(external_account_info(server, token_file), scopes=SCOPES)
         with pytest.raises((auth_exceptions.RefreshError, auth_exceptions.OAuthError)) as err:
@@ -204,7 +205,9 @@ def test_workload_identity_federation_with_google_auth(server, tmp_path):
 def test_workload_identity_federation_with_impersonation(server, tmp_path):
     token_file = tmp_path / "token"
     token_file.write_text(subject_token(server))
-    credentials = identity_pool.Credentials.from_info(external_account_info(server, token_file, impersonate=SA), scopes=SCOPES)
+    # An OIDC provider takes the token as an id_token too.
+    credentials = identity_pool.Credentials.from_info(external_account_info(server, token_file, impersonate=SA, token_type="id_token"),
+                                                      scopes=SCOPES)
     credentials.refresh(http_request())
     assert server.state(log=False)["issuedTokens"][SA] == 1
     zone = client(server, credentials).zone("example-com", "example.com.")

@@ -97,7 +97,7 @@ struct CloudDNSClient: Sendable {
             do {
                 return try JSONDecoder().decode(Result.self, from: Data(response.body))
             } catch {
-                throw GoogleAPIError(operation: operation, response: APIResponse(status: 502, body: Array(#"{"error":{"message":"the answer is not the JSON the API documents"}}"#.utf8)))
+                throw UnreadableAnswer(operation: operation)
             }
         }
     }
@@ -113,6 +113,11 @@ struct CloudDNSClient: Sendable {
         case let error as TransportError: error.isTransient
         default: false
         }
+    }
+
+    /// A 2xx answer that is not the JSON the API documents (an endpoint that is not Cloud DNS).
+    struct UnreadableAnswer: Error {
+        let operation: String
     }
 
     /// A 401 answered to a cached token, retried once with a fresh one.

@@ -51,6 +51,10 @@ enum CloudDNSErrorMessages {
             }
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach the Cloud DNS API at \(endpoint): \(error.underlying)")
+        case let error as CloudDNSClient.UnreadableAnswer:
+            return DNS01Error(
+                .providerUnavailable,
+                "the Cloud DNS API at \(endpoint) answered a request to \(error.operation) with something that is not its JSON: is endpoint the API's base URL (\(CloudDNSConfiguration.defaultEndpoint))?")
         case let error as ValueSetWriterError:
             return DNS01Error(.providerUnavailable, "the TXT set at \(name.name): \(error)")
         default:

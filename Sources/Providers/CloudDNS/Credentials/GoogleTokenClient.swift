@@ -39,6 +39,15 @@ struct GoogleTokenError: Error, Sendable {
         }
     }
 
+    /// An answer that came back but is not what a token endpoint answers.
+    init(url: String, status: Int, unreadable detail: String) {
+        self.url = url
+        self.status = status
+        code = nil
+        self.detail = detail
+        retryAfter = nil
+    }
+
     var isRetryable: Bool { status == 429 || status >= 500 }
 
     /// `HTTP 400 invalid_grant: Invalid JWT Signature.`, at most 300 characters.
@@ -84,7 +93,7 @@ struct GoogleTokenClient: Sendable {
         let request = APIRequest(method: "GET", url: url, headers: [.init("Metadata-Flavor", "Google"), .init("Accept", "application/json")])
         let response = try await send(request)
         guard response.headers.contains(where: { $0.name.lowercased() == "metadata-flavor" && $0.value == "Google" }) else {
-            throw GoogleTokenError(url: url, response: APIResponse(status: 502, body: Array("the answer has no Metadata-Flavor: Google header: this is not a Google metadata server".utf8)))
+            throw GoogleTokenError(url: url, status: response.status, unreadable: "the answer has no Metadata-Flavor: Google header: this is not a Google metadata server")
         }
         return try Self.decodeOAuth2(response, url: url)
     }
@@ -101,7 +110,7 @@ struct GoogleTokenClient: Sendable {
         guard let object = GoogleCredentialJSON.object(response.body), let token = object["accessToken"] as? String, !token.isEmpty,
             let expireTime = object["expireTime"] as? String, let expires = UTCTimestamp(iso8601: expireTime)?.secondsSince1970
         else {
-            throw GoogleTokenError(url: url, response: APIResponse(status: 502, body: Array("the answer has no accessToken and expireTime".utf8)))
+            throw GoogleTokenError(url: url, status: response.status, unreadable: "the answer has no accessToken and expireTime")
         }
         return IssuedAccessToken(token: SecretValue(token), expiresIn: max(expires - epochSeconds, 0))
     }
@@ -138,7 +147,7 @@ struct GoogleTokenClient: Sendable {
         let object = GoogleCredentialJSON.object(response.body)
         let lifetime = (object?["expires_in"] as? NSNumber)?.int64Value ?? (object?["expires_in"] as? String).flatMap { Int64($0) }
         guard let token = object?["access_token"] as? String, !token.isEmpty, let lifetime, lifetime > 0 else {
-            throw GoogleTokenError(url: url, response: APIResponse(status: 502, body: Array("the answer has no access_token and expires_in".utf8)))
+            throw GoogleTokenError(url: url, status: response.status, unreadable: "the answer has no access_token and expires_in")
         }
         return IssuedAccessToken(token: SecretValue(token), expiresIn: lifetime)
     }
