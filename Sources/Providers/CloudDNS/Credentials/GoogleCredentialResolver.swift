@@ -51,8 +51,11 @@ struct GoogleCredentialResolver: Sendable {
             }
             metadata = parsed
         }
+        // Off GCP the metadata address may swallow packets: a short timeout and one retry,
+        // so a missing server costs seconds, not the challenge's whole deadline.
         var metadataClient = client
         metadataClient.requestTimeout = min(client.requestTimeout, Self.metadataTimeout)
+        metadataClient.retryPolicy.maximumAttempts = min(client.retryPolicy.maximumAttempts, 2)
         return MetadataServerTokenSource(base: metadata, client: metadataClient)
     }
 

@@ -63,7 +63,7 @@ struct GoogleTokenError: Error, Sendable {
 /// and transient network failures; nothing else.
 struct GoogleTokenClient: Sendable {
     let transport: any HTTPTransport
-    let retryPolicy: RetryPolicy
+    var retryPolicy: RetryPolicy
     var requestTimeout: Duration
     let logger: Logger
 
