@@ -51,17 +51,24 @@ public final class ValueSetWriter<Key: Hashable & Sendable>: Sendable {
         /// value). Values are written back as they were read, so other writers' values keep
         /// their form.
         public var comparable: @Sendable (String) -> String
+        /// Whether a write or delete that returns has certainly left the set as asked: the API
+        /// applies it only if the set still held `current` (a precondition: Cloud DNS change
+        /// sets, ETags) and throws otherwise. The round then skips the verifying read; the
+        /// caller re-reads and retries on the precondition's error.
+        public var confirmsWrites: Bool
 
         public init(
             read: @escaping @Sendable () async throws -> [String],
             write: @escaping @Sendable (_ values: [String], _ current: [String]) async throws -> Void,
             delete: @escaping @Sendable (_ current: [String]) async throws -> Void,
-            comparable: @escaping @Sendable (String) -> String = { $0 }
+            comparable: @escaping @Sendable (String) -> String = { $0 },
+            confirmsWrites: Bool = false
         ) {
             self.read = read
             self.write = write
             self.delete = delete
             self.comparable = comparable
+            self.confirmsWrites = confirmsWrites
         }
 
         func contains(_ values: [String], _ value: String) -> Bool {
@@ -170,6 +177,7 @@ public final class ValueSetWriter<Key: Hashable & Sendable>: Sendable {
             } else {
                 try await store.write(desired, current)
             }
+            if store.confirmsWrites { return }
             current = try await store.read()
             remaining = remaining.filter { !$0.isSatisfied(by: current, in: store) }
             if remaining.isEmpty { return }

@@ -23,6 +23,13 @@ struct ProvidersBench: AsyncParsableCommand {
             }
         }
         print("\n(\(rounds) pairs each after one warm-up pair; calls are the most any measured step made; times are medians and 90th percentiles)")
+        if wanted?.contains("cloudDNS") ?? true {
+            do {
+                print(try await CloudDNSTokenCost.measure(rounds: rounds))
+            } catch {
+                print("cloudDNS token acquisition not measured: \(error)")
+            }
+        }
     }
 
     private func measure(_ subject: ProviderBenchSubject) async throws -> String {
