@@ -91,6 +91,7 @@ let providers: [ProviderModule] = [
     ProviderModule("DigitalOcean", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("AcmeDNS", testsUse: ["ConfigLoading"]),
+    ProviderModule("AzureDNS", uses: [crypto], testsUse: ["ConfigLoading", asyncHTTPClient, nioSSL]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
