@@ -94,11 +94,8 @@ public struct AzureDNSConfiguration: Sendable, Hashable {
 
         guard !subscriptionID.isEmpty else { throw reader.missing("subscriptionID") }
         guard !resourceGroupName.isEmpty else { throw reader.missing("resourceGroupName") }
-        guard isResourceName(subscriptionID) else {
-            throw DNS01Error.invalidConfiguration(at: path.appending("subscriptionID"), "must be the subscription's ID (a GUID), got \"\(subscriptionID)\"")
-        }
-        guard isResourceName(resourceGroupName, allowing: "._()") else {
-            throw DNS01Error.invalidConfiguration(at: path.appending("resourceGroupName"), "must be a resource group name (letters, digits, '.', '_', '-', '(' and ')'), got \"\(resourceGroupName)\"")
+        for (field, value) in [("subscriptionID", subscriptionID), ("resourceGroupName", resourceGroupName)] where !isPathSegment(value) {
+            throw DNS01Error.invalidConfiguration(at: path.appending(field), "must be a name without \"/\", spaces or control characters, got \"\(value)\"")
         }
         let hostedZoneName: DomainName?
         if let hostedZoneText, !hostedZoneText.isEmpty {
@@ -135,7 +132,6 @@ public struct AzureDNSConfiguration: Sendable, Hashable {
                 throw DNS01Error.invalidConfiguration(at: path.appending(missing.0), "is required with \(given): a service principal needs clientID, clientSecretSecretRef and tenantID")
             }
             guard let clientID, let tenantID, let secretRef else { throw reader.missing("clientID") }
-            try checkTenant(tenantID, at: path.appending("tenantID"))
             credentials = .clientSecret(clientID: clientID, tenantID: tenantID, secret: secretRef)
         } else {
             let identity = identity ?? ManagedIdentity()
@@ -146,11 +142,8 @@ public struct AzureDNSConfiguration: Sendable, Hashable {
             if identity.tenantID != nil, identity.resourceID != nil {
                 throw DNS01Error.invalidConfiguration(at: identityPath.appending("tenantID"), "cannot be used with resourceID (it applies to workload identity, which names the identity by clientID)")
             }
-            if let tenant = identity.tenantID {
-                guard identity.clientID != nil else {
-                    throw DNS01Error.invalidConfiguration(at: identityPath.appending("clientID"), "is required with managedIdentity.tenantID")
-                }
-                try checkTenant(tenant, at: identityPath.appending("tenantID"))
+            if identity.tenantID != nil, identity.clientID == nil {
+                throw DNS01Error.invalidConfiguration(at: identityPath.appending("clientID"), "is required with managedIdentity.tenantID")
             }
             credentials = .ambient(identity)
         }
@@ -183,22 +176,21 @@ public struct AzureDNSConfiguration: Sendable, Hashable {
         }
     }
 
-    /// Entra ID's rule for a tenant in an authority URL.
-    static func checkTenant(_ tenant: String, at path: ConfigPath) throws(DNS01Error) {
-        guard isResourceName(tenant, allowing: ".") else {
-            throw DNS01Error.invalidConfiguration(at: path, "must be a tenant ID (a GUID) or domain such as contoso.onmicrosoft.com, got \"\(tenant)\"")
+    /// Entra ID's rule for a tenant in an authority URL (letters, digits, `-` and `.`), checked
+    /// when a token is requested, as azure-identity does: cert-manager loads such a block and
+    /// fails its challenges. `what` names where the tenant came from.
+    static func checkTenant(_ tenant: String, what: String) throws(DNS01Error) {
+        let valid = tenant.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-" || scalar == ".")
+        }
+        guard !tenant.isEmpty, valid else {
+            throw DNS01Error(.credentialsUnavailable, "\(what) must be a tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com, got \"\(tenant)\"")
         }
     }
 
-    /// Letters, digits, `-` and the `extra` characters: what goes into a URL path unencoded.
-    static func isResourceName(_ text: String, allowing extra: String = "") -> Bool {
-        !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSetASCII.isAlphanumeric($0) || $0 == "-" || extra.unicodeScalars.contains($0)) }
-    }
-}
-
-private enum CharacterSetASCII {
-    static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    /// Something that goes into a Resource Manager path as one segment.
+    static func isPathSegment(_ text: String) -> Bool {
+        !text.isEmpty && !text.unicodeScalars.contains { $0 == "/" || $0 == "\\" || $0.value < 0x21 || $0.value == 0x7F }
     }
 }
 

@@ -16,6 +16,7 @@ enum AzureIdentityResolver {
         let path = configuration.path
         switch configuration.credentials {
         case .clientSecret(let clientID, let tenantID, let reference):
+            try AzureDNSConfiguration.checkTenant(tenantID, what: "\(path.appending("tenantID"))")
             let field = path.appending("clientSecretSecretRef")
             let secret = try await context.secret(reference, field: field)
             return .clientSecret(
@@ -37,7 +38,7 @@ enum AzureIdentityResolver {
                 guard let tenantID = selected.tenantID ?? environment["AZURE_TENANT_ID"]?.nonEmpty else {
                     throw DNS01Error(.credentialsUnavailable, "\(path): workload identity has no tenant ID: set managedIdentity.tenantID, or AZURE_TENANT_ID in the webhook's environment")
                 }
-                try AzureDNSConfiguration.checkTenant(tenantID, at: ConfigPath.root.appending("AZURE_TENANT_ID"))
+                try AzureDNSConfiguration.checkTenant(tenantID, what: selected.tenantID != nil ? "\(path.appending("managedIdentity").appending("tenantID"))" : "AZURE_TENANT_ID")
                 return .workloadIdentity(tenantID: tenantID, clientID: clientID, tokenFile: tokenFile, authority: try authority(for: configuration, environment: environment))
             }
             let endpoint: BaseURL
