@@ -459,7 +459,7 @@ class AzureDNSEmulator(BaseEmulator):
 
     def list_zones(self, req: Request, sub: str, rg: str) -> Response:
         names = sorted((v for k, v in self.zones.items() if k[0] == rg.lower()), key=lambda e: e["name"])
-        top = int(req.q("$top") or self.page_size)
+        top = min(int(req.q("$top") or self.page_size), self.page_size)
         skip = int(req.q("$skipToken") or 0)
         page = names[skip: skip + top]
         body: Dict[str, Any] = {"value": [self.zone_json(sub, e) for e in page]}
