@@ -184,7 +184,10 @@ struct AzureDNSPolicyTests {
             try AzureDNSConfiguration.decode(block(field, "https://127.0.0.1:8443"), at: .root.appending("azureDNS"), source: .issuerConfig())
         }
         #expect(error?.code == .forbiddenByPolicy)
-        #expect(error?.message.hasPrefix("azureDNS.\(field) \"https://127.0.0.1:8443\" is not allowed in an Issuer's config: the provider's official hosts are https://management.azure.com, https://login.microsoftonline.com, https://management.chinacloudapi.cn") == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.hasPrefix(
+                "azureDNS.\(field) \"https://127.0.0.1:8443\" is not allowed in an Issuer's config: the provider's official hosts are https://management.azure.com, https://login.microsoftonline.com, https://management.chinacloudapi.cn") == true,
+            "\(error?.message ?? "")")
     }
 
     @Test(

@@ -92,7 +92,9 @@ struct AzureDNSProviderTests {
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(AZ.challenge(.present, "_acme-challenge.example.org", "x")) }
         #expect(error?.code == .zoneNotFound)
-        #expect(error?.message.hasPrefix("example.org is not in the zone example.com that azureDNS.hostedZoneName names") == true || error?.message.hasPrefix("_acme-challenge.example.org is not in the zone example.com that azureDNS.hostedZoneName names") == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.hasPrefix("example.org is not in the zone example.com that azureDNS.hostedZoneName names") == true
+                || error?.message.hasPrefix("_acme-challenge.example.org is not in the zone example.com that azureDNS.hostedZoneName names") == true, "\(error?.message ?? "")")
         #expect(try await emulator.apiCallCount() == 0)
     }
 

@@ -159,7 +159,8 @@ public struct AzureDNSConfiguration: Sendable, Hashable {
         if name == "AzureGermanCloud" {
             throw DNS01Error.invalidConfiguration(
                 at: path,
-                "AzureGermanCloud is no longer served: Microsoft closed Azure Germany in 2021 and its zones moved to the public cloud (cert-manager accepts the name but fails every challenge with \"unknown cloud configuration name\"); use AzurePublicCloud")
+                "AzureGermanCloud is no longer served: Microsoft closed Azure Germany in 2021 and its zones moved to the public cloud (cert-manager accepts the name but fails every challenge with \"unknown cloud configuration name\"); use AzurePublicCloud"
+            )
         }
         throw DNS01Error.invalidConfiguration(at: path, "must be either empty or one of AzurePublicCloud, AzureChinaCloud or AzureUSGovernmentCloud, got \"\(name)\"")
     }

@@ -95,13 +95,19 @@ struct AzureDNSDNSProvider: DNSProvider {
         let zone: AzureZone
         if let hosted = configuration.hostedZoneName {
             guard fqdn.isSubdomain(of: hosted) else {
-                throw DNS01Error(.zoneNotFound, "\(fqdn.name) is not in the zone \(hosted.name) that \(configuration.path.appending("hostedZoneName")) names: set hostedZoneName to the zone that holds it, or leave it out to use the longest zone of resource group \(configuration.resourceGroupName)")
+                throw DNS01Error(
+                    .zoneNotFound,
+                    "\(fqdn.name) is not in the zone \(hosted.name) that \(configuration.path.appending("hostedZoneName")) names: set hostedZoneName to the zone that holds it, or leave it out to use the longest zone of resource group \(configuration.resourceGroupName)"
+                )
             }
             zone = AzureZone(zoneName: hosted, azureName: hosted.name)
         } else {
             let (matches, count) = try await zones.zones(holding: fqdn, account: zoneAccount) { [client] in try await client.zones() }
             guard let found = matches.first else {
-                throw DNS01Error(.zoneNotFound, "no DNS zone of resource group \(configuration.resourceGroupName) in subscription \(configuration.subscriptionID) holds \(fqdn.name) (the group has \(count) zones): create the zone there, or set resourceGroupName (or hostedZoneName) to where it is")
+                throw DNS01Error(
+                    .zoneNotFound,
+                    "no DNS zone of resource group \(configuration.resourceGroupName) in subscription \(configuration.subscriptionID) holds \(fqdn.name) (the group has \(count) zones): create the zone there, or set resourceGroupName (or hostedZoneName) to where it is"
+                )
             }
             zone = found
         }

@@ -32,7 +32,8 @@ extension AzureDNSPlugin {
             AuthMode("client secret", "`clientID`, `clientSecretSecretRef` and `tenantID`: the client credentials grant at Entra ID's token endpoint."),
             AuthMode(
                 "workload identity", ambient: true,
-                "When `AZURE_FEDERATED_TOKEN_FILE` is set (Azure Workload Identity): the service account token in that file, read again for every token, is the client assertion for `AZURE_CLIENT_ID` in `AZURE_TENANT_ID` (or `managedIdentity.clientID` and `tenantID`), at `AZURE_AUTHORITY_HOST` when the block names no `environment`."),
+                "When `AZURE_FEDERATED_TOKEN_FILE` is set (Azure Workload Identity): the service account token in that file, read again for every token, is the client assertion for `AZURE_CLIENT_ID` in `AZURE_TENANT_ID` (or `managedIdentity.clientID` and `tenantID`), at `AZURE_AUTHORITY_HOST` when the block names no `environment`."
+            ),
             AuthMode(
                 "managed identity", ambient: true,
                 "Otherwise the instance metadata service (`Metadata: true`), for `managedIdentity.clientID` or `resourceID`, or the node's only identity; `AZURE_POD_IDENTITY_AUTHORITY_HOST` moves it, as in azure-identity."),

@@ -111,7 +111,7 @@ struct AzureDNSClient: Sendable {
     }
 
     private func attempt(_ method: String, url: String, body: [UInt8], extraHeaders: [APIRequest.Header], operation: String) async throws -> APIResponse {
-        try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: { ($0 as? ARMError)?.retryAfter }) { attempt in
+        try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
             let token = try await tokens.token()
             var headers: [APIRequest.Header] = [
                 .init("Authorization", "Bearer " + token.text), .init("Accept", "application/json"), .init("User-Agent", "dns01-webhook"),
@@ -129,6 +129,9 @@ struct AzureDNSClient: Sendable {
             return response
         }
     }
+
+    /// How long Resource Manager asked us to wait, when it said.
+    private static let serverDelay: @Sendable (any Error) -> Duration? = { ($0 as? ARMError)?.retryAfter }
 
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {

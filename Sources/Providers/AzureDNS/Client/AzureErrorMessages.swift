@@ -16,7 +16,9 @@ enum AzureErrorMessages {
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach \(APIRequest.hostOf(error.url)) for \(identity.described): \(error.underlying)")
         case let error as ARMUnreadableResponse:
-            return DNS01Error(.providerUnavailable, "Azure Resource Manager at \(configuration.endpoint) answered a request to \(error.operation) with something that is not Resource Manager's JSON: is endpoint Resource Manager's base URL (\(configuration.cloud.resourceManager))?")
+            return DNS01Error(
+                .providerUnavailable,
+                "Azure Resource Manager at \(configuration.endpoint) answered a request to \(error.operation) with something that is not Resource Manager's JSON: is endpoint Resource Manager's base URL (\(configuration.cloud.resourceManager))?")
         case let error as ValueSetWriterError:
             return DNS01Error(.providerUnavailable, "Azure DNS: \(error.description); cert-manager will try again")
         default:

@@ -33,7 +33,10 @@ enum AzureIdentityResolver {
             let environment = context.environment
             if let tokenFile = environment["AZURE_FEDERATED_TOKEN_FILE"]?.nonEmpty {
                 guard let clientID = selected.clientID ?? environment["AZURE_CLIENT_ID"]?.nonEmpty else {
-                    throw DNS01Error(.credentialsUnavailable, "\(path): workload identity has no client ID: set managedIdentity.clientID, or AZURE_CLIENT_ID in the webhook's environment (the workload identity webhook sets it from the service account's azure.workload.identity/client-id annotation)")
+                    throw DNS01Error(
+                        .credentialsUnavailable,
+                        "\(path): workload identity has no client ID: set managedIdentity.clientID, or AZURE_CLIENT_ID in the webhook's environment (the workload identity webhook sets it from the service account's azure.workload.identity/client-id annotation)"
+                    )
                 }
                 guard let tenantID = selected.tenantID ?? environment["AZURE_TENANT_ID"]?.nonEmpty else {
                     throw DNS01Error(.credentialsUnavailable, "\(path): workload identity has no tenant ID: set managedIdentity.tenantID, or AZURE_TENANT_ID in the webhook's environment")

@@ -36,9 +36,11 @@ struct AzureTokenSource: Sendable {
         let service: AzureTokenError.Service
         switch identity {
         case .clientSecret(let tenant, let client, let secret, let authority, _, _):
-            request = Self.tokenRequest(authority: authority, tenant: tenant, form: [
-                ("grant_type", "client_credentials"), ("client_id", client), ("client_secret", secret.text), ("scope", cloud.scope),
-            ])
+            request = Self.tokenRequest(
+                authority: authority, tenant: tenant,
+                form: [
+                    ("grant_type", "client_credentials"), ("client_id", client), ("client_secret", secret.text), ("scope", cloud.scope),
+                ])
             service = .entra
         case .workloadIdentity(let tenant, let client, let file, let authority):
             // Read on every fetch: the kubelet replaces the projected token long before a
@@ -47,16 +49,19 @@ struct AzureTokenSource: Sendable {
             do {
                 assertion = try readFile(file).trimmingWhitespace()
             } catch {
-                throw DNS01Error(.credentialsUnavailable, "workload identity: cannot read the service account token file \(file) (AZURE_FEDERATED_TOKEN_FILE): is the azure.workload.identity/use label on the webhook's pod, and the token volume mounted?")
+                throw DNS01Error(
+                    .credentialsUnavailable, "workload identity: cannot read the service account token file \(file) (AZURE_FEDERATED_TOKEN_FILE): is the azure.workload.identity/use label on the webhook's pod, and the token volume mounted?")
             }
             guard !assertion.isEmpty else {
                 throw DNS01Error(.credentialsUnavailable, "workload identity: the service account token file \(file) (AZURE_FEDERATED_TOKEN_FILE) is empty")
             }
-            request = Self.tokenRequest(authority: authority, tenant: tenant, form: [
-                ("grant_type", "client_credentials"), ("client_id", client),
-                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", assertion),
-                ("scope", cloud.scope),
-            ])
+            request = Self.tokenRequest(
+                authority: authority, tenant: tenant,
+                form: [
+                    ("grant_type", "client_credentials"), ("client_id", client),
+                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", assertion),
+                    ("scope", cloud.scope),
+                ])
             service = .entra
         case .managedIdentity(let endpoint, let client, let resource):
             var query = [("api-version", "2018-02-01"), ("resource", cloud.audience)]
@@ -67,7 +72,7 @@ struct AzureTokenSource: Sendable {
                 headers: [.init("Metadata", "true"), .init("Accept", "application/json"), .init("User-Agent", "dns01-webhook")])
             service = .instanceMetadata
         }
-        let response = try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: { ($0 as? AzureTokenError)?.retryAfter }) { attempt in
+        let response = try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
             let response = try await transport.send(request, timeout: requestTimeout)
             guard response.status == 200 else {
                 let error = AzureTokenError(service: service, response: response)
@@ -89,6 +94,9 @@ struct AzureTokenSource: Sendable {
             headers: [.init("Content-Type", "application/x-www-form-urlencoded"), .init("Accept", "application/json"), .init("User-Agent", "dns01-webhook")],
             body: Array(PercentEncoding.query(form).utf8))
     }
+
+    /// How long the token service asked us to wait, when it said.
+    private static let serverDelay: @Sendable (any Error) -> Duration? = { ($0 as? AzureTokenError)?.retryAfter }
 
     private static let shouldRetry: @Sendable (any Error) -> Bool = { error in
         switch error {
