@@ -120,4 +120,15 @@ struct AzureDNSProviderTests {
         #expect(error?.code == .providerUnavailable)
         #expect(error?.message.hasPrefix("Azure DNS kept failing to read the TXT record set _acme-challenge.www of zone example.com through every retry (HTTP 503 ServiceUnavailable") == true, "\(error?.message ?? "")")
     }
+
+    @Test("a server whose certificate is not trusted is refused at once, before any secret is sent")
+    func untrustedCertificate() async throws {
+        let emulator = try AZ.emulator()
+        let plugin = AzureDNSPlugin(retryPolicy: AZ.fastRetries, requestTimeout: .seconds(10))  // the system's CAs only
+        let provider = try await AZ.provider(plugin, config: AZ.secretConfig(emulator))
+        let error = await #expect(throws: DNS01Error.self) { try await provider.present(AZ.challenge(.present, Self.fqdn, "x")) }
+        #expect(error?.code == .providerUnavailable)
+        #expect(error?.message.hasPrefix("cannot reach 127.0.0.1:") == true && error?.message.contains("the TLS handshake failed") == true, "\(error?.message ?? "")")
+        #expect(try await emulator.apiCallCount() == 0)
+    }
 }

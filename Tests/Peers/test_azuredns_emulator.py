@@ -337,3 +337,24 @@ def test_racing_the_sdk_the_if_match_precondition_keeps_both_values(emulator, tm
         client.record_sets.create_or_update(RG, "example.com", "_acme-challenge.www", "TXT",
                                             RecordSet(ttl=60, txt_records=[TxtRecord(value=["apex-by-sdk"])]), if_match=second.etag)
     assert lost.value.status_code == 412
+
+
+@pytest.mark.parametrize("how", ["term", "int", "eof"])
+def test_process_rules(pki, how):
+    """One start line, nothing else on stdout, exit 0 on SIGTERM, SIGINT and stdin EOF."""
+    import signal
+    proc = subprocess.Popen([sys.executable, str(HERE / "azuredns_emulator.py"), "--port", "0",
+                             "--tls-cert", pki["servingACert"], "--tls-key", pki["servingAKey"]],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    info = json.loads(proc.stdout.readline())
+    with urllib.request.urlopen(f"http://127.0.0.1:{info['port']}/__admin/state", timeout=5) as resp:
+        assert resp.status == 200
+    if how == "eof":
+        proc.stdin.close()
+    else:
+        proc.send_signal(signal.SIGTERM if how == "term" else signal.SIGINT)
+    assert proc.wait(timeout=5) == 0
+    assert proc.stdout.read() == ""
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if not stream.closed:
+            stream.close()

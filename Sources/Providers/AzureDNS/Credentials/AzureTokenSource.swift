@@ -73,7 +73,10 @@ struct AzureTokenSource: Sendable {
             service = .instanceMetadata
         }
         let response = try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
-            let response = try await transport.send(request, timeout: requestTimeout)
+            // IMDS answers on the node at once; a node without it should fail fast, not hold the
+            // challenge for the whole request timeout on every retry.
+            let timeout = service == .instanceMetadata ? min(requestTimeout, .seconds(5)) : requestTimeout
+            let response = try await transport.send(request, timeout: timeout)
             guard response.status == 200 else {
                 let error = AzureTokenError(service: service, response: response)
                 logger.debug("Azure token request refused", metadata: ["status": "\(response.status)", "error": "\(error.error ?? "")", "code": "\(error.entraCode ?? "")", "attempt": "\(attempt)"])
