@@ -20,7 +20,7 @@ enum AzureIdentity: Sendable {
         case .clientSecret(let tenant, let client, let secret, let authority, _, _):
             var hasher = SHA256()
             hasher.update(data: secret.bytes)
-            let digest = Array(hasher.finalize()).prefix(12).map { String($0, radix: 16) }.joined()
+            let digest = Array(Array(hasher.finalize()).prefix(16)).hexString
             return AccountKey(endpoint: authority.description, identity: "secret|\(tenant.lowercased())|\(client.lowercased())|\(digest)")
         case .workloadIdentity(let tenant, let client, let file, let authority):
             return AccountKey(endpoint: authority.description, identity: "workload|\(tenant.lowercased())|\(client.lowercased())|\(file)")
