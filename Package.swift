@@ -92,6 +92,7 @@ let providers: [ProviderModule] = [
     ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("AcmeDNS", testsUse: ["ConfigLoading"]),
     ProviderModule("CloudDNS", uses: [crypto, .product(name: "_CryptoExtras", package: "swift-crypto")], testsUse: ["ConfigLoading", crypto]),
+    ProviderModule("AzureDNS", uses: [crypto], testsUse: ["ConfigLoading", asyncHTTPClient, nioSSL]),
     // `swift package new-provider` adds new providers above this line.
 ]
 
