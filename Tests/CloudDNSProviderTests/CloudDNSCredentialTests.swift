@@ -31,18 +31,6 @@ struct CloudDNSCredentialTests {
         #expect(try await GCP.storedValues(emulator, fqdn) == [])
     }
 
-    func failure(_ body: () async throws -> Void) async -> DNS01Error? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DNS01Error {
-            return error
-        } catch {
-            Issue.record("not a DNS01Error: \(error)")
-            return nil
-        }
-    }
-
     @Test("a key from the Secret gets one token, reused by later challenges until it nears expiry")
     func serviceAccountKeyIsCachedUntilRefresh() async throws {
         let emulator = try GCP.emulator()
@@ -75,7 +63,7 @@ struct CloudDNSCredentialTests {
         try await roundTrip(try await GCP.provider(plugin, config: GCP.config(emulator), context: GCP.context(secrets: secrets)), emulator, value: "admin")
         let reader = try await GCP.provider(plugin, config: GCP.config(emulator, secret: "reader"), context: GCP.context(secrets: secrets))
         #expect(try await reader.txtValues(at: DomainName(fqdn), zone: nil) == [])
-        let error = await failure { try await reader.present(GCP.challenge(.present, fqdn, "reader")) }
+        let error = await dns01Failure { try await reader.present(GCP.challenge(.present, fqdn, "reader")) }
         #expect(error?.code == .providerRejected)
         #expect(error?.message.contains("Cloud DNS refused to change the TXT set at _acme-challenge.www.example.com for the service account dns-reader@test-project.iam.gserviceaccount.com") == true, "\(error?.message ?? "")")
         #expect(error?.message.contains("roles/dns.admin") == true)
@@ -96,7 +84,7 @@ struct CloudDNSCredentialTests {
     @Test("without a Secret, ambient credentials are refused unless the challenge allows them")
     func ambientNeedsPermission() async throws {
         let emulator = try GCP.emulator()
-        let error = await failure {
+        let error = await dns01Failure {
             _ = try await GCP.provider(plugin(), config: GCP.config(emulator, secret: nil), context: GCP.context(ambient: false, environment: ["GCE_METADATA_HOST": "127.0.0.1:1"]))
         }
         #expect(error?.code == .credentialsUnavailable)
@@ -135,7 +123,7 @@ struct CloudDNSCredentialTests {
     func nothingAmbient() async throws {
         let emulator = try GCP.emulator()
         let provider = try await GCP.provider(plugin(), config: GCP.config(emulator, secret: nil), context: GCP.context(environment: ["GCE_METADATA_HOST": "127.0.0.1:1"]))
-        let error = await failure { try await provider.present(GCP.challenge(.present, fqdn, "nothing")) }
+        let error = await dns01Failure { try await provider.present(GCP.challenge(.present, fqdn, "nothing")) }
         #expect(error?.code == .credentialsUnavailable)
         #expect(error?.message.hasPrefix("no Cloud DNS credentials: serviceAccountSecretRef is not set, GOOGLE_APPLICATION_CREDENTIALS is not set, and the metadata server at http://127.0.0.1:1 cannot be reached") == true, "\(error?.message ?? "")")
     }
@@ -195,11 +183,11 @@ struct CloudDNSCredentialTests {
         let credentials = try writeExternalAccount(emulator, directory: directory)
         try await GCP.subjectToken(emulator, extra: ["expiresIn": -60]).write(toFile: "\(directory)/token", atomically: true, encoding: .utf8)
         let provider = try await GCP.provider(plugin(), config: GCP.config(emulator, secret: nil), context: GCP.context(environment: ["GOOGLE_APPLICATION_CREDENTIALS": credentials]))
-        let error = await failure { try await provider.present(GCP.challenge(.present, fqdn, "expired")) }
+        let error = await dns01Failure { try await provider.present(GCP.challenge(.present, fqdn, "expired")) }
         #expect(error?.code == .credentialsUnavailable)
         #expect(error?.message.contains("refused workload identity federation (\(GCP.pool), GOOGLE_APPLICATION_CREDENTIALS \(credentials)) (HTTP 400 invalid_grant: ID Token has expired.)") == true, "\(error?.message ?? "")")
         try await GCP.subjectToken(emulator, extra: ["issuer": "https://evil.example"]).write(toFile: "\(directory)/token", atomically: true, encoding: .utf8)
-        let foreign = await failure { try await provider.present(GCP.challenge(.present, fqdn, "foreign")) }
+        let foreign = await dns01Failure { try await provider.present(GCP.challenge(.present, fqdn, "foreign")) }
         #expect(foreign?.message.contains("invalid_grant: Invalid JWT signature.") == true, "\(foreign?.message ?? "")")
         #expect(try await GCP.storedValues(emulator, fqdn) == [])
     }
@@ -214,7 +202,7 @@ struct CloudDNSCredentialTests {
         ])
     func badKeyFiles(content: String, expected: String) async throws {
         let emulator = try GCP.emulator()
-        let error = await failure {
+        let error = await dns01Failure {
             _ = try await GCP.provider(plugin(), config: GCP.config(emulator), context: GCP.context(secrets: GCP.secrets([GCP.secretName: content])))
         }
         #expect(error?.code == .credentialsUnavailable)

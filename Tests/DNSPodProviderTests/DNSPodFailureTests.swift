@@ -8,24 +8,13 @@ import Testing
 /// What users see when something goes wrong, and the recoveries that keep a challenge going.
 @Suite("DNSPod failures and recoveries", .serialized)
 struct DNSPodFailureTests {
-    func dnsError(_ body: () async throws -> Void) async -> DNS01Error? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DNS01Error {
-            return error
-        } catch {
-            Issue.record("not a DNS01Error: \(error)")
-            return nil
-        }
-    }
 
     @Test("a CAM policy without the action names the dnspod: action that was denied and the ones to allow")
     func camDenied() async throws {
         let emulator = try DNSPodFixture.emulator()
         try await emulator.admin("POST", "/__admin/faults", ["errors": [["code": "AuthFailure.UnauthorizedOperation", "message": "you are not authorized to perform operation (dnspod:CreateRecord)"]], "actions": ["CreateRecord"]])
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator))
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .providerRejected)
         #expect(
             error?.message
@@ -38,7 +27,7 @@ struct DNSPodFailureTests {
     func ttlTooLow() async throws {
         let emulator = try DNSPodFixture.emulator()
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator, extra: ["ttl": 300]))
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .invalidConfiguration)
         #expect(error?.message == "DNSPod refused the record's TTL (LimitExceeded.RecordTtlLimit): the domain's plan needs a larger ttl; set ttl to at least 600, the free plan's minimum")
     }
@@ -47,7 +36,7 @@ struct DNSPodFailureTests {
     func unknownLine() async throws {
         let emulator = try DNSPodFixture.emulator()
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator, extra: ["recordLine": "火星"]))
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.message.hasPrefix("DNSPod does not offer the recordLine of the config on the domain of _acme-challenge.example.com (InvalidParameter.RecordLineInvalid)") == true)
     }
 
@@ -65,7 +54,7 @@ struct DNSPodFailureTests {
         let emulator = try DNSPodFixture.emulator()
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 600])
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator))
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.message == "DNSPod refused the request time (AuthFailure.SignatureExpire): this machine's clock is more than 5 minutes off; fix its time synchronisation (NTP)")
     }
 
@@ -79,7 +68,7 @@ struct DNSPodFailureTests {
         #expect(try await emulator.dnspodTXT() == ["example.com _acme-challenge after-throttling"])
 
         try await emulator.admin("POST", "/__admin/faults", ["throttle": 10])
-        let error = await dnsError { try await provider.cleanUp("_acme-challenge.example.com", "after-throttling") }
+        let error = await dns01Failure { try await provider.cleanUp("_acme-challenge.example.com", "after-throttling") }
         #expect(error?.code == .providerUnavailable)
         #expect(error?.message == "DNSPod kept throttling DescribeRecordList (RequestLimitExceeded) through every retry: the account makes too many API calls; cert-manager will try again")
         #expect(try await emulator.outcomes().filter { $0 == "DescribeRecordList RequestLimitExceeded" }.count == 3)
@@ -95,7 +84,7 @@ struct DNSPodFailureTests {
         #expect(try await emulator.dnspodTXT() == ["example.com _acme-challenge k"])
 
         try await emulator.admin("POST", "/__admin/faults", ["error5xx": 10])
-        let error = await dnsError { try await provider.cleanUp("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.cleanUp("_acme-challenge.example.com", "k") }
         #expect(error?.message == "DNSPod kept failing DescribeRecordList with HTTP 502 (HTTP502) through every retry; cert-manager will try again")
     }
 
@@ -103,7 +92,7 @@ struct DNSPodFailureTests {
     func connectionRefused() async throws {
         let plugin = DNSPodFixture.plugin(retryPolicy: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5)), environment: TencentCloudEnvironment(requestTimeout: .seconds(2)))
         let provider = try await DNSPodFixture.provider(plugin, config: ["endpoint": "http://127.0.0.1:9", "secretId": "AKID1", "secretKeyRef": ["name": "dnspod-secret", "key": "secret-key"]])
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .providerUnavailable)
         #expect(error?.message == "cannot reach DNSPod at http://127.0.0.1:9: connection refused")
     }
@@ -112,7 +101,7 @@ struct DNSPodFailureTests {
     func zoneNotFound() async throws {
         let emulator = try DNSPodFixture.emulator()
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator))
-        let error = await dnsError { try await provider.present("_acme-challenge.www.example.org", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.www.example.org", "k") }
         #expect(error?.code == .zoneNotFound)
         #expect(
             error?.message

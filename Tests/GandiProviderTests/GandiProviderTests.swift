@@ -38,18 +38,6 @@ struct GandiProviderTests {
     let fqdn = "_acme-challenge.www.example.com"
     let name = "_acme-challenge.www"
 
-    func failure(_ body: () async throws -> Void) async -> DNS01Error? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DNS01Error {
-            return error
-        } catch {
-            Issue.record("not a DNS01Error: \(error)")
-            return nil
-        }
-    }
-
     /// Writes `values` at `name` as another client would (a PUT with the PAT).
     static func foreignPut(_ emulator: EmulatorPeer, name: String, values: [String]) async throws {
         let body = try JSONSerialization.data(withJSONObject: ["rrset_ttl": 300, "rrset_values": values])
@@ -134,12 +122,12 @@ struct GandiProviderTests {
     func clearFailures() async throws {
         let emulator = try EmulatorPeer("gandi_emulator.py")
         let keyAsToken = try await GandiFixture.provider(config: GandiFixture.config(emulator, secret: "gandi-apikey"))
-        let refused = await failure { try await keyAsToken.present(GandiFixture.challenge(.present, fqdn, "k")) }
+        let refused = await dns01Failure { try await keyAsToken.present(GandiFixture.challenge(.present, fqdn, "k")) }
         #expect(refused?.code == .credentialsUnavailable)
         #expect(refused?.message == "Gandi refused the personal access token from secret cert-manager/gandi-apikey key \"token\" (401 Unauthorized): it is wrong or expired; if the Secret holds a legacy API key instead, set apiKeyType: apiKey")
 
         let limited = try await GandiFixture.provider(config: GandiFixture.config(emulator, secret: "gandi-limited"))
-        let notListed = await failure { try await limited.present(GandiFixture.challenge(.present, fqdn, "k")) }
+        let notListed = await dns01Failure { try await limited.present(GandiFixture.challenge(.present, fqdn, "k")) }
         #expect(notListed?.code == .zoneNotFound)
         #expect(
             notListed?.message
@@ -147,7 +135,7 @@ struct GandiProviderTests {
         )
 
         let provider = try await GandiFixture.provider(config: GandiFixture.config(emulator))
-        let elsewhere = await failure { try await provider.present(GandiFixture.challenge(.present, "_acme-challenge.example.org", "k")) }
+        let elsewhere = await dns01Failure { try await provider.present(GandiFixture.challenge(.present, "_acme-challenge.example.org", "k")) }
         #expect(elsewhere?.code == .zoneNotFound)
     }
 

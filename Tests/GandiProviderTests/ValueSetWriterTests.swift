@@ -85,16 +85,31 @@ struct ValueSetWriterTests {
     @Test("sets of different keys do not wait for each other")
     func keysAreIndependent() async throws {
         let writer = ValueSetWriter<String>()
-        let sets = (0..<8).map { _ in MemorySet(delay: .milliseconds(50)) }
-        let clock = ContinuousClock()
-        let elapsed = try await clock.measure {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (index, set) in sets.enumerated() { group.addTask { try await writer.apply(.add("v"), at: "name-\(index)", store: set.store) } }
-                try await group.waitForAll()
+        let sets = (0..<8).map { _ in MemorySet() }
+        // Every key's write waits until all eight writes have begun: that can happen only if no
+        // key waits for another. A writer that serialized keys would hold the first write here
+        // until the deadline, and the test fails (not on timing: it waits as long as it must).
+        let begun = Mutex(0)
+        let stores = sets.map { set in
+            var store = set.store
+            let write = store.write
+            store.write = { values, current in
+                begun.withLock { $0 += 1 }
+                let deadline = ContinuousClock.now + .seconds(120)
+                while begun.withLock({ $0 }) < sets.count {
+                    guard ContinuousClock.now < deadline else { throw Failing() }
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                try await write(values, current)
             }
+            return store
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in stores.enumerated() { group.addTask { try await writer.apply(.add("v"), at: "name-\(index)", store: store) } }
+            try await group.waitForAll()
         }
         #expect(sets.allSatisfy { $0.values == ["v"] })
-        #expect(elapsed < .milliseconds(8 * 150), "\(elapsed)")
+        #expect(begun.withLock { $0 } == sets.count)
     }
 
     @Test("a change is idempotent: adding a value that is there, or removing one that is not, writes nothing")

@@ -9,23 +9,11 @@ import Testing
 struct HetznerProviderTests {
     let fqdn = "_acme-challenge.www.example.com"
 
-    func failure(_ body: () async throws -> Void) async -> DNS01Error? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DNS01Error {
-            return error
-        } catch {
-            Issue.record("not a DNS01Error: \(error)")
-            return nil
-        }
-    }
-
     @Test("Present returns only once its add_records action has finished, and CleanUp once remove_records has")
     func waitsForActions() async throws {
         let emulator = try HetznerFixture.emulator(config: [
             "projects": [["name": "default", "tokens": [HetznerFixture.token], "zones": ["example.com"]]],
-            "actionDelayMs": 300,
+            "actionPolls": 2,
         ])
         let provider = try await HetznerFixture.provider(config: HetznerFixture.config(emulator))
         try await provider.present(HetznerFixture.challenge(.present, fqdn, "k1"))
@@ -37,7 +25,8 @@ struct HetznerProviderTests {
         let calls = try await HetznerFixture.calls(emulator)
         #expect(calls.first == "list_zones OK")
         #expect(calls.contains("add_records OK") && calls.contains("remove_records OK"))
-        #expect(calls.filter { $0 == "list_actions OK" }.count >= 4, "\(calls)")
+        // Each action reads "running" for two polls: both calls returned only after the third.
+        #expect(calls.filter { $0 == "list_actions OK" || $0 == "get_action OK" }.count == 6, "\(calls)")
     }
 
     @Test("the older webhook's secretName (key api-key) and zoneName work without listing zones")
@@ -57,7 +46,7 @@ struct HetznerProviderTests {
         let emulator = try HetznerFixture.emulator()
         let provider = try await HetznerFixture.provider(config: HetznerFixture.config(emulator))
         try await emulator.admin("POST", "/__admin/action-failures", ["count": 1, "code": "action_failed", "message": "zone is locked"])
-        let error = await failure { try await provider.present(HetznerFixture.challenge(.present, fqdn, "k")) }
+        let error = await dns01Failure { try await provider.present(HetznerFixture.challenge(.present, fqdn, "k")) }
         #expect(error?.code == .providerRejected)
         #expect(error?.message == "Hetzner Cloud could not change the TXT records at _acme-challenge.www.example.com: its add_rrset_records action failed (action_failed): zone is locked")
     }
@@ -66,11 +55,11 @@ struct HetznerProviderTests {
     func clearFailures() async throws {
         let emulator = try HetznerFixture.emulator()
         let readOnly = try await HetznerFixture.provider(config: HetznerFixture.config(emulator, secret: "readonly"))
-        let error = await failure { try await readOnly.present(HetznerFixture.challenge(.present, fqdn, "k")) }
+        let error = await dns01Failure { try await readOnly.present(HetznerFixture.challenge(.present, fqdn, "k")) }
         #expect(error?.message == "the Hetzner Cloud API token from secret cert-manager/readonly key \"token\" is read-only (token_readonly): create a token with Read & Write permission")
 
         let other = try await HetznerFixture.provider(config: HetznerFixture.config(emulator, secret: "other-project"))
-        let missing = await failure { try await other.present(HetznerFixture.challenge(.present, fqdn, "k")) }
+        let missing = await dns01Failure { try await other.present(HetznerFixture.challenge(.present, fqdn, "k")) }
         #expect(missing?.code == .zoneNotFound)
         #expect(
             missing?.message
@@ -78,11 +67,11 @@ struct HetznerProviderTests {
         )
 
         let pinned = try await HetznerFixture.provider(config: HetznerFixture.config(emulator, extra: ["zoneName": "example.net"]))
-        let outside = await failure { try await pinned.present(HetznerFixture.challenge(.present, fqdn, "k")) }
+        let outside = await dns01Failure { try await pinned.present(HetznerFixture.challenge(.present, fqdn, "k")) }
         #expect(outside?.message == "_acme-challenge.www.example.com is not in the zone example.net that zoneName names: remove zoneName, or set it to the zone that holds the name")
 
         let gone = try await HetznerFixture.provider(config: HetznerFixture.config(emulator, secret: "other-project", extra: ["zoneName": "example.com"]))
-        let notFound = await failure { try await gone.present(HetznerFixture.challenge(.present, fqdn, "k")) }
+        let notFound = await dns01Failure { try await gone.present(HetznerFixture.challenge(.present, fqdn, "k")) }
         #expect(notFound?.code == .zoneNotFound)
         #expect(try await HetznerFixture.values(emulator, name: "_acme-challenge.www") == [])
     }
@@ -92,7 +81,7 @@ struct HetznerProviderTests {
         let emulator = try HetznerFixture.emulator()
         let provider = try await HetznerFixture.provider(config: HetznerFixture.config(emulator, extra: ["zoneName": "example.com"]))
         try await emulator.admin("POST", "/__admin/faults", ["throttle": 50])
-        let error = await failure { try await provider.present(HetznerFixture.challenge(.present, fqdn, "k")) }
+        let error = await dns01Failure { try await provider.present(HetznerFixture.challenge(.present, fqdn, "k")) }
         #expect(error?.code == .providerUnavailable)
         #expect(error?.message == "Hetzner Cloud kept refusing add_records for _acme-challenge.www.example.com with rate_limit_exceeded through every retry: the project makes too many API calls; cert-manager will try again")
     }
@@ -102,7 +91,7 @@ struct HetznerProviderTests {
         let provider = try await HetznerFixture.provider(config: [
             "tokenSecretKeyRef": ["name": "hetzner", "key": "token"], "endpoint": "http://127.0.0.1:1/v1", "httpTimeout": "2s",
         ])
-        let error = await failure { try await provider.present(HetznerFixture.challenge(.present, fqdn, "k")) }
+        let error = await dns01Failure { try await provider.present(HetznerFixture.challenge(.present, fqdn, "k")) }
         #expect(error?.code == .providerUnavailable)
         #expect(error?.message == "cannot reach the Hetzner Cloud API at http://127.0.0.1:1/v1: connection refused")
     }
@@ -121,7 +110,7 @@ struct HetznerProviderTests {
         let fromClusterIssuer = try await plugin.makeProvider(for: configuration, context: HetznerFixture.context(origin: .issuerConfig, allowAmbient: true))
         try await fromClusterIssuer.cleanUp(HetznerFixture.challenge(.cleanUp, fqdn, "from-file"))
 
-        let refused = await failure { _ = try await plugin.makeProvider(for: configuration, context: HetznerFixture.context(origin: .issuerConfig)) }
+        let refused = await dns01Failure { _ = try await plugin.makeProvider(for: configuration, context: HetznerFixture.context(origin: .issuerConfig)) }
         #expect(refused?.code == .forbiddenByPolicy)
         #expect(
             refused?.message
@@ -129,7 +118,7 @@ struct HetznerProviderTests {
         )
 
         let missing = try plugin.decodeConfiguration(["tokenFilePath": "/run/nothing"], at: .root.appending("hetzner"), source: .operatorConfig)
-        let unreadable = await failure { _ = try await plugin.makeProvider(for: missing, context: HetznerFixture.context()) }
+        let unreadable = await dns01Failure { _ = try await plugin.makeProvider(for: missing, context: HetznerFixture.context()) }
         #expect(unreadable?.message == "cannot read the Hetzner API token file /run/nothing (tokenFilePath): is it mounted into the webhook's pod?")
     }
 }

@@ -7,24 +7,13 @@ import Testing
 /// What users see when something goes wrong, and the recoveries that keep a challenge going.
 @Suite("Huawei Cloud DNS failures and recoveries", .serialized)
 struct HuaweiCloudFailureTests {
-    func dnsError(_ body: () async throws -> Void) async -> DNS01Error? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DNS01Error {
-            return error
-        } catch {
-            Issue.record("not a DNS01Error: \(error)")
-            return nil
-        }
-    }
 
     @Test("an IAM policy without the action names the action that was denied and the ones to allow")
     func iamDenied() async throws {
         let emulator = try HuaweiFixture.emulator()
         try await emulator.admin("POST", "/__admin/faults", ["errors": [["status": 403, "code": "DNS.1802", "message": "Policy doesn't allow dns:recordset:create to be performed."]], "actions": ["CreateRecordSet"]])
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .providerRejected)
         #expect(
             error?.message
@@ -37,7 +26,7 @@ struct HuaweiCloudFailureTests {
     func unknownAccessKey() async throws {
         let emulator = try HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator), context: HuaweiFixture.context(secrets: HuaweiFixture.secrets(accessKey: "HPUANOSUCHKEY")))
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .credentialsUnavailable)
         #expect(error?.message == "Huawei Cloud does not know the access key (AK) from secret cert-manager/huaweicloud-secret (APIGW.0301): check that it is the AK of an existing, enabled access key (not its SK)")
     }
@@ -47,7 +36,7 @@ struct HuaweiCloudFailureTests {
         let emulator = try HuaweiFixture.emulator()
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 1200])
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.message == "Huawei Cloud refused the request time (APIGW.0301): this machine's clock is more than 15 minutes off; fix its time synchronisation (NTP)")
     }
 
@@ -61,12 +50,12 @@ struct HuaweiCloudFailureTests {
         #expect(try await emulator.storedValues("_acme-challenge.example.com.") == [#""k""#])
 
         try await emulator.admin("POST", "/__admin/faults", ["throttle": 10])
-        let throttled = await dnsError { try await provider.cleanUp("_acme-challenge.example.com", "k") }
+        let throttled = await dns01Failure { try await provider.cleanUp("_acme-challenge.example.com", "k") }
         #expect(throttled?.code == .providerUnavailable)
         #expect(throttled?.message == "Huawei Cloud DNS kept throttling ListRecordSetsByZone (APIGW.0308) through every retry: the account makes too many API calls; cert-manager will try again")
 
         try await emulator.admin("POST", "/__admin/faults", ["error5xx": 10])
-        let failing = await dnsError { try await provider.cleanUp("_acme-challenge.example.com", "k") }
+        let failing = await dns01Failure { try await provider.cleanUp("_acme-challenge.example.com", "k") }
         #expect(failing?.message == "Huawei Cloud DNS kept failing ListRecordSetsByZone with HTTP 503 (APIGW.0205) through every retry; cert-manager will try again")
     }
 
@@ -75,7 +64,7 @@ struct HuaweiCloudFailureTests {
         let emulator = try HuaweiFixture.emulator()
         try await emulator.seed(["records": [["zone": "example.com", "name": "_acme-challenge.example.com.", "type": "CNAME", "records": ["elsewhere.example.net."]]]])
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.message == "a record set at _acme-challenge.example.com conflicts with the TXT record set (DNS.0312), usually a CNAME: remove it, or point the CNAME at a name this solver manages")
     }
 
@@ -83,7 +72,7 @@ struct HuaweiCloudFailureTests {
     func zoneNotFound() async throws {
         let emulator = try HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
-        let error = await dnsError { try await provider.present("_acme-challenge.www.example.org", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.www.example.org", "k") }
         #expect(error?.code == .zoneNotFound)
         #expect(
             error?.message
@@ -95,7 +84,7 @@ struct HuaweiCloudFailureTests {
     func foreignZoneId() async throws {
         let emulator = try HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator, extra: ["zoneId": "ff80808200000000000000000000dead"]))
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .zoneNotFound)
         #expect(error?.message.hasPrefix("the zone of _acme-challenge.example.com is not in the Huawei Cloud account of secret cert-manager/huaweicloud-secret (DNS.0302)") == true)
     }
@@ -104,7 +93,7 @@ struct HuaweiCloudFailureTests {
     func connectionRefused() async throws {
         let plugin = HuaweiFixture.plugin(retryPolicy: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5)), environment: HuaweiCloudEnvironment(requestTimeout: .seconds(2)))
         let provider = try await HuaweiFixture.provider(plugin, config: ["endpoint": "http://127.0.0.1:9", "appKey": "HPUA1", "appSecret": "s"])
-        let error = await dnsError { try await provider.present("_acme-challenge.example.com", "k") }
+        let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .providerUnavailable)
         #expect(error?.message == "cannot reach Huawei Cloud DNS at http://127.0.0.1:9: connection refused")
     }

@@ -11,18 +11,6 @@ struct OVHProviderTests {
     let fqdn = "_acme-challenge.www.example.com"
     let subDomain = "_acme-challenge.www"
 
-    func failure(_ body: () async throws -> Void) async -> DNS01Error? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DNS01Error {
-            return error
-        } catch {
-            Issue.record("not a DNS01Error: \(error)")
-            return nil
-        }
-    }
-
     @Test("Present and CleanUp publish their change with the zone's refresh")
     func publishes() async throws {
         let emulator = try EmulatorPeer("ovh_emulator.py")
@@ -93,7 +81,7 @@ struct OVHProviderTests {
     func clearFailures() async throws {
         let emulator = try EmulatorPeer("ovh_emulator.py")
         let readOnly = try await OVHFixture.provider(config: OVHFixture.config(emulator, secret: "readonly"))
-        let denied = await failure { try await readOnly.present(OVHFixture.challenge(.present, fqdn, "k")) }
+        let denied = await dns01Failure { try await readOnly.present(OVHFixture.challenge(.present, fqdn, "k")) }
         #expect(denied?.code == .credentialsUnavailable)
         #expect(
             denied?.message
@@ -101,7 +89,7 @@ struct OVHProviderTests {
         )
 
         let provider = try await OVHFixture.provider(config: OVHFixture.config(emulator))
-        let elsewhere = await failure { try await provider.present(OVHFixture.challenge(.present, "_acme-challenge.other.example", "k")) }
+        let elsewhere = await dns01Failure { try await provider.present(OVHFixture.challenge(.present, "_acme-challenge.other.example", "k")) }
         #expect(elsewhere?.code == .zoneNotFound)
         #expect(
             elsewhere?.message

@@ -7,17 +7,6 @@ import Testing
 
 @Suite("PowerDNS provider against a real pdns_server", .serialized)
 struct PDNSProviderTests {
-    func failure(_ body: () async throws -> Void) async -> DNS01Error? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DNS01Error {
-            return error
-        } catch {
-            Issue.record("not a DNS01Error: \(error)")
-            return nil
-        }
-    }
 
     @Test("on Debian's pdns_server (no EXTEND/PRUNE) the version is read once and changes use REPLACE, then a verifying read")
     func replaceOnOldServers() async throws {
@@ -71,13 +60,13 @@ struct PDNSProviderTests {
         #expect(try await fixture.apiRRSet(zone: "example.com", name: "_acme-challenge.www.sub.example.com").records.isEmpty)
 
         let restricted = try await fixture.provider(config: fixture.config(extra: ["allowed-zones": ["example.net."]]))
-        let refused = await failure { try await restricted.present(PDNSFixture.challenge(.present, "_acme-challenge.www.example.com", "k")) }
+        let refused = await dns01Failure { try await restricted.present(PDNSFixture.challenge(.present, "_acme-challenge.www.example.com", "k")) }
         #expect(refused?.code == .forbiddenByPolicy)
         #expect(refused?.message == "the zone example.com. of _acme-challenge.www.example.com may not be edited: allowed-zones lists only example.net.")
         let allowedBelow = try await fixture.provider(config: fixture.config(extra: ["allowed-zones": ["example.com."]]))
         try await allowedBelow.present(PDNSFixture.challenge(.present, "_acme-challenge.x.sub.example.com", "below"))
 
-        let missing = await failure { try await provider.present(PDNSFixture.challenge(.present, "_acme-challenge.example.org", "k")) }
+        let missing = await dns01Failure { try await provider.present(PDNSFixture.challenge(.present, "_acme-challenge.example.org", "k")) }
         #expect(missing?.code == .zoneNotFound)
         #expect(missing?.message == "no zone on the PowerDNS server at \(fixture.server.host) (server localhost) contains _acme-challenge.example.org (it has 3 zones)")
     }
@@ -87,17 +76,17 @@ struct PDNSProviderTests {
         let fixture = try PDNSFixture()
         defer { fixture.server.stop() }
         let wrongKey = try await fixture.provider(config: fixture.config(secret: "wrong"))
-        let refused = await failure { try await wrongKey.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
+        let refused = await dns01Failure { try await wrongKey.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
         #expect(
             refused?.message
                 == "the PowerDNS API at \(fixture.server.host) refused the API key from secret cert-manager/wrong key \"key\" (HTTP 401): it must equal the server's api-key setting, sent in the X-API-Key header (apiKeyHeaderName, apiKeyScheme)")
 
         let wrongServer = try await fixture.provider(config: fixture.config(extra: ["serverID": "nameserver-1"]))
-        let noServer = await failure { try await wrongServer.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
+        let noServer = await dns01Failure { try await wrongServer.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
         #expect(noServer?.message.hasPrefix("the PowerDNS API at \(fixture.server.host) has no server \"nameserver-1\"") == true, "\(noServer?.message ?? "")")
 
         let closed = try await fixture.provider(PDNSPlugin(retryPolicy: RetryPolicy(baseDelay: .milliseconds(5))), config: ["host": "http://127.0.0.1:1", "apiKeySecretRef": ["name": "pdns-api-key", "key": "key"], "timeout": 2])
-        let unreachable = await failure { try await closed.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
+        let unreachable = await dns01Failure { try await closed.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
         #expect(unreachable?.message == "cannot reach the PowerDNS API at http://127.0.0.1:1: connection refused")
     }
 
@@ -119,10 +108,10 @@ struct PDNSProviderTests {
         var trusted = configuration
         trusted.caBundle = PEMText.normalise(Data(ca.utf8).base64EncodedString())
         #expect(trusted.caBundle == ca)
-        let through = await failure { try await plugin.makeProvider(for: trusted, context: context).present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
+        let through = await dns01Failure { try await plugin.makeProvider(for: trusted, context: context).present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
         #expect(through?.message.hasPrefix("the PowerDNS API at https://127.0.0.1:\(peer.port) has no server \"localhost\" (HTTP 404)") == true, "\(through?.message ?? "")")
 
-        let untrusted = await failure { try await plugin.makeProvider(for: configuration, context: context).present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
+        let untrusted = await dns01Failure { try await plugin.makeProvider(for: configuration, context: context).present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
         #expect(untrusted?.message.hasPrefix("cannot reach the PowerDNS API at https://127.0.0.1:\(peer.port): the TLS handshake failed") == true, "\(untrusted?.message ?? "")")
     }
 }

@@ -30,7 +30,8 @@ API (``Authorization: Bearer <token>``; JSON; ``X-Correlation-Id`` and
   (``"ignore"``).  ``.../set_records``, ``.../change_ttl`` too.  Every action
   answers 201 ``{"action": {"id", "command", "status": "running", "progress",
   "started", "finished", "resources": [{"id": zone, "type": "zone"}], "error"}}``
-  and reads ``success`` once ``actionDelayMs`` (default 0) has passed.
+  and reads ``success`` once ``actionDelayMs`` (default 0) has passed and it has been
+  polled ``actionPolls`` (default 0) times (a count, so tests need not race the clock).
 * ``GET /v1/actions/{id}``, ``GET /v1/actions?id=..&id=..`` (what hcloud-go's
   WaitFor polls), ``GET /v1/zones/actions/{id}``.
 
@@ -76,6 +77,7 @@ DEFAULT_CONFIG: Dict[str, Any] = {
     ],
     "rateLimit": 3600,
     "actionDelayMs": 0,
+    "actionPolls": 0,
     "removeMissingValue": "error",
     "zoneTTL": 3600,
 }
@@ -131,6 +133,7 @@ class Action:
     started: float
     done_at: float
     error: Optional[Dict[str, str]] = None
+    polls_running: int = 0
 
     def to_json(self, now: float, initial: bool = False) -> Dict[str, Any]:
         """``initial``: the answer to the request that started it, which always says running."""
@@ -161,6 +164,7 @@ class HetznerEmulator(BaseEmulator):
                 self.tokens[token] = (project["name"], True)
         self.rate_limit = int(self.config.get("rateLimit", 3600))
         self.action_delay = float(self.config.get("actionDelayMs", 0)) / 1000.0
+        self.action_polls = int(self.config.get("actionPolls", 0))
         self.remove_missing = str(self.config.get("removeMissingValue", "error"))
         self.zone_ttl = int(self.config.get("zoneTTL", 3600))
         self.buckets: Dict[str, Tuple[float, float]] = {}
@@ -402,7 +406,7 @@ class HetznerEmulator(BaseEmulator):
         self.next_action += 1
         now = self.clock.now()
         action = Action(self.next_action, command, zone.id, now, now + self.action_delay,
-                        self.action_failures.pop(0) if self.action_failures else None)
+                        self.action_failures.pop(0) if self.action_failures else None, self.action_polls)
         self.actions[action.id] = action
         return action
 
@@ -534,11 +538,19 @@ class HetznerEmulator(BaseEmulator):
             return None
         return action
 
+    @staticmethod
+    def _polled(action: Action, now: float) -> Dict[str, Any]:
+        """An action as a poll sees it: running for its first ``actionPolls`` polls."""
+        if action.polls_running > 0:
+            action.polls_running -= 1
+            return action.to_json(now, initial=True)
+        return action.to_json(now)
+
     def _get_action(self, req: Request, project: str, action: str) -> Tuple[int, Any]:
         found = self._visible_action(project, int(action))
         if found is None:
             raise HetznerError(404, "not_found", "action not found")
-        return 200, {"action": found.to_json(self.clock.now())}
+        return 200, {"action": self._polled(found, self.clock.now())}
 
     def _list_actions(self, req: Request, project: str) -> Tuple[int, Any]:
         now = self.clock.now()
@@ -548,7 +560,7 @@ class HetznerEmulator(BaseEmulator):
         else:
             items = [a for a in self.actions.values() if self.zones[a.zone].project == project]
         statuses = set(req.q_all("status"))
-        rendered = [a.to_json(now) for a in sorted(items, key=lambda a: a.id)]
+        rendered = [self._polled(a, now) for a in sorted(items, key=lambda a: a.id)]
         if statuses:
             rendered = [a for a in rendered if a["status"] in statuses]
         window, meta = self._paginate(req, rendered)

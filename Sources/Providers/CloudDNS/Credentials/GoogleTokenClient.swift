@@ -26,9 +26,9 @@ struct GoogleTokenError: Error, Sendable {
         status = response.status
         retryAfter = response.status == 429 ? RetryAfter.parse(response) : nil
         let object = GoogleCredentialJSON.object(response.body)
-        if let error = object?["error"] as? String {
-            code = error
-            detail = object?["error_description"] as? String
+        if let oauth = OAuth2ErrorResponse.decode(response.body) {
+            code = oauth.error
+            detail = oauth.errorDescription
         } else if let error = object?["error"] as? [String: Any] {
             code = error["status"] as? String
             detail = error["message"] as? String
@@ -144,11 +144,9 @@ struct GoogleTokenClient: Sendable {
     /// `{"access_token": …, "expires_in": …}`; Go's client rejects an empty token or a zero
     /// lifetime, and so does this.
     static func decodeOAuth2(_ response: APIResponse, url: String) throws -> IssuedAccessToken {
-        let object = GoogleCredentialJSON.object(response.body)
-        let lifetime = (object?["expires_in"] as? NSNumber)?.int64Value ?? (object?["expires_in"] as? String).flatMap { Int64($0) }
-        guard let token = object?["access_token"] as? String, !token.isEmpty, let lifetime, lifetime > 0 else {
+        guard let answer = OAuth2TokenResponse.decode(response.body), let lifetime = answer.expiresIn, lifetime > 0 else {
             throw GoogleTokenError(url: url, status: response.status, unreadable: "the answer has no access_token and expires_in")
         }
-        return IssuedAccessToken(token: SecretValue(token), expiresIn: lifetime)
+        return IssuedAccessToken(token: SecretValue(answer.accessToken), expiresIn: lifetime)
     }
 }
