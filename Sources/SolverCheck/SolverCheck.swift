@@ -324,8 +324,8 @@ public struct SolverCheck: Sendable {
         if useProvider { paths.append("\(waiting.providerName)'s API") }
         if let nameserver = options.nameserver { paths.append("DNS at \(nameserver.serverName)") }
         let target = "until \(goal.joined(separator: " and ")) through \(paths.joined(separator: " and "))"
-        waiting.announce(waiting.step, "waiting \(target), polling every \(options.pollInterval.seconds.formattedShort)s")
         waiting.status.set("waiting \(target)", timeout: options.timeout)
+        var announced = false
 
         let clock = ContinuousClock()
         let deadline = clock.now + options.timeout
@@ -352,6 +352,11 @@ public struct SolverCheck: Sendable {
             }
             lastState = observations.joined(separator: "; ")
             if satisfied { return !useProvider ? "via DNS" : options.nameserver == nil ? "via provider" : "via provider and DNS" }
+            // Said once the first look shows that there is something to wait for.
+            if !announced {
+                waiting.announce(waiting.step, "waiting \(target), polling every \(options.pollInterval.seconds.formattedShort)s")
+                announced = true
+            }
             waiting.status.set("waiting \(target); last seen: \(lastState)")
             let remaining = deadline - clock.now
             guard remaining > .zero else {
