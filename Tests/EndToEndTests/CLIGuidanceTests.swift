@@ -80,6 +80,25 @@ struct CLIGuidanceTests {
         #expect(!result.stdout.contains("..."))
     }
 
+    @Test("a visibility step gives up only once --timeout has passed, never a poll interval early")
+    func fullTimeout() throws {
+        let knot = try KnotServer(zones: ["example.com": "www IN A 127.0.0.1"])
+        defer { knot.stop() }
+        let config = try file("memory.yaml", "memory: {zones: [example.com]}\n")
+        let result = try run([
+            "check", "--config", config, "--domain", "www.example.com", "--nameserver", knot.address,
+            "--poll-interval", "0.7", "--timeout", "1", "--basic-only", "--output", "json",
+        ])
+        #expect(result.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let steps = try #require(report["steps"] as? [[String: Any]])
+        let visible = try #require(steps.first { $0["name"] as? String == "basic: key A visible" })
+        #expect(visible["outcome"] as? String == "fail")
+        #expect((visible["elapsedSeconds"] as? Double ?? 0) >= 1.0, "\(visible)")
+        #expect(steps.last?["name"] as? String == "clean up after failure")
+        #expect(report["nameserver"] as? String == knot.address)
+    }
+
     // MARK: --config -
 
     @Test("--config - reads the config from standard input for check, present, cleanup and config validate")
