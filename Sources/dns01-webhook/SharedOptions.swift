@@ -53,18 +53,33 @@ struct ProviderOptions: ParsableArguments {
         let secretOrigin: DispatcherSecrets
         if let secrets {
             secretOrigin = .manifestFile(path: secrets, defaultNamespace: namespace)
-        } else if let connection = try KubernetesConnection.discoverLikeKubectl(
-            kubeconfig: kubeconfig, context: context, environment: environment, interactive: isatty(STDIN_FILENO) == 1
-        ) {
-            secretOrigin = .cluster(KubernetesClient(connection: connection, logger: logger))
         } else {
-            secretOrigin = .unavailable(reason: "no --secrets file was given, and no cluster is configured (no --kubeconfig, KUBECONFIG or ~/.kube/config)")
+            secretOrigin = try clusterSecrets(environment: environment, logger: logger)
         }
         let dispatcher = try ChallengeDispatcher.make(
             registry: registry, config: loaded.document, solver: loaded.solver, secrets: secretOrigin, logger: logger, environment: environment
         )
         try CLIConfig.requireBlock(forSolver: loaded.solver, in: dispatcher.defaultTable, source: loaded.source, registry: registry)
         return Prepared(dispatcher: dispatcher, solver: loaded.solver)
+    }
+
+    /// Secrets from the cluster kubectl would use. A kubeconfig the user named (`--kubeconfig`,
+    /// `--context`) must work; one found on its own (`KUBECONFIG`, `~/.kube/config`) matters
+    /// only once a Secret is needed, so a config that references none runs whatever it holds.
+    private func clusterSecrets(environment: [String: String], logger: Logger) throws -> DispatcherSecrets {
+        let connection: KubernetesConnection?
+        do {
+            connection = try KubernetesConnection.discoverLikeKubectl(
+                kubeconfig: kubeconfig, context: context, environment: environment, interactive: isatty(STDIN_FILENO) == 1
+            )
+        } catch {
+            guard kubeconfig == nil, context == nil else { throw error }
+            return .unavailable(reason: "no --secrets file was given, and the cluster cannot be used: \(error.message)")
+        }
+        guard let connection else {
+            return .unavailable(reason: "no --secrets file was given, and no cluster is configured (no --kubeconfig, KUBECONFIG or ~/.kube/config)")
+        }
+        return .cluster(KubernetesClient(connection: connection, logger: logger))
     }
 
     /// Logging as `serve` sets it up, as text.

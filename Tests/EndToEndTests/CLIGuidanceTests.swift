@@ -251,6 +251,30 @@ struct CLIGuidanceTests {
 
     // MARK: The cluster, like kubectl
 
+    @Test("a ~/.kube/config that cannot be used matters only once a Secret is needed, and then says why")
+    func unusableHomeKubeconfig() throws {
+        let home = try makeTemporaryDirectory("home")
+        try FileManager.default.createDirectory(atPath: "\(home)/.kube", withIntermediateDirectories: true)
+        try """
+        current-context: gke
+        contexts: [{name: gke, context: {cluster: gke, user: gke}}]
+        clusters: [{name: gke, cluster: {server: "https://127.0.0.1:1"}}]
+        users: [{name: gke, user: {auth-provider: {name: gcp}}}]
+        """.write(toFile: "\(home)/.kube/config", atomically: true, encoding: .utf8)
+        let plain = try file("memory.yaml", "memory: {zones: [example.com]}\n")
+        let passing = try run(["present", "--config", plain, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], environment: ["HOME": home])
+        #expect(passing.status == 0, "\(passing.stderr)")
+        let needsSecret = try file("secret.yaml", "memory: {zones: [example.com], apiTokenSecretRef: {name: memory-token, key: token}}\n")
+        let failing = try run(["present", "--config", needsSecret, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], environment: ["HOME": home])
+        #expect(
+            failing.stderr
+                == "error: cannot read secret default/memory-token: no --secrets file was given, and the cluster cannot be used: kubeconfig \(home)/.kube/config (context gke): only client certificates, token, tokenFile and exec credential plugins are supported (not auth-provider or basic auth)\n"
+        )
+        // Named on the command line, the same kubeconfig must work from the start.
+        let named = try run(["present", "--config", plain, "--kubeconfig", "\(home)/.kube/config", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"])
+        #expect(named.status == 1)
+    }
+
     @Test("without --secrets, Secrets come from the cluster of KUBECONFIG, authenticated by an exec credential plugin")
     func kubeconfigFromEnvironment() async throws {
         let user = FakeKubeAPIServer.webhookUser
