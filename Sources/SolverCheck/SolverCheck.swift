@@ -86,8 +86,9 @@ public struct SolverCheck: Sendable {
         public let message: String
 
         public var description: String {
-            let of = timeout.map { " of \($0.seconds.formattedWhole)s" } ?? ""
-            return "\(step): \(elapsed.seconds.formattedWhole)s\(of): \(message)"
+            // Whole seconds elapsed (never rounded up past what has passed).
+            let of = timeout.map { " of \($0.seconds.formattedShort)s" } ?? ""
+            return "\(step): \(Int(elapsed.seconds))s\(of): \(message)"
         }
     }
 
@@ -388,9 +389,6 @@ extension Duration {
 }
 
 extension Double {
-    /// Whole seconds, for progress lines.
-    var formattedWhole: String { String(Int(rounded())) }
-
     /// At most three decimals, without trailing zeros (2, 0.5, 0.125).
     var formattedShort: String {
         var text = formatted3
