@@ -22,6 +22,7 @@ struct ExecCredentialTests {
             try """
             #!/bin/sh
             dir="$(dirname "$0")"
+            sleep "${PLUGIN_DELAY:-0}"
             echo run >> "$dir/runs"
             printf '%s' "$KUBERNETES_EXEC_INFO" > "$dir/exec-info.json"
             printf '%s\\n' "$@" > "$dir/args"
@@ -136,6 +137,23 @@ struct ExecCredentialTests {
         let info = try #require(JSONSerialization.jsonObject(with: Data(plugin.recorded("exec-info.json").utf8)) as? [String: Any])
         #expect(info["apiVersion"] as? String == "client.authentication.k8s.io/v1beta1")
         #expect((info["spec"] as? [String: Any])?["cluster"] == nil)
+    }
+
+    @Test("requests that need a credential at the same time share one run of the plugin")
+    func oneRunForConcurrentRequests() async throws {
+        let plugin = try Plugin()
+        try plugin.answer(["token": "t"])
+        let path = try Self.kubeconfig(
+            server: "https://127.0.0.1:1",
+            exec: "apiVersion: client.authentication.k8s.io/v1\ncommand: ./plugin.sh\ninteractiveMode: Never\nenv: [{name: PLUGIN_DELAY, value: \"0.5\"}]",
+            in: plugin.directory)
+        let source = try #require(try Kubeconfig.load(path: path).connection().execCredential)
+        let tokens = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<8 { group.addTask { try await source.credential().token?.text ?? "" } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(tokens == Array(repeating: "t", count: 8))
+        #expect(plugin.runs == 1)
     }
 
     @Test("a 401 runs the plugin again and the request is sent once more with the new token")

@@ -72,7 +72,8 @@ public actor ExecCredentialSource {
     private let timeout: Duration
     private var cached: Credential?
     private var running: Task<Credential, any Error>?
-    private var runs = 0
+    /// How many times the plugin was started, which numbers the credentials.
+    private var generation = 0
 
     /// Checks the block as client-go does before anything runs: a supported `apiVersion`, an
     /// `interactiveMode` (required by `v1`), and for `Always` a terminal on standard input.
@@ -124,11 +125,11 @@ public actor ExecCredentialSource {
         if let running {
             task = running
         } else {
-            runs += 1
-            let generation = runs
+            generation += 1
+            let thisRun = generation
             let (config, apiVersion, interactive, execInfo, origin, timeout) = (config, apiVersion, interactive, execInfo, origin, timeout)
             task = Task {
-                try await Self.run(config, apiVersion: apiVersion, interactive: interactive, execInfo: execInfo, origin: origin, timeout: timeout, generation: generation)
+                try await Self.run(config, apiVersion: apiVersion, interactive: interactive, execInfo: execInfo, origin: origin, timeout: timeout, generation: thisRun)
             }
             running = task
         }
