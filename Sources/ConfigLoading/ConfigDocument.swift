@@ -152,7 +152,13 @@ public enum ConfigDocument {
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
         func text(_ number: Int) -> String? {
             guard number >= 1, number <= lines.count else { return nil }
-            let content = lines[number - 1].trimmingCharacters(in: .whitespacesAndNewlines)
+            // Tabs and control characters shown as escapes: often they are the error.
+            let visible = lines[number - 1].unicodeScalars.map { scalar -> String in
+                if scalar == "\t" { return "\\t" }
+                if scalar.properties.generalCategory == .control, scalar != "\r" { return "\\u{\(String(scalar.value, radix: 16))}" }
+                return String(scalar)
+            }.joined()
+            let content = visible.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !content.isEmpty else { return nil }
             return content.count > 120 ? String(content.prefix(119)) + "…" : content
         }

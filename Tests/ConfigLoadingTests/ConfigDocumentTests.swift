@@ -58,7 +58,11 @@ struct ConfigDocumentTests {
                 "route53:\n  region: us-east-1\n    role: x\n",
                 "line 3, column 9: mapping values are not allowed in this context; line 3 reads: role: x"
             ),
-            ("memory:\n\tzones: []\n", "line 2, column 1: found character that cannot start any token (while scanning for the next token that starts on line 2, column 1); line 2 reads: zones: []"),
+            (
+                "memory:\n\tzones: []\n",
+                #"line 2, column 1: found character that cannot start any token (while scanning for the next token that starts on line 2, column 1); line 2 reads: \tzones: []"#
+            ),
+            ("memory:\n  zones: [\u{1}]\n", #"line 2, column 11: control characters are not allowed; line 2 reads: zones: [\u{1}]"#),
         ])
     func syntaxErrors(text: String, expected: String) {
         let error = #expect(throws: DNS01Error.self) { try ConfigDocument.parse(text, source: "c.yaml") }
