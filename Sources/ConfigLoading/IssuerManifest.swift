@@ -65,7 +65,7 @@ public enum IssuerManifest {
             guard let provider = registry.descriptor(for: key)?.name else {
                 throw DNS01Error(
                     .invalidConfiguration,
-                    "\(what), whose DNS-01 solver is cert-manager's built-in \(key) solver (\(candidate.path)), which this webhook does not serve; providers: \(registry.pluginNames.joined(separator: ", "))"
+                    "\(what), whose DNS-01 solver \(candidate.path) is not one this webhook serves; its providers: \(registry.pluginNames.joined(separator: ", "))"
                 )
             }
             return Extracted(config: .object([provider: block]), solver: nil, note: "\(what): using \(candidate.path) as the \(provider) block")

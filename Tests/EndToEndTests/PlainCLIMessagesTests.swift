@@ -52,7 +52,7 @@ struct PlainCLIMessagesTests {
         let bareRoute53 = try Self.write("region: us-east-1\naccessKeyIDSecretRef: {name: aws, key: id}\n", directory, "bare.yaml")
         let twoSolvers = try Self.write(
             "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: x}\nspec: {acme: {solvers: [{dns01: {route53: {}}}, {dns01: {cloudflare: {}}}]}}\n", directory, "two.yaml")
-        let azure = try Self.write("apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: x}\nspec: {acme: {solvers: [{dns01: {azureDNS: {}}}]}}\n", directory, "azure.yaml")
+        let unserved = try Self.write("apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: x}\nspec: {acme: {solvers: [{dns01: {someOtherDNS: {}}}]}}\n", directory, "other.yaml")
         let http01 = try Self.write("apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: x}\nspec: {acme: {solvers: [{http01: {}}]}}\n", directory, "http01.yaml")
         let secretManifest = try Self.write("apiVersion: v1\nkind: Secret\nmetadata: {name: x}\n", directory, "secret-as-config.yaml")
         let memory = try Self.write("memory: {zones: [example.com], apiTokenSecretRef: {name: token, key: t}}\n", directory, "memory.yaml")
@@ -72,7 +72,7 @@ struct PlainCLIMessagesTests {
         let runs: [[String]] = [
             ["config", "validate", "--config", bareRoute53],
             ["config", "validate", "--config", twoSolvers],
-            ["config", "validate", "--config", azure],
+            ["config", "validate", "--config", unserved],
             ["config", "validate", "--config", http01],
             ["config", "validate", "--config", secretManifest],
             ["config", "validate", "--config", flow],
