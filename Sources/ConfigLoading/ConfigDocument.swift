@@ -31,9 +31,19 @@ public enum ConfigDocument {
         }
     }
 
-    /// Reads and parses a file.
+    /// The name `-` gives standard input, in messages.
+    public static let standardInputName = "standard input"
+
+    /// Reads and parses a file; `-` reads standard input to its end.
     public static func load(path: String) throws -> ConfigValue {
-        try parse(try readText(path), source: path)
+        if path == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw DNS01Error(.invalidConfiguration, "\(standardInputName) is not UTF-8 text")
+            }
+            return try parse(text, source: standardInputName)
+        }
+        return try parse(try readText(path), source: path)
     }
 
     static func readText(_ path: String) throws -> String {
@@ -107,7 +117,53 @@ public enum ConfigDocument {
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
-        String(describing: error).split(separator: "\n").first.map(String.init) ?? "parse error"
+    /// The parser's whole account of a syntax error on one line: where (line, column), what
+    /// it found, what it was reading and since where, and the offending line itself.
+    static func describe(_ error: any Error) -> String {
+        guard let yamlError = error as? YamlError else {
+            return String(describing: error).split(separator: "\n").first.map(String.init) ?? "parse error"
+        }
+        switch yamlError {
+        case .scanner(let context, let problem, let mark, let yaml),
+            .parser(let context, let problem, let mark, let yaml),
+            .composer(let context, let problem, let mark, let yaml):
+            var text = "line \(mark.line), column \(mark.column): \(problem)"
+            if let context {
+                text += " (\(context.text) that starts on line \(context.mark.line), column \(context.mark.column))"
+            }
+            return text + offendingLine(in: yaml, line: mark.line, fallback: context?.mark.line)
+        case .reader(let problem, let offset, _, let yaml):
+            guard let offset, offset <= yaml.count else { return problem }
+            let before = yaml.prefix(offset)
+            let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+            return "line \(line), column \(column): \(problem)" + offendingLine(in: yaml, line: line, fallback: nil)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            return "the key \(keys) appears twice in the mapping that starts on line \(context.mark.line)"
+        default:
+            return String(describing: yamlError).split(separator: "\n").first.map(String.init) ?? "parse error"
+        }
+    }
+
+    /// `; line N reads: …` for the line a problem is on, or, when that is the (empty) end of
+    /// the text, the line its context started on.
+    private static func offendingLine(in yaml: String, line: Int, fallback: Int?) -> String {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        func text(_ number: Int) -> String? {
+            guard number >= 1, number <= lines.count else { return nil }
+            // Tabs and control characters shown as escapes: often they are the error.
+            let visible = lines[number - 1].unicodeScalars.map { scalar -> String in
+                if scalar == "\t" { return "\\t" }
+                if scalar.properties.generalCategory == .control, scalar != "\r" { return "\\u{\(String(scalar.value, radix: 16))}" }
+                return String(scalar)
+            }.joined()
+            let content = visible.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !content.isEmpty else { return nil }
+            return content.count > 120 ? String(content.prefix(119)) + "…" : content
+        }
+        if let content = text(line) { return "; line \(line) reads: \(content)" }
+        if let fallback, let content = text(fallback) { return "; the text ends there, and line \(fallback) reads: \(content)" }
+        return ""
     }
 }

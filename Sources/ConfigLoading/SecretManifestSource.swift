@@ -7,6 +7,9 @@ import Foundation
 /// A manifest without `metadata.namespace` lands in `defaultNamespace`, as `kubectl apply -n` would.
 public struct SecretManifestSource: SecretSource {
     private let secrets: StaticSecretSource
+    /// The namespaces each Secret name appears in, for the hint when a reference misses.
+    private let namespacesByName: [String: [String]]
+    private let source: String
 
     public init(path: String, defaultNamespace: String) throws {
         try self.init(text: try ConfigDocument.readText(path), source: path, defaultNamespace: defaultNamespace)
@@ -60,9 +63,23 @@ public struct SecretManifestSource: SecretSource {
             secrets[key] = values
         }
         self.secrets = StaticSecretSource(secrets, origin: "read from \(source)")
+        self.namespacesByName = Dictionary(grouping: secrets.keys, by: \.name).mapValues { $0.map(\.namespace).sorted() }
+        self.source = source
     }
 
     public func secretValue(namespace: String, name: String, key: String) async throws -> SecretValue {
-        try await secrets.secretValue(namespace: namespace, name: name, key: key)
+        do {
+            return try await secrets.secretValue(namespace: namespace, name: name, key: key)
+        } catch let error as DNS01Error where error.code == .secretNotFound {
+            // The usual cause: a Secret exported from the Issuer's namespace, the CLI run with
+            // another --namespace (references resolve in the challenge's namespace).
+            guard let elsewhere = namespacesByName[name], !elsewhere.isEmpty, !elsewhere.contains(namespace) else { throw error }
+            let listed = elsewhere.map { "\"\($0)\"" }.joined(separator: ", ")
+            let plural = elsewhere.count == 1 ? "namespace" : "namespaces"
+            throw DNS01Error(
+                .secretNotFound,
+                "\(error.message); \(source) has a Secret \"\(name)\" in \(plural) \(listed): pass --namespace \(elsewhere[0]) (the namespace Secret references resolve in, cert-manager's resourceNamespace)"
+            )
+        }
     }
 }

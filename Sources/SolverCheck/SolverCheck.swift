@@ -1,5 +1,6 @@
 import DNS01
 import DNSClient
+import Synchronization
 
 /// The standalone solver test, modelled on cert-manager's conformance suite:
 ///
@@ -73,9 +74,40 @@ public struct SolverCheck: Sendable {
         }
     }
 
+    /// A line about a step still running: when a wait starts, then at most every
+    /// `progressInterval` while it lasts.
+    public struct Progress: Sendable, CustomStringConvertible {
+        /// The step's name, as its report line will give it.
+        public let step: String
+        public let elapsed: Duration
+        /// The step's limit, for a wait.
+        public let timeout: Duration?
+        /// What it waits for and through which path, or what it saw last.
+        public let message: String
+
+        public var description: String {
+            // Whole seconds elapsed (never rounded up past what has passed).
+            let of = timeout.map { " of \($0.seconds.formattedShort)s" } ?? ""
+            return "\(step): \(Int(elapsed.seconds))s\(of): \(message)"
+        }
+    }
+
+    /// How often a running step says it is still running.
+    public static let progressInterval: Duration = .seconds(5)
+
     /// A step the provider cannot do, reported as not applicable with the reason.
     struct NotApplicable: Error {
         let reason: String
+    }
+
+    /// What the running step is doing, which the progress ticker reports.
+    final class StepStatus: Sendable {
+        private let state = Mutex<(message: String, timeout: Duration?)>(("", nil))
+        /// A new step: what it does, no limit known yet.
+        func start(_ message: String) { state.withLock { $0 = (message, nil) } }
+        /// What it does now; `timeout` once a wait with a limit begins.
+        func set(_ message: String, timeout: Duration? = nil) { state.withLock { $0 = (message, timeout ?? $0.timeout) } }
+        var current: (message: String, timeout: Duration?) { state.withLock { $0 } }
     }
 
     private let dispatcher: ChallengeDispatcher
@@ -89,41 +121,63 @@ public struct SolverCheck: Sendable {
         self.keys = keys ?? (Self.randomKey(), Self.randomKey())
     }
 
-    /// Runs every step, reporting each as it ends; true only if all held.
-    public func run(report: @Sendable (Step) -> Void) async -> Bool {
+    /// Runs every step, reporting each as it ends; true only if all held. While a step runs,
+    /// `progress` hears when it starts waiting and, at most every `progressInterval`, how
+    /// long it has been running and what it saw last.
+    public func run(report: @Sendable (Step) -> Void, progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> Bool {
         let (a, b) = keys
         var allPassed = true
         var presented: Set<String> = []
+        let status = StepStatus()
+        var providerName = "the provider"
 
         func step(_ name: String, _ body: () async throws -> String) async -> Bool {
             let clock = ContinuousClock()
             let start = clock.now
-            do {
-                let detail = try await body()
-                report(Step(name: name, outcome: .passed, elapsed: clock.now - start, detail: detail))
-                return true
-            } catch let skipped as NotApplicable {
-                report(Step(name: name, outcome: .notApplicable, elapsed: clock.now - start, detail: skipped.reason))
-                return true
-            } catch {
-                report(Step(name: name, outcome: .failed, elapsed: clock.now - start, detail: "\(error)"))
-                allPassed = false
-                return false
+            status.start("waiting for \(providerName) to answer")
+            let outcome: (Step.Outcome, String) = await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while (try? await Task.sleep(for: Self.progressInterval)) != nil {
+                        let (message, timeout) = status.current
+                        progress(Progress(step: name, elapsed: clock.now - start, timeout: timeout, message: message))
+                    }
+                }
+                defer { group.cancelAll() }
+                do {
+                    return (.passed, try await body())
+                } catch let skipped as NotApplicable {
+                    return (.notApplicable, skipped.reason)
+                } catch {
+                    return (.failed, PlainErrorText.describe(error))
+                }
             }
+            report(Step(name: name, outcome: outcome.0, elapsed: clock.now - start, detail: outcome.1))
+            if outcome.0 == .failed { allPassed = false }
+            return outcome.0 != .failed
         }
 
         var limitations: Set<Limitation> = []
         let routed = await step("route") {
             let route = try dispatcher.route(challenge(.present, key: a), solver: options.solver)
             limitations = dispatcher.registry.descriptor(for: route.binding.pluginName)?.limitations ?? []
+            // As the route names it: "route53", or "providers[1].route53" in a table.
+            providerName = route.binding.path.isRoot ? route.binding.pluginName : route.binding.path.description
             return "\(options.fqdn.fqdn) → \(route)"
         }
         guard routed else { return false }
         let readBack = ReadBack(limitations: limitations, nameserver: options.nameserver != nil)
+        let waiting = Waiting(providerName: providerName, status: status) { step, text in
+            progress(Progress(step: step, elapsed: .zero, timeout: options.timeout, message: text))
+        }
+        func visibleStep(_ name: String, _ visible: Set<String>) async -> Bool {
+            await step(name) { try await waitUntil(visible: visible, absent: [], readBack: readBack, waiting: waiting.named(name)) }
+        }
         /// A step that waits for keys to disappear, which a provider that never removes a value cannot pass.
-        func gone(_ visible: Set<String>, _ absent: Set<String>) async throws -> String {
-            if limitations.contains(.cannotRemoveValues) { throw NotApplicable(reason: Limitation.cannotRemoveValues.reason) }
-            return try await waitUntil(visible: visible, absent: absent, readBack: readBack)
+        func goneStep(_ name: String, _ visible: Set<String>, _ absent: Set<String>) async -> Bool {
+            await step(name) {
+                if limitations.contains(.cannotRemoveValues) { throw NotApplicable(reason: Limitation.cannotRemoveValues.reason) }
+                return try await waitUntil(visible: visible, absent: absent, readBack: readBack, waiting: waiting.named(name))
+            }
         }
 
         basic: do {
@@ -136,7 +190,7 @@ public struct SolverCheck: Sendable {
                         return ""
                     })
             else { break basic }
-            guard await step("basic: key A visible", { try await waitUntil(visible: [a], absent: [], readBack: readBack) }) else { break basic }
+            guard await visibleStep("basic: key A visible", [a]) else { break basic }
             guard
                 await step(
                     "basic: clean up key A",
@@ -146,7 +200,7 @@ public struct SolverCheck: Sendable {
                         return ""
                     })
             else { break basic }
-            guard await step("basic: key A gone", { try await gone([], [a]) }) else { break basic }
+            guard await goneStep("basic: key A gone", [], [a]) else { break basic }
         }
         if allPassed && options.extended {
             extended: do {
@@ -168,7 +222,7 @@ public struct SolverCheck: Sendable {
                             return ""
                         })
                 else { break extended }
-                guard await step("extended: keys A and B visible", { try await waitUntil(visible: [a, b], absent: [], readBack: readBack) }) else { break extended }
+                guard await visibleStep("extended: keys A and B visible", [a, b]) else { break extended }
                 guard
                     await step(
                         "extended: clean up key B",
@@ -178,7 +232,7 @@ public struct SolverCheck: Sendable {
                             return ""
                         })
                 else { break extended }
-                guard await step("extended: key B gone, key A kept", { try await gone([a], [b]) }) else { break extended }
+                guard await goneStep("extended: key B gone, key A kept", [a], [b]) else { break extended }
                 guard
                     await step(
                         "extended: clean up key B again",
@@ -196,7 +250,7 @@ public struct SolverCheck: Sendable {
                             return ""
                         })
                 else { break extended }
-                guard await step("extended: key A gone", { try await gone([], [a]) }) else { break extended }
+                guard await goneStep("extended: key A gone", [], [a]) else { break extended }
             }
         }
         // Nothing left behind: whatever was presented and not cleaned up goes now.
@@ -235,9 +289,24 @@ public struct SolverCheck: Sendable {
         }
     }
 
+    /// Where a wait reports: the provider's name for its lines, the running step's status
+    /// (the ticker reports it), and the line that says a wait has started.
+    struct Waiting: Sendable {
+        let providerName: String
+        let status: StepStatus
+        let announce: @Sendable (_ step: String, _ text: String) -> Void
+        var step = ""
+
+        func named(_ name: String) -> Waiting {
+            var copy = self
+            copy.step = name
+            return copy
+        }
+    }
+
     /// Polls the provider (and DNS) until every `visible` key is there and every `absent` key
-    /// is not, or the timeout passes.
-    private func waitUntil(visible: Set<String>, absent: Set<String>, readBack: ReadBack) async throws -> String {
+    /// is not, or the timeout passes (the last poll is at the deadline, never before it).
+    private func waitUntil(visible: Set<String>, absent: Set<String>, readBack: ReadBack, waiting: Waiting) async throws -> String {
         var useProvider = true
         if readBack.providerMayNotReadBack {
             do {
@@ -249,6 +318,16 @@ public struct SolverCheck: Sendable {
                 useProvider = false
             }
         }
+        var goal: [String] = []
+        if !visible.isEmpty { goal.append("\(describe(visible, keyWord: true)) \(visible.count == 1 ? "is" : "are") visible") }
+        if !absent.isEmpty { goal.append("\(describe(absent, keyWord: true)) \(absent.count == 1 ? "is" : "are") gone") }
+        var paths: [String] = []
+        if useProvider { paths.append("\(waiting.providerName)'s API") }
+        if let nameserver = options.nameserver { paths.append("DNS at \(nameserver.serverName)") }
+        let target = "until \(goal.joined(separator: " and ")) through \(paths.joined(separator: " and "))"
+        waiting.status.set("waiting \(target)", timeout: options.timeout)
+        var announced = false
+
         let clock = ContinuousClock()
         let deadline = clock.now + options.timeout
         var lastState = "nothing observed yet"
@@ -270,20 +349,30 @@ public struct SolverCheck: Sendable {
                 }
             } catch {
                 satisfied = false
-                observations.append("last error: \(error)")
+                observations.append("last error: \(PlainErrorText.describe(error))")
             }
             lastState = observations.joined(separator: "; ")
             if satisfied { return !useProvider ? "via DNS" : options.nameserver == nil ? "via provider" : "via provider and DNS" }
-            if clock.now + options.pollInterval > deadline {
-                throw DNS01Error(.timedOut, "not reached within \(options.timeout): \(lastState)")
+            // Said once the first look shows that there is something to wait for.
+            if !announced {
+                waiting.announce(waiting.step, "waiting \(target), polling every \(options.pollInterval.seconds.formattedShort)s")
+                announced = true
             }
-            try await Task.sleep(for: options.pollInterval)
+            waiting.status.set("waiting \(target); last seen: \(lastState)")
+            let remaining = deadline - clock.now
+            guard remaining > .zero else {
+                throw DNS01Error(.timedOut, "not reached within \(options.timeout.seconds.formattedShort)s: \(lastState)")
+            }
+            try await Task.sleep(for: min(options.pollInterval, remaining))
         }
     }
 
-    private func describe(_ values: Set<String>) -> String {
+    /// The values by their names in the steps: A, B, or another value. `keyWord` says
+    /// "key A", "keys A and B" for a sentence.
+    private func describe(_ values: Set<String>, keyWord: Bool = false) -> String {
         let (a, b) = keys
         let named = values.map { $0 == a ? "A" : $0 == b ? "B" : "another value" }.sorted()
+        if keyWord { return (named.count == 1 ? "key " : "keys ") + named.joined(separator: " and ") }
         return named.isEmpty ? "no values" : named.joined(separator: ", ")
     }
 
@@ -295,7 +384,19 @@ public struct SolverCheck: Sendable {
     }
 }
 
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
 extension Double {
+    /// At most three decimals, without trailing zeros (2, 0.5, 0.125).
+    var formattedShort: String {
+        var text = formatted3
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
     var formatted3: String {
         let scaled = (self * 1000).rounded()
         let whole = Int(scaled) / 1000

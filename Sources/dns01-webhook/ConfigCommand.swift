@@ -28,11 +28,13 @@ struct ConfigCommand: AsyncParsableCommand {
             discussion: "Exit status 0 when it is valid, 1 with the same message loading it would give."
         )
 
-        @Option(help: "Config file (YAML or JSON), or - for standard input.")
+        @Option(help: "Config file (YAML or JSON), or - for standard input; an Issuer or ClusterIssuer manifest is reduced to its DNS-01 solver's config.")
         var config: String
 
-        @Option(help: "Solver name the document is for: \"dispatch\" (routing table) or a provider name, whose block may be bare.")
-        var solver: String = ChallengeDispatcher.dispatchSolverName
+        @Option(
+            help: "Solver name the document is for: \"dispatch\" (routing table) or a provider name, whose block may be bare. Default: dispatch, or the solverName of an Issuer manifest."
+        )
+        var solver: String?
 
         @Flag(help: "Check it as an Issuer's webhook.config (endpoints and programs under the default Issuer policy) instead of the operator's own config.")
         var issuer = false
@@ -40,17 +42,14 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingErrors {
                 let registry = ProviderRegistry.builtIn()
-                let document =
-                    config == "-"
-                    ? try ConfigDocument.parse(String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self), source: "standard input")
-                    : try ConfigDocument.load(path: config)
-                let summary = try Self.validate(document, solver: solver, asIssuer: issuer, registry: registry)
-                writeLine("\(config == "-" ? "standard input" : config): valid (\(summary))")
+                let loaded = try CLIConfig.load(path: config, requestedSolver: solver, registry: registry)
+                let summary = try Self.validate(loaded.document, solver: loaded.solver, asIssuer: issuer, registry: registry, source: loaded.source)
+                writeLine("\(loaded.source): valid (\(summary))")
             }
         }
 
         /// Decodes `document` exactly as `serve`, the CLI or an Issuer's challenge would.
-        static func validate(_ document: ConfigValue, solver: String, asIssuer: Bool, registry: ProviderRegistry) throws -> String {
+        static func validate(_ document: ConfigValue, solver: String, asIssuer: Bool, registry: ProviderRegistry, source: String = "the config") throws -> String {
             guard solver == ChallengeDispatcher.dispatchSolverName || registry.contains(solver) else {
                 throw DNS01Error(.unknownSolver, "solver \"\(solver)\" is not served; served solvers: \(([ChallengeDispatcher.dispatchSolverName] + registry.pluginNames).joined(separator: ", "))")
             }
@@ -71,6 +70,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 logger: .init(label: "validate"),
                 environment: [:]
             )
+            try CLIConfig.requireBlock(forSolver: solver, in: dispatcher.defaultTable, source: source, registry: registry)
             guard let table = dispatcher.defaultTable else { return "no default table" }
             return describe(table)
         }

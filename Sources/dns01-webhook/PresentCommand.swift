@@ -66,7 +66,8 @@ extension RecordOptions {
         try await runReportingErrors {
             let logger = providers.makeLogger()
             let challenge = try challenge(action: action, providers: providers)
-            let route = try await providers.makeDispatcher(logger: logger).perform(challenge, solver: providers.solver)
+            let prepared = try providers.prepare(logger: logger)
+            let route = try await prepared.dispatcher.perform(challenge, solver: prepared.solver)
             writeLine("\(done) \(challenge.resolvedFQDN.fqdn) via \(route)")
         }
     }

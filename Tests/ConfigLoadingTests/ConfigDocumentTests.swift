@@ -30,7 +30,7 @@ struct ConfigDocumentTests {
         arguments: [
             ("a: [1, 2", "bad.yaml is not valid YAML or JSON"),
             ("", "bad.yaml is empty"),
-            ("a: 1\na: 2\n", "bad.yaml is not valid YAML or JSON: Parser: expected all keys to be unique"),
+            ("a: 1\na: 2\n", "bad.yaml is not valid YAML or JSON: the key \"a\" appears twice in the mapping that starts on line 1"),
         ])
     func malformed(text: String, prefix: String) {
         do {
@@ -41,6 +41,32 @@ struct ConfigDocumentTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test(
+        "syntax errors give the line, the column, the parser's reason and the offending line",
+        arguments: [
+            (
+                "providers: [ {memory: {}\n",
+                "line 2, column 1: did not find expected ',' or '}' (while parsing a flow mapping that starts on line 1, column 14); the text ends there, and line 1 reads: providers: [ {memory: {}"
+            ),
+            (
+                #"{"route53": {"region": "us-east-1",, "role": "x"}}"#,
+                #"line 1, column 36: did not find expected node content (while parsing a flow node that starts on line 1, column 36); line 1 reads: {"route53": {"region": "us-east-1",, "role": "x"}}"#
+            ),
+            (
+                "route53:\n  region: us-east-1\n    role: x\n",
+                "line 3, column 9: mapping values are not allowed in this context; line 3 reads: role: x"
+            ),
+            (
+                "memory:\n\tzones: []\n",
+                #"line 2, column 1: found character that cannot start any token (while scanning for the next token that starts on line 2, column 1); line 2 reads: \tzones: []"#
+            ),
+            ("memory:\n  zones: [\u{1}]\n", #"line 2, column 11: control characters are not allowed; line 2 reads: zones: [\u{1}]"#),
+        ])
+    func syntaxErrors(text: String, expected: String) {
+        let error = #expect(throws: DNS01Error.self) { try ConfigDocument.parse(text, source: "c.yaml") }
+        #expect(error?.message == "c.yaml is not valid YAML or JSON: \(expected)")
     }
 
     @Test("aliases are refused, not expanded: a billion laughs is one error, not 10^10 nodes")
@@ -105,8 +131,16 @@ struct SecretManifestTests {
     @Test("a secret is found in its own namespace only, and errors name namespace, secret and key")
     func missing() async throws {
         let source = try SecretManifestSource(text: manifests, source: "secrets.yaml", defaultNamespace: "default")
-        await #expect(throws: DNS01Error(.secretNotFound, "secret \"route53-credentials\" not found in namespace \"default\" (read from secrets.yaml)")) {
+        await #expect(
+            throws: DNS01Error(
+                .secretNotFound,
+                "secret \"route53-credentials\" not found in namespace \"default\" (read from secrets.yaml); secrets.yaml has a Secret \"route53-credentials\" in namespace \"cert-manager\": pass --namespace cert-manager (the namespace Secret references resolve in, cert-manager's resourceNamespace)"
+            )
+        ) {
             try await source.secretValue(namespace: "default", name: "route53-credentials", key: "access-key-id")
+        }
+        await #expect(throws: DNS01Error(.secretNotFound, "secret \"nowhere\" not found in namespace \"default\" (read from secrets.yaml)")) {
+            try await source.secretValue(namespace: "default", name: "nowhere", key: "k")
         }
         await #expect(throws: DNS01Error(.secretNotFound, "secret cert-manager/route53-credentials has no key \"token\" (it has: access-key-id, secret-access-key)")) {
             try await source.secretValue(namespace: "cert-manager", name: "route53-credentials", key: "token")

@@ -31,8 +31,9 @@ struct CLITests {
         """.write(toFile: secrets, atomically: true, encoding: .utf8)
     }
 
+    /// Run with no cluster configured: the user's own kubeconfig never leaks in.
     func run(_ arguments: [String]) throws -> CommandResult {
-        try runCommand(webhookBinary, arguments)
+        try runCommand(webhookBinary, arguments, environment: ["HOME": directory, "KUBECONFIG": ""])
     }
 
     @Test("check passes Basic and Extended against the memory provider, with config and secrets files")
@@ -119,7 +120,7 @@ struct CLITests {
             ),
             (
                 ["present", "--config", "CONFIG", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"],
-                "error: cannot read secret default/memory-token: no --secrets file was given"
+                "error: cannot read secret default/memory-token: no --secrets file was given, and no cluster is configured (no --kubeconfig, KUBECONFIG or ~/.kube/config)"
             ),
         ])
     func oneLineErrors(arguments: [String], expected: String) throws {

@@ -41,8 +41,55 @@ struct PlainCLIMessagesTests {
             ["serve", "--group-name", "acme.example.com", "--tls-cert-file", notACert, "--tls-private-key-file", notAKey, "--secure-port", "0", "--authentication-skip-lookup"],
             ["serve", "--group-name", "acme.example.com", "--tls-cert-file", "\(directory)/absent.crt", "--tls-private-key-file", notAKey, "--secure-port", "0", "--authentication-skip-lookup"],
         ]
+        try scan(runs, directory: directory)
+    }
+
+    @Test("the first-day messages (pasted blocks and manifests, missing blocks, Secrets and credentials, kubeconfigs) read as sentences")
+    func guidance() throws {
+        let directory = try makeTemporaryDirectory("plain-guidance")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let record = ["--fqdn", "_acme-challenge.www.example.com", "--key", "k"]
+        let bareRoute53 = try Self.write("region: us-east-1\naccessKeyIDSecretRef: {name: aws, key: id}\n", directory, "bare.yaml")
+        let twoSolvers = try Self.write(
+            "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: x}\nspec: {acme: {solvers: [{dns01: {route53: {}}}, {dns01: {cloudflare: {}}}]}}\n", directory, "two.yaml")
+        let unserved = try Self.write("apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: x}\nspec: {acme: {solvers: [{dns01: {someOtherDNS: {}}}]}}\n", directory, "other.yaml")
+        let http01 = try Self.write("apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: x}\nspec: {acme: {solvers: [{http01: {}}]}}\n", directory, "http01.yaml")
+        let secretManifest = try Self.write("apiVersion: v1\nkind: Secret\nmetadata: {name: x}\n", directory, "secret-as-config.yaml")
+        let memory = try Self.write("memory: {zones: [example.com], apiTokenSecretRef: {name: token, key: t}}\n", directory, "memory.yaml")
+        let secrets = try Self.write("apiVersion: v1\nkind: Secret\nmetadata: {name: token, namespace: other}\nstringData: {t: v}\n", directory, "secrets.yaml")
+        let route53 = try Self.write("route53: {region: us-east-1}\n", directory, "route53.yaml")
+        let flow = try Self.write("{\"memory\": {\"zones\": [\"example.com\"]\n", directory, "flow.json")
+        let missingPlugin = try Self.write(
+            """
+            current-context: c
+            contexts: [{name: c, context: {cluster: c, user: u}}]
+            clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+            users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: no-such-credential-plugin, interactiveMode: IfAvailable, installHint: "brew install it"}}}]
+            """, directory, "kubeconfig")
+        let prompting = try Self.write(
+            String(decoding: try Data(contentsOf: URL(fileURLWithPath: missingPlugin)), as: UTF8.self).replacingOccurrences(of: "IfAvailable", with: "Always"), directory,
+            "prompting-kubeconfig")
+        let runs: [[String]] = [
+            ["config", "validate", "--config", bareRoute53],
+            ["config", "validate", "--config", twoSolvers],
+            ["config", "validate", "--config", unserved],
+            ["config", "validate", "--config", http01],
+            ["config", "validate", "--config", secretManifest],
+            ["config", "validate", "--config", flow],
+            ["present", "--config", memory, "--solver", "alidns"] + record,
+            ["present", "--config", memory, "--secrets", secrets] + record,
+            ["present", "--config", route53] + record,
+            ["present", "--config", memory, "--kubeconfig", missingPlugin] + record,
+            ["present", "--config", memory, "--kubeconfig", missingPlugin, "--context", "nope"] + record,
+            ["present", "--config", memory, "--kubeconfig", prompting] + record,
+            ["check", "--config", memory, "--secrets", secrets, "--domain", "www.example.com", "--output", "json"],
+        ]
+        try scan(runs, directory: directory)
+    }
+
+    private func scan(_ runs: [[String]], directory: String) throws {
         for arguments in runs {
-            let result = try runCommand(webhookBinary, arguments)
+            let result = try runCommand(webhookBinary, arguments, environment: ["HOME": directory, "KUBECONFIG": ""])
             #expect(result.status != 0, "\(arguments) succeeded")
             let output = result.stdout + result.stderr
             #expect(!output.isEmpty, "\(arguments) said nothing")

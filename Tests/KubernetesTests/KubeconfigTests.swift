@@ -78,8 +78,8 @@ struct KubeconfigTests {
     @Test(
         "unsupported credentials and broken references are refused with a message",
         arguments: [
-            ("exec:\n  command: aws", "not exec"),
-            ("username: admin\npassword: x", "not exec, auth-provider or basic auth"),
+            ("exec:\n  command: aws", "exec credential plugin \"aws\": apiVersion is missing; use client.authentication.k8s.io/v1 or client.authentication.k8s.io/v1beta1"),
+            ("username: admin\npassword: x", "not auth-provider or basic auth"),
             ("client-certificate: missing.crt\nclient-key: missing.key", "cannot be read"),
             ("client-certificate-data: bm90IGEgY2VydA==", "needs both a certificate and a key"),
         ])

@@ -103,7 +103,7 @@ struct CredentialsChainTests {
             try await present(R53.plugin(transport), ["endpoint": "https://route53.test"], R53.context(ambient: false, environment: environment))
         }
         #expect(error.code == .credentialsUnavailable)
-        #expect(error.message == "route53: empty credentials; perhaps you meant to enable ambient credentials?")
+        #expect(error.message == CredentialsChain.noCredentialsMessage)
         #expect(transport.requests.isEmpty)
     }
 

@@ -148,6 +148,9 @@ public struct RoutingTable: Sendable {
         let named = fields.keys.filter { registry.contains($0) }.sorted()
         let unknown = fields.keys.filter { !registry.contains($0) && $0 != "selector" }.sorted()
         if let stray = unknown.first {
+            if named.isEmpty, let hint = bareBlockHint(Set(fields.keys).subtracting(["selector"]), registry: registry, at: path) {
+                throw DNS01Error.invalidConfiguration(at: path, "has the field \"\(stray)\" where a provider's name was expected: \(hint)")
+            }
             var message = "has an unknown field \"\(stray)\"; expected a provider (\(registry.pluginNames.joined(separator: ", "))) or providers"
             if let suggestion = ConfigReader.closest(to: stray, among: Set(registry.pluginNames + ["providers"])) {
                 message += " (did you mean \"\(suggestion)\"?)"
@@ -161,6 +164,22 @@ public struct RoutingTable: Sendable {
             throw DNS01Error.invalidConfiguration(at: path, "names more than one provider (\(named.joined(separator: ", "))); use a providers list with selectors to route between them")
         }
         return try registry.bind(name, block: block, at: path.appending(name), source: source)
+    }
+
+    /// What to do with a provider's block given without its provider's key (cert-manager's
+    /// `route53:` block pasted as the whole config): the providers whose fields include every
+    /// key, with the two ways to say which provider it is. `nil` when no provider fits.
+    static func bareBlockHint(_ keys: Set<String>, registry: ProviderRegistry, at path: ConfigPath) -> String? {
+        guard !keys.isEmpty else { return nil }
+        let fitting = registry.descriptors.filter { keys.isSubset(of: Set($0.fields.map(\.name))) }.map(\.name)
+        guard let first = fitting.first, fitting.count <= 3 else { return nil }
+        let which = fitting.count == 1 ? "a \(first) block" : "a block of " + fitting.joined(separator: " or ")
+        let wrapped = fitting.map { "\"\($0):\"" }.joined(separator: " or ")
+        guard path.isRoot else {
+            return "this looks like \(which) without its key; put it under \(wrapped)"
+        }
+        let solvers = fitting.map { "--solver \($0)" }.joined(separator: " or ")
+        return "this looks like \(which) on its own; name its solver (\(solvers); in an Issuer, solverName: \(first)), or put the block under \(wrapped)"
     }
 
     private static func decodeEntry(

@@ -53,13 +53,7 @@ public struct KubernetesClient: Sendable {
         as _: Object.Type = Object.self,
         onEvent: (WatchEvent<Object>) async throws -> Void
     ) async throws {
-        let request = try makeRequest(.GET, path, query: query + [("watch", "true"), ("timeoutSeconds", String(timeoutSeconds))], body: nil)
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, timeout: .seconds(Int64(timeoutSeconds) + 30), logger: logger)
-        } catch {
-            throw KubernetesError(.unreachable, "GET \(path) (watch) on \(connection.server) failed: \(PlainErrorText.describe(error))")
-        }
+        let response = try await execute(.GET, path, query: query + [("watch", "true"), ("timeoutSeconds", String(timeoutSeconds))], body: nil, timeout: .seconds(Int64(timeoutSeconds) + 30), what: "GET \(path) (watch)")
         guard (200..<300).contains(response.status.code) else {
             let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
             throw httpError(status: Int(response.status.code), body: body, method: .GET, path: path)
@@ -93,9 +87,8 @@ public struct KubernetesClient: Sendable {
     // MARK: Transport
 
     private func send(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: ByteBuffer?) async throws(KubernetesError) -> (Int, ByteBuffer) {
-        let request = try makeRequest(method, path, query: query, body: body)
+        let response = try await execute(method, path, query: query, body: body, timeout: .nanoseconds(requestTimeout.nanosecondsClamped), what: "\(method) \(path)")
         do {
-            let response = try await http.execute(request, timeout: .nanoseconds(requestTimeout.nanosecondsClamped), logger: logger)
             let body = try await response.body.collect(upTo: 4 << 20)
             return (Int(response.status.code), body)
         } catch {
@@ -103,7 +96,34 @@ public struct KubernetesClient: Sendable {
         }
     }
 
-    private func makeRequest(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: ByteBuffer?) throws(KubernetesError) -> HTTPClientRequest {
+    /// Sends one request. With an exec credential plugin, a 401 means the credential it gave
+    /// is no longer accepted: the plugin runs again and the request is sent once more.
+    private func execute(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)], body: ByteBuffer?, timeout: TimeAmount, what: String
+    ) async throws(KubernetesError) -> HTTPClientResponse {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let credential = try await connection.execCredential?.credential()
+            let request = try makeRequest(method, path, query: query, body: body, credential: credential)
+            let response: HTTPClientResponse
+            do {
+                response = try await http.execute(request, timeout: timeout, logger: logger)
+            } catch {
+                throw KubernetesError(.unreachable, "\(what) on \(connection.server) failed: \(PlainErrorText.describe(error))")
+            }
+            if response.status == .unauthorized, let credential, let source = connection.execCredential, attempt == 1 {
+                logger.debug("The apiserver refused the exec plugin's credential; running the plugin again", metadata: ["path": "\(path)"])
+                await source.invalidate(credential)
+                continue
+            }
+            return response
+        }
+    }
+
+    private func makeRequest(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)], body: ByteBuffer?, credential: ExecCredentialSource.Credential?
+    ) throws(KubernetesError) -> HTTPClientRequest {
         var url = connection.server + path
         if !query.isEmpty {
             url += "?" + query.map { "\(Self.encodeQuery($0.0))=\(Self.encodeQuery($0.1))" }.joined(separator: "&")
@@ -113,7 +133,17 @@ public struct KubernetesClient: Sendable {
         request.tlsConfiguration = tls
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "dns01-webhook")
-        if let token = try connection.bearerToken?.token() {
+        if let credential {
+            if let key = credential.clientKey, !credential.clientCertificateChain.isEmpty {
+                var tls = tls
+                tls.certificateChain = credential.clientCertificateChain.map { .certificate($0) }
+                tls.privateKey = .privateKey(key)
+                request.tlsConfiguration = tls
+            }
+            if let token = credential.token {
+                request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
+            }
+        } else if let token = try connection.bearerToken?.token() {
             request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
         }
         if let body {

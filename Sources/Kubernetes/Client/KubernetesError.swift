@@ -1,3 +1,5 @@
+import DNS01
+
 /// A failed call to the Kubernetes API, or a connection that cannot be set up.
 ///
 /// `message` is for people: it says what was asked (`GET secrets cert-manager/route53`) and
@@ -40,4 +42,10 @@ public struct KubernetesError: Error, Sendable, CustomStringConvertible {
 
     public var isNotFound: Bool { statusCode == 404 }
     public var isForbidden: Bool { statusCode == 403 }
+}
+
+/// Its messages are written for people already: shown as they are, never re-worded by
+/// `PlainErrorText` (which would turn a message that mentions "timeout" into "no answer in time").
+extension KubernetesError: PlainError {
+    public var plainMessage: String { message }
 }

@@ -15,6 +15,9 @@ public struct KubernetesConnection: Sendable {
     public var clientKey: NIOSSLPrivateKey?
     /// A bearer token to authenticate with, fixed or re-read from a file.
     public var bearerToken: BearerTokenSource?
+    /// A kubeconfig exec credential plugin: its token or client certificate, run when first
+    /// needed and again when it expires or the apiserver answers 401.
+    public var execCredential: ExecCredentialSource?
     /// The namespace of the context (kubeconfig) or of the pod (in-cluster).
     public var namespace: String?
     /// Where this connection came from, for messages ("in-cluster", "kubeconfig /p (context c)").
@@ -27,6 +30,7 @@ public struct KubernetesConnection: Sendable {
         clientCertificateChain: [NIOSSLCertificate] = [],
         clientKey: NIOSSLPrivateKey? = nil,
         bearerToken: BearerTokenSource? = nil,
+        execCredential: ExecCredentialSource? = nil,
         namespace: String? = nil,
         origin: String
     ) {
@@ -36,6 +40,7 @@ public struct KubernetesConnection: Sendable {
         self.clientCertificateChain = clientCertificateChain
         self.clientKey = clientKey
         self.bearerToken = bearerToken
+        self.execCredential = execCredential
         self.namespace = namespace
         self.origin = origin
     }
@@ -92,6 +97,32 @@ extension KubernetesConnection {
     public static func discover(kubeconfig: String?, environment: [String: String]) throws(KubernetesError) -> KubernetesConnection? {
         if let kubeconfig { return try Kubeconfig.load(path: kubeconfig).connection() }
         if environment["KUBERNETES_SERVICE_HOST"] != nil { return try inCluster(environment: environment) }
+        return nil
+    }
+
+    /// The connection kubectl would use, for the CLI: `--kubeconfig`, else the files of
+    /// `KUBECONFIG` (`:`-separated, merged as kubectl merges them), else `~/.kube/config`, else
+    /// in-cluster in a pod; `context` (`--context`) instead of the current-context. `nil` when
+    /// there is none of these.
+    public static func discoverLikeKubectl(
+        kubeconfig: String?, context: String?, environment: [String: String], interactive: Bool
+    ) throws(KubernetesError) -> KubernetesConnection? {
+        if let kubeconfig { return try Kubeconfig.load(path: kubeconfig).connection(context: context, interactive: interactive) }
+        if let list = environment["KUBECONFIG"], !list.isEmpty {
+            let paths = list.split(separator: ":").map(String.init)
+            guard let merged = try Kubeconfig.merged(paths: paths) else {
+                throw KubernetesError(.invalidConfiguration, "none of the files KUBECONFIG names exists (\(list))")
+            }
+            return try merged.connection(context: context, interactive: interactive)
+        }
+        if let home = environment["HOME"], !home.isEmpty, let merged = try Kubeconfig.merged(paths: ["\(home)/.kube/config"]) {
+            return try merged.connection(context: context, interactive: interactive)
+        }
+        if environment["KUBERNETES_SERVICE_HOST"] != nil {
+            if context != nil { throw KubernetesError(.invalidConfiguration, "--context needs a kubeconfig, and none was found (no --kubeconfig, KUBECONFIG or ~/.kube/config)") }
+            return try inCluster(environment: environment)
+        }
+        if context != nil { throw KubernetesError(.invalidConfiguration, "--context needs a kubeconfig, and none was found (no --kubeconfig, KUBECONFIG or ~/.kube/config)") }
         return nil
     }
 }

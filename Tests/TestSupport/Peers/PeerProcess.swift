@@ -147,8 +147,8 @@ public struct CommandResult: Sendable {
     public let stderr: String
 }
 
-/// Runs a command to completion with stdin closed and returns its output.
-public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> CommandResult {
+/// Runs a command to completion with stdin closed (or reading `input`) and returns its output.
+public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try PeerProcess.which(executable))
     process.arguments = arguments
@@ -159,6 +159,12 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
+    if let input {
+        // A file, not a pipe: nothing to feed while the child runs.
+        let path = try makeTemporaryDirectory("stdin") + "/input"
+        try input.write(toFile: path, atomically: true, encoding: .utf8)
+        process.standardInput = FileHandle(forReadingAtPath: path)
+    }
     try process.run()
     // Read both pipes to the end before waiting, so a chatty child cannot block on a full pipe.
     let group = DispatchGroup()

@@ -62,6 +62,14 @@ public struct CredentialsChain: Sendable {
         return configuration.region ?? environmentRegion
     }
 
+    /// cert-manager's words (what users search for), then the fields that would give
+    /// credentials and the switch that allows ambient ones.
+    public static let noCredentialsMessage =
+        "route53: empty credentials; perhaps you meant to enable ambient credentials? "
+        + "The route53 block names none: set accessKeyID (or accessKeyIDSecretRef) and secretAccessKeySecretRef, "
+        + "or auth.kubernetes.serviceAccountRef with role; or allow ambient credentials (environment, IRSA, Pod Identity, instance profile), "
+        + "which cert-manager does for a ClusterIssuer and never for an Issuer, and the CLI does with --allow-ambient-credentials"
+
     public func resolve() async throws -> ResolvedCredentials {
         let base: (credentials: AWSCredentials, identity: String)
         if configuration.hasStaticKeys {
@@ -74,7 +82,7 @@ public struct CredentialsChain: Sendable {
             }
             base = try await ambientCredentials()
         } else {
-            throw DNS01Error(.credentialsUnavailable, "route53: empty credentials; perhaps you meant to enable ambient credentials?")
+            throw DNS01Error(.credentialsUnavailable, Self.noCredentialsMessage)
         }
         guard let role = configuration.role else {
             return ResolvedCredentials(credentials: base.credentials, identity: base.identity, region: region)
