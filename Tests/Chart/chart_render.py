@@ -10,6 +10,7 @@ import copy
 import functools
 import json
 import pathlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,11 @@ CHART_DIR = REPO / "charts" / "dns01-webhook"
 GROUP = "acme.example.com"
 RELEASE = "dns01-webhook"
 NAMESPACE = "cert-manager"
+
+# The solver names the server serves: `dispatch` and one per provider, as the generated provider
+# index (docs/providers/README.md, kept fresh by ProviderDocsTests from the registry) lists them.
+PROVIDER_INDEX = REPO / "docs" / "providers" / "README.md"
+SERVED_SOLVERS = ["dispatch"] + re.findall(r"^\| \[[^\]]*\]\([^)]*\) \| `([A-Za-z0-9]+)` \|", PROVIDER_INDEX.read_text(), flags=re.M)
 
 # Values files shipped with the chart for users to pass with -f.
 OPENSHIFT_VALUES = CHART_DIR / "examples" / "openshift-values.yaml"
