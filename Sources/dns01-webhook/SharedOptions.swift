@@ -31,6 +31,12 @@ struct ProviderOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
+    @Option(help: "Where record-name lock files go (default $XDG_STATE_HOME/dns01-webhook): several present/cleanup processes lock a name there for providers that rewrite whole TXT sets.")
+    var stateDir: String?
+
+    @Option(help: "How long a step may wait for another process's lock on its record name.")
+    var lockTimeout: GoDuration = GoDuration(.seconds(60))
+
     /// The dispatcher, built as `serve` builds its own (`ChallengeDispatcher.make`): with
     /// `--solver NAME` the file may hold NAME's block bare, as an Issuer's config would.
     func makeDispatcher(logger: Logger) throws -> ChallengeDispatcher {
@@ -45,7 +51,8 @@ struct ProviderOptions: ParsableArguments {
             secretOrigin = .unavailable(reason: "no --secrets file was given")
         }
         return try ChallengeDispatcher.make(
-            registry: .builtIn(), config: document, solver: solver, secrets: secretOrigin, logger: logger, environment: environment
+            registry: .builtIn(), config: document, solver: solver, secrets: secretOrigin, logger: logger, environment: environment,
+            nameLocking: .forCommandLine(stateDirectory: stateDir, challengeDeadline: lockTimeout.value, environment: environment)
         )
     }
 
