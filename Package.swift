@@ -315,7 +315,7 @@ let package = Package(
         ),
         .testTarget(name: "ProviderDocsTests", dependencies: ["ProviderDocs", "BuiltinProviders", "ConfigLoading", "DNS01", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ServerTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubernetesTests",
             dependencies: ["Kubernetes", "KubernetesLeases", "WebhookSetup", "DNS01", "TestSupport"],
