@@ -97,6 +97,8 @@ struct NameLockProcessTests {
         let replicas = [try await startReplica("webhook-0", api: api), try await startReplica("webhook-1", api: api)]
         defer { replicas.forEach { $0.stop() } }
         let keys = (0..<16).map { "replica-value-\($0)" }
+        // Slow calls widen the window in which unlocked writers would drop each other's values.
+        try await emulator.admin("POST", "/__admin/faults", ["delayMs": 40])
 
         try await concurrently("Present", keys: keys, replicas: replicas)
         #expect(try await values() == keys.sorted())
