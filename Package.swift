@@ -261,7 +261,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-bench",
             dependencies: [
-                "DNS01", "ProviderKit", "Route53Emulator", "KubernetesLeases", "WebhookSetup",
+                "DNS01", "ProviderKit", "Route53Emulator", "Kubernetes", "KubernetesLeases", "WebhookSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
