@@ -22,8 +22,11 @@ extension NameLocking {
         guard let kubernetes else {
             return forCommandLine(stateDirectory: stateDirectory, challengeDeadline: challengeDeadline, environment: environment)
         }
+        // Each apiserver call may take a third of the deadline at most, so an apiserver that
+        // does not answer fails the challenge with that cause before the request times out.
+        let client = KubernetesClient(connection: kubernetes.connection, requestTimeout: min(.seconds(10), challengeDeadline / 3), logger: logger)
         let lock = LeaseRecordNameLock(
-            client: kubernetes,
+            client: client,
             namespace: nonEmpty(environment["POD_NAMESPACE"]) ?? nonEmpty(kubernetes.connection.namespace) ?? "default",
             holder: nonEmpty(environment["POD_NAME"]) ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
             challengeDeadline: challengeDeadline,

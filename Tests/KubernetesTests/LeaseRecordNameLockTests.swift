@@ -7,6 +7,7 @@ import ProviderKit
 import Synchronization
 import TestSupport
 import Testing
+import WebhookSetup
 
 /// The Lease-based record-name lock against the fake apiserver, whose Leases have the real
 /// optimistic concurrency (409 on a create of an existing name or a stale resourceVersion).
@@ -197,5 +198,67 @@ struct LeaseRecordNameLockTests {
             "metadata": ["name": LeaseRecordNameLock.leaseName(for: name), "namespace": namespace],
             "spec": ["holderIdentity": holder, "leaseDurationSeconds": duration, "acquireTime": time, "renewTime": time],
         ]
+    }
+}
+
+/// The dispatcher with the Lease lock, when the apiserver is gone.
+@Suite("Dispatcher with the Lease lock and no apiserver")
+struct LeaseLockDispatcherTests {
+    @Test("a read-modify-write step fails with the unreachable apiserver as its cause, within its deadline, and writes nothing")
+    func unreachableApiserverNeverWritesUnlocked() async throws {
+        let gone = try await FakeKubeAPIServer.start(pki: .shared, state: [:])
+        let connection = try Kubeconfig.load(path: gone.kubeconfig).connection()
+        gone.stop()
+        let writes = WriteCounter()
+        var registry = ProviderRegistry()
+        registry.register(ReadModifyWritePlugin(writes: writes))
+        let deadline = Duration.seconds(6)
+        let locking = NameLocking.forServe(
+            kubernetes: KubernetesClient(connection: connection, logger: Logger(label: "test")), challengeDeadline: deadline,
+            environment: ["POD_NAMESPACE": "cert-manager", "POD_NAME": "webhook-0"], logger: Logger(label: "test")
+        )
+        let dispatcher = try ChallengeDispatcher(
+            registry: registry, defaultConfig: nil, secrets: StaticSecretSource([:]), logger: Logger(label: "test"), environment: [:], nameLocking: locking
+        )
+        let challenge = Challenge(
+            action: .present, dnsName: try DomainName("example.com"), resolvedFQDN: try DomainName("_acme-challenge.example.com"),
+            key: "k", resourceNamespace: "cert-manager", config: [:]
+        )
+        let started = ContinuousClock.now
+        await #expect {
+            try await dispatcher.perform(challenge, solver: "rmw-test")
+        } throws: { error in
+            guard let error = error as? DNS01Error else { return false }
+            return error.message.contains("cannot lock _acme-challenge.example.com.: the Kubernetes API is unreachable") && error.message.contains("nothing was written")
+        }
+        #expect(ContinuousClock.now - started < deadline)
+        #expect(writes.count == 0)
+    }
+}
+
+final class WriteCounter: Sendable {
+    private let writes = Mutex(0)
+    func add() { writes.withLock { $0 += 1 } }
+    var count: Int { writes.withLock { $0 } }
+}
+
+/// A provider that rewrites whole sets without a precondition, counting its writes.
+struct ReadModifyWritePlugin: ProviderPlugin {
+    let writes: WriteCounter
+    static var descriptor: ProviderDescriptor {
+        var descriptor = ProviderDescriptor.forTests("rmw-test")
+        descriptor.recordModel = .readModifyWriteSet
+        return descriptor
+    }
+
+    func decodeConfiguration(_ block: ConfigValue, at path: ConfigPath, source: ConfigSource) throws(DNS01Error) -> Int { 0 }
+
+    func makeProvider(for configuration: Int, context: ProviderContext) async throws -> any DNSProvider { Provider(writes: writes) }
+
+    struct Provider: DNSProvider {
+        let writes: WriteCounter
+        func present(_ challenge: Challenge) async throws { writes.add() }
+        func cleanUp(_ challenge: Challenge) async throws { writes.add() }
+        func txtValues(at fqdn: DomainName, zone: DomainName?) async throws -> [String] { [] }
     }
 }
