@@ -64,10 +64,11 @@ public struct LeaseRecordNameLock: RecordNameLock {
     /// holds, and short (a hash; the record name itself is in the annotations).
     public static func leaseName(for name: RecordNameLockName) -> String {
         let digest = SHA256.hash(data: Array(name.key.utf8))
-        return "dns01-lock-" + digest.prefix(16).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return "dns01-lock-"
+            + digest.prefix(16).map { byte in
+                let hex = String(byte, radix: 16)
+                return byte < 16 ? "0" + hex : hex
+            }.joined()
     }
 
     public func acquire(_ name: RecordNameLockName, deadline: ContinuousClock.Instant) async throws -> Hold {

@@ -33,10 +33,11 @@ struct DispatcherNameLockTests {
         let dispatcher = try dispatcher(lock: lock)
         try await dispatcher.perform(challenge(.present), solver: "rmw")
         try await dispatcher.perform(challenge(.cleanUp), solver: "rmw")
-        #expect(events.lines == [
-            "acquire _acme-challenge.example.com.", "rmw Present", "release _acme-challenge.example.com.",
-            "acquire _acme-challenge.example.com.", "rmw CleanUp", "release _acme-challenge.example.com.",
-        ])
+        #expect(
+            events.lines == [
+                "acquire _acme-challenge.example.com.", "rmw Present", "release _acme-challenge.example.com.",
+                "acquire _acme-challenge.example.com.", "rmw CleanUp", "release _acme-challenge.example.com.",
+            ])
     }
 
     @Test("providers with a safe API never take the lock")
@@ -123,9 +124,18 @@ final class RecordingLock: RecordNameLock {
     }
 }
 
-protocol RecordModelMarker: Sendable { static var name: String { get }; static var model: RecordModel { get } }
-enum ReadModifyWrite: RecordModelMarker { static let name = "rmw"; static let model = RecordModel.readModifyWriteSet }
-enum ServerSide: RecordModelMarker { static let name = "safe"; static let model = RecordModel.serverSideValueChange }
+protocol RecordModelMarker: Sendable {
+    static var name: String { get }
+    static var model: RecordModel { get }
+}
+enum ReadModifyWrite: RecordModelMarker {
+    static let name = "rmw"
+    static let model = RecordModel.readModifyWriteSet
+}
+enum ServerSide: RecordModelMarker {
+    static let name = "safe"
+    static let model = RecordModel.serverSideValueChange
+}
 
 /// A plugin declaring `Marker.model`, whose provider logs each step; config `runtime` makes the
 /// provider answer another model for its server, `fail` makes the step fail.

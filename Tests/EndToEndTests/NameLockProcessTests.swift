@@ -45,10 +45,11 @@ struct NameLockProcessTests {
     // MARK: serve replicas
 
     func startAPI() async throws -> FakeKubeAPIServer {
-        let rules: [[String: Any]] = FakeKubeAPIServer.webhookRules + FakeKubeAPIServer.leaseRules(namespace: Self.namespace) + [
-            ["effect": "allow", "users": [FakeKubeAPIServer.webhookUser], "verbs": ["get"], "resources": ["secrets"], "namespaces": [Self.namespace]],
-            ["effect": "allow", "users": [Self.certManager], "verbs": ["create"], "apiGroups": [Self.group], "resources": ["gandi", "dispatch"]],
-        ]
+        let rules: [[String: Any]] =
+            FakeKubeAPIServer.webhookRules + FakeKubeAPIServer.leaseRules(namespace: Self.namespace) + [
+                ["effect": "allow", "users": [FakeKubeAPIServer.webhookUser], "verbs": ["get"], "resources": ["secrets"], "namespaces": [Self.namespace]],
+                ["effect": "allow", "users": [Self.certManager], "verbs": ["create"], "apiGroups": [Self.group], "resources": ["gandi", "dispatch"]],
+            ]
         return try await FakeKubeAPIServer.start(pki: .shared, state: ["rules": rules, "secrets": ["cert-manager/gandi": ["stringData": ["token": "gandi-test-pat"]]]])
     }
 
@@ -95,7 +96,9 @@ struct NameLockProcessTests {
         let api = try await startAPI()
         defer { api.stop() }
         let replicas = [try await startReplica("webhook-0", api: api), try await startReplica("webhook-1", api: api)]
-        defer { replicas.forEach { $0.stop() } }
+        defer {
+            for replica in replicas { replica.stop() }
+        }
         let keys = (0..<16).map { "replica-value-\($0)" }
         // Slow calls widen the window in which unlocked writers would drop each other's values.
         try await emulator.admin("POST", "/__admin/faults", ["delayMs": 40])
@@ -158,10 +161,12 @@ struct NameLockProcessTests {
     func noLeaseRBAC() async throws {
         let api = try await startAPI()
         defer { api.stop() }
-        try await api.update(["rules": FakeKubeAPIServer.webhookRules + [
-            ["effect": "allow", "users": [FakeKubeAPIServer.webhookUser], "verbs": ["get"], "resources": ["secrets"], "namespaces": [Self.namespace]],
-            ["effect": "allow", "users": [Self.certManager], "verbs": ["create"], "apiGroups": [Self.group], "resources": ["gandi"]],
-        ]])
+        try await api.update([
+            "rules": FakeKubeAPIServer.webhookRules + [
+                ["effect": "allow", "users": [FakeKubeAPIServer.webhookUser], "verbs": ["get"], "resources": ["secrets"], "namespaces": [Self.namespace]],
+                ["effect": "allow", "users": [Self.certManager], "verbs": ["create"], "apiGroups": [Self.group], "resources": ["gandi"]],
+            ]
+        ])
         let replica = try await startReplica("webhook-0", api: api)
         defer { replica.stop() }
         let answer = try await challenge("Present", key: "unlocked", to: replica)

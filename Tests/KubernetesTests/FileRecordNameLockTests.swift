@@ -57,7 +57,13 @@ struct FileRecordNameLockTests {
 final class Occupancy: Sendable {
     private let state = Mutex((now: 0, most: 0, entries: 0))
 
-    func enter() { state.withLock { $0.now += 1; $0.most = max($0.most, $0.now); $0.entries += 1 } }
+    func enter() {
+        state.withLock {
+            $0.now += 1
+            $0.most = max($0.most, $0.now)
+            $0.entries += 1
+        }
+    }
     func leave() { state.withLock { $0.now -= 1 } }
     var seen: (most: Int, entries: Int) { state.withLock { ($0.most, $0.entries) } }
 }

@@ -114,10 +114,12 @@ private final class FakeAPIServer {
         guard pki.terminationStatus == 0 else { throw BenchError("pki.py failed") }
         try Data(#"{"enforceRBAC": false}"#.utf8).write(to: URL(fileURLWithPath: "\(directory)/state.json"))
         let kubeconfig = "\(directory)/kubeconfig.yaml"
-        let child = try ChildProcess("/usr/bin/env", [
-            "python3", "\(peers)/fake_kube_apiserver.py", "--pki", "\(directory)/pki", "--port", "0",
-            "--state", "\(directory)/state.json", "--kubeconfig-out", kubeconfig,
-        ])
+        let child = try ChildProcess(
+            "/usr/bin/env",
+            [
+                "python3", "\(peers)/fake_kube_apiserver.py", "--pki", "\(directory)/pki", "--port", "0",
+                "--state", "\(directory)/state.json", "--kubeconfig-out", kubeconfig,
+            ])
         guard let adminURL = child.adminURL else { throw BenchError("the fake apiserver did not announce its admin URL") }
         return FakeAPIServer(kubeconfig: kubeconfig, child: child, adminURL: adminURL)
     }
