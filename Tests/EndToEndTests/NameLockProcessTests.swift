@@ -95,6 +95,13 @@ struct NameLockProcessTests {
     func replicasKeepEveryValue() async throws {
         let api = try await startAPI()
         defer { api.stop() }
+        // A lock Lease a replica left two days ago: the first replica to start removes it.
+        let twoDaysAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-2 * 86_400)).replacingOccurrences(of: "Z", with: ".000000Z")
+        try await api.plantLease([
+            "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": ["name": "dns01-lock-left-behind", "namespace": Self.namespace, "labels": ["app.kubernetes.io/managed-by": "dns01-webhook", "dns01-webhook/lock": "record-name"]],
+            "spec": ["holderIdentity": "webhook-gone", "leaseDurationSeconds": 13, "acquireTime": twoDaysAgo, "renewTime": twoDaysAgo],
+        ])
         let replicas = [try await startReplica("webhook-0", api: api), try await startReplica("webhook-1", api: api)]
         defer {
             for replica in replicas { replica.stop() }
@@ -102,6 +109,7 @@ struct NameLockProcessTests {
         let keys = (0..<16).map { "replica-value-\($0)" }
         // Slow calls widen the window in which unlocked writers would drop each other's values.
         try await emulator.admin("POST", "/__admin/faults", ["delayMs": 40])
+        #expect(try await api.leases().isEmpty, "the left Lease was not removed at start-up")
 
         try await concurrently("Present", keys: keys, replicas: replicas)
         #expect(try await values() == keys.sorted())
