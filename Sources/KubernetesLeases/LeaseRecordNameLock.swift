@@ -39,6 +39,7 @@ public struct LeaseRecordNameLock: RecordNameLock {
     public let leaseDurationSeconds: Int
     private let logger: Logger
     private let observations = LeaseObservations()
+    private let queue = LocalNameQueue()
     private let wallClock: @Sendable () -> UTCTimestamp
 
     /// - Parameter challengeDeadline: how long a challenge may take; Leases last a little longer
@@ -72,6 +73,23 @@ public struct LeaseRecordNameLock: RecordNameLock {
     }
 
     public func acquire(_ name: RecordNameLockName, deadline: ContinuousClock.Instant) async throws -> Hold {
+        // Challenges of this replica on one name queue here; only the first asks the apiserver.
+        guard await queue.enter(name.key, deadline: deadline) else {
+            try Task.checkCancellation()
+            throw DNS01Error(
+                .timedOut,
+                "the lock on \(name.recordName.fqdn) is held by earlier challenges in this replica (\(holder)) and was not free before the challenge's deadline; nothing was written, and cert-manager retries the challenge"
+            )
+        }
+        do {
+            return try await acquireLease(name, deadline: deadline)
+        } catch {
+            queue.leave(name.key)
+            throw error
+        }
+    }
+
+    private func acquireLease(_ name: RecordNameLockName, deadline: ContinuousClock.Instant) async throws -> Hold {
         let leaseName = Self.leaseName(for: name)
         var backoff = Duration.milliseconds(25)
         var lastHolder: String?
@@ -124,6 +142,7 @@ public struct LeaseRecordNameLock: RecordNameLock {
     }
 
     public func release(_ hold: Hold) async throws {
+        defer { queue.leave(hold.name.key) }
         do {
             try await client.delete(Lease.path(namespace: namespace, name: hold.leaseName), options: DeleteOptions(resourceVersion: hold.resourceVersion))
         } catch let error where error.isNotFound {

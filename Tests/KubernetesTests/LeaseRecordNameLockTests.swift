@@ -262,3 +262,29 @@ struct ReadModifyWritePlugin: ProviderPlugin {
         func txtValues(at fqdn: DomainName, zone: DomainName?) async throws -> [String] { [] }
     }
 }
+
+@Suite("Record-name lock: waiters within one replica")
+struct LeaseLocalQueueTests {
+    @Test("a challenge waiting behind another of the same replica does not poll the apiserver, and times out at its deadline")
+    func localWaiters() async throws {
+        let api = try await FakeKubeAPIServer.start(pki: .shared, state: ["rules": FakeKubeAPIServer.leaseRules(namespace: "cert-manager")])
+        defer { api.stop() }
+        let client = KubernetesClient(connection: try Kubeconfig.load(path: api.kubeconfig).connection(), logger: Logger(label: "test"))
+        let lock = LeaseRecordNameLock(client: client, namespace: "cert-manager", holder: "webhook-0", challengeDeadline: .seconds(5), logger: Logger(label: "test"))
+        let name = LeaseRecordNameLockTests.name
+        let hold = try await lock.acquire(name, deadline: .now + .seconds(5))
+        let before = try await api.requests().count
+        await #expect {
+            _ = try await lock.acquire(name, deadline: .now + .milliseconds(500))
+        } throws: { error in
+            (error as? DNS01Error)?.message.contains("held by earlier challenges in this replica (webhook-0)") == true
+        }
+        #expect(try await api.requests().count == before, "the waiter asked the apiserver")
+        // Handed over at release: the next waiter gets it without waiting for a poll.
+        async let next = lock.acquire(name, deadline: .now + .seconds(5))
+        try await Task.sleep(for: .milliseconds(100))
+        try await lock.release(hold)
+        try await lock.release(try await next)
+        #expect(try await api.leases().isEmpty)
+    }
+}
