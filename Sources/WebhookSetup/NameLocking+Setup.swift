@@ -7,7 +7,8 @@ import Logging
 extension NameLocking {
     /// The lock of `serve`: Leases in the webhook's namespace when it has a cluster connection
     /// (replicas exclude each other through the apiserver); without one (a single process
-    /// outside a cluster), the file lock in `stateDirectory`.
+    /// outside a cluster), the file lock in `stateDirectory`. `challengeDeadline` is
+    /// `--request-timeout`: a step waits two thirds of it at most, and Leases outlast it.
     ///
     /// The namespace is `POD_NAMESPACE` (the chart sets it), else the connection's (the pod's
     /// service-account namespace, or the kubeconfig context's), else `default`; the holder is
@@ -20,7 +21,7 @@ extension NameLocking {
         logger: Logger
     ) -> NameLocking {
         guard let kubernetes else {
-            return forCommandLine(stateDirectory: stateDirectory, challengeDeadline: challengeDeadline, environment: environment)
+            return forCommandLine(stateDirectory: stateDirectory, maximumWait: challengeDeadline * 2 / 3, environment: environment)
         }
         // Each apiserver call may take a third of the deadline at most, so an apiserver that
         // does not answer fails the challenge with that cause before the request times out.
@@ -32,14 +33,15 @@ extension NameLocking {
             challengeDeadline: challengeDeadline,
             logger: logger
         )
-        return NameLocking(lock: lock, challengeDeadline: challengeDeadline)
+        // Two thirds of the deadline at most for the wait: the step itself needs the rest.
+        return NameLocking(lock: lock, maximumWait: challengeDeadline * 2 / 3)
     }
 
     /// The lock of `present`, `cleanup` and `check`: a file lock per record name in
     /// `stateDirectory` (`--state-dir`), by default `$XDG_STATE_HOME/dns01-webhook/locks`.
-    public static func forCommandLine(stateDirectory: String?, challengeDeadline: Duration, environment: [String: String] = ProcessInfo.processInfo.environment) -> NameLocking {
+    public static func forCommandLine(stateDirectory: String?, maximumWait: Duration, environment: [String: String] = ProcessInfo.processInfo.environment) -> NameLocking {
         let directory = stateDirectory.map { $0.hasSuffix("/") ? $0 + "locks" : $0 + "/locks" } ?? FileRecordNameLock.defaultDirectory(environment: environment)
-        return NameLocking(lock: FileRecordNameLock(directory: directory), challengeDeadline: challengeDeadline)
+        return NameLocking(lock: FileRecordNameLock(directory: directory), maximumWait: maximumWait)
     }
 
     /// Removes lock Leases left by replicas that died more than a day ago. Logged, never

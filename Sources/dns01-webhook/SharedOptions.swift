@@ -52,7 +52,7 @@ struct ProviderOptions: ParsableArguments {
         }
         return try ChallengeDispatcher.make(
             registry: .builtIn(), config: document, solver: solver, secrets: secretOrigin, logger: logger, environment: environment,
-            nameLocking: .forCommandLine(stateDirectory: stateDir, challengeDeadline: lockTimeout.value, environment: environment)
+            nameLocking: .forCommandLine(stateDirectory: stateDir, maximumWait: lockTimeout.value, environment: environment)
         )
     }
 

@@ -16,7 +16,7 @@ struct DispatcherNameLockTests {
         registry.register(LoggingPlugin<ServerSide>(events: events))
         return try ChallengeDispatcher(
             registry: registry, defaultConfig: nil, secrets: StaticSecretSource([:]), logger: Logger(label: "test"), environment: [:],
-            nameLocking: NameLocking(lock: lock, challengeDeadline: deadline)
+            nameLocking: NameLocking(lock: lock, maximumWait: deadline)
         )
     }
 
@@ -80,7 +80,7 @@ struct DispatcherNameLockTests {
         #expect(events.lines.last == "release _acme-challenge.example.com.")
     }
 
-    @Test("the wait for the lock is bounded by the challenge deadline")
+    @Test("the wait for the lock is bounded by the configured maximum wait, counted from the step's start")
     func deadline() async throws {
         let lock = RecordingLock(events: events)
         let before = ContinuousClock.now

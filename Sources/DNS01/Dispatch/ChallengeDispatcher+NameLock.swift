@@ -18,7 +18,7 @@ extension ChallengeDispatcher {
         let model = try await provider.recordModel(at: challenge.resolvedFQDN) ?? route.binding.recordModel
         guard model == .readModifyWriteSet else { return try await step() }
         let name = RecordNameLockName(recordName: challenge.resolvedFQDN, zone: challenge.resolvedZone)
-        let deadline = ContinuousClock.now + nameLocking.challengeDeadline
+        let deadline = ContinuousClock.now + nameLocking.maximumWait
         try await Self.run(step, holding: nameLocking.lock, on: name, until: deadline, logger: logger)
     }
 

@@ -38,16 +38,16 @@ public struct RecordNameLockName: Sendable, Hashable, CustomStringConvertible {
     public var description: String { recordName.fqdn }
 }
 
-/// How the dispatcher locks record names: the lock, and how long a challenge may take, which
-/// bounds both the wait for the lock and how long a holder keeps it.
+/// How the dispatcher locks record names: the lock, and how long a step may wait for it.
 public struct NameLocking: Sendable {
     public var lock: any RecordNameLock
-    /// The challenge's deadline, counted from the moment the dispatcher starts the step
-    /// (`serve`: `--request-timeout`; the CLI: `--lock-timeout`).
-    public var challengeDeadline: Duration
+    /// The longest wait for the lock, counted from the moment the dispatcher starts the step
+    /// (`serve`: two thirds of `--request-timeout`, leaving the rest for the step itself; the
+    /// CLI: `--lock-timeout`).
+    public var maximumWait: Duration
 
-    public init(lock: any RecordNameLock, challengeDeadline: Duration) {
+    public init(lock: any RecordNameLock, maximumWait: Duration) {
         self.lock = lock
-        self.challengeDeadline = challengeDeadline
+        self.maximumWait = maximumWait
     }
 }

@@ -229,7 +229,7 @@ final class ContractRun: Sendable {
             secrets: subject.secrets,
             logger: logger,
             environment: [:],
-            nameLocking: NameLocking(lock: nameLock, challengeDeadline: .seconds(60))
+            nameLocking: NameLocking(lock: nameLock, maximumWait: .seconds(60))
         )
     }
 
