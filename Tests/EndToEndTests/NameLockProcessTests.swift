@@ -107,8 +107,9 @@ struct NameLockProcessTests {
             for replica in replicas { replica.stop() }
         }
         let keys = (0..<16).map { "replica-value-\($0)" }
-        // Slow calls widen the window in which unlocked writers would drop each other's values.
-        try await emulator.admin("POST", "/__admin/faults", ["delayMs": 40])
+        // Slow writes widen the window in which unlocked replicas drop each other's values
+        // (without the lock this run ends with fewer than 16, every Present having succeeded).
+        try await emulator.admin("POST", "/__admin/faults", ["delayMs": 150, "actions": ["replaceRRSet"]])
         #expect(try await api.leases().isEmpty, "the left Lease was not removed at start-up")
 
         try await concurrently("Present", keys: keys, replicas: replicas)
