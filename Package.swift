@@ -186,6 +186,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The record-name lock of `serve`: Kubernetes Leases (DNS01's RecordNameLock).
+        .target(
+            name: "KubernetesLeases",
+            dependencies: [
+                "DNS01", "Kubernetes", "ProviderKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "AggregatedAPIServer",
             dependencies: [
@@ -221,7 +231,7 @@ let package = Package(
         .target(
             name: "WebhookSetup",
             dependencies: [
-                "AggregatedAPIServer", "ConfigLoading", "DNS01", "Kubernetes",
+                "AggregatedAPIServer", "ConfigLoading", "DNS01", "Kubernetes", "KubernetesLeases",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -255,7 +265,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-bench",
             dependencies: [
-                "DNS01", "ProviderKit", "Route53Emulator",
+                "DNS01", "ProviderKit", "Route53Emulator", "Kubernetes", "KubernetesLeases", "WebhookSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -309,10 +319,10 @@ let package = Package(
         ),
         .testTarget(name: "ProviderDocsTests", dependencies: ["ProviderDocs", "BuiltinProviders", "ConfigLoading", "DNS01", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "DNSClient", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ServerTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubernetesTests",
-            dependencies: ["Kubernetes", "DNS01", "TestSupport"],
+            dependencies: ["Kubernetes", "KubernetesLeases", "WebhookSetup", "DNS01", "TestSupport"],
             swiftSettings: strict
         ),
         // What both server test targets share: an in-process server built as `serve` builds it,

@@ -24,13 +24,16 @@ extension ChallengeDispatcher {
     ///     `issuerPolicy`; `nil` for none.
     ///   - solver: for the CLI's `--solver NAME`: the file may then hold NAME's block bare, as
     ///     an Issuer's config would. `nil` (serve): the file is taken as it is.
+    ///   - nameLocking: the record-name lock for read-modify-write providers
+    ///     (`NameLocking.forServe`, `.forCommandLine`); `nil`: within this process only.
     public static func make(
         registry: ProviderRegistry,
         configPath: String?,
         solver: String? = nil,
         secrets: DispatcherSecrets,
         logger: Logger,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        nameLocking: NameLocking? = nil
     ) throws -> ChallengeDispatcher {
         try make(
             registry: registry,
@@ -38,7 +41,8 @@ extension ChallengeDispatcher {
             solver: solver,
             secrets: secrets,
             logger: logger,
-            environment: environment
+            environment: environment,
+            nameLocking: nameLocking
         )
     }
 
@@ -49,7 +53,8 @@ extension ChallengeDispatcher {
         solver: String? = nil,
         secrets: DispatcherSecrets,
         logger: Logger,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        nameLocking: NameLocking? = nil
     ) throws -> ChallengeDispatcher {
         var document = config
         if let solver, let config {
@@ -72,7 +77,8 @@ extension ChallengeDispatcher {
             secrets: source,
             logger: logger,
             environment: environment,
-            serviceAccountTokens: tokens
+            serviceAccountTokens: tokens,
+            nameLocking: nameLocking
         )
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 final class ChildProcess {
     let process = Process()
     private(set) var port = 0
+    /// The announced `adminURL`, for peers that have one (the fake kube-apiserver).
+    private(set) var adminURL: String?
 
     init(_ executable: String, _ arguments: [String], announces: Bool = true) throws {
         process.executableURL = URL(fileURLWithPath: executable)
@@ -29,6 +31,7 @@ final class ChildProcess {
         }
         let object = try JSONSerialization.jsonObject(with: line.prefix { $0 != UInt8(ascii: "\n") }) as? [String: Any]
         port = object?["port"] as? Int ?? 0
+        adminURL = object?["adminURL"] as? String
     }
 
     func residentKilobytes() -> Int { Self.residentKilobytes(pid: process.processIdentifier) }

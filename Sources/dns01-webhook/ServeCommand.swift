@@ -88,6 +88,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "After SIGTERM, how long to go on accepting requests, with /readyz failing, before the listener closes (so endpoints stop routing here first); added to the grace period.")
     var shutdownDelayDuration: GoDuration = GoDuration(.zero)
 
+    @Option(help: "Without a cluster connection: where record-name lock files go (default $XDG_STATE_HOME/dns01-webhook).")
+    var stateDir: String?
+
     @Option(help: "Log format: text or json.")
     var logFormat: WebhookLogging.Format = .text
 
@@ -125,12 +128,16 @@ struct Serve: AsyncParsableCommand {
             } else {
                 logger.warning("no cluster connection: Secrets, TokenReview and SubjectAccessReview are unavailable; only flag-configured client certificates and system:masters are accepted")
             }
+            // Replicas lock record names on Leases for read-modify-write providers.
+            let nameLocking = NameLocking.forServe(kubernetes: kubernetes, challengeDeadline: requestTimeout.value, stateDirectory: stateDir, environment: environment, logger: logger)
+            await nameLocking.sweepLeftLocks(logger: logger)
             let dispatcher = try ChallengeDispatcher.make(
                 registry: .builtIn(),
                 config: defaultConfig,
                 secrets: kubernetes.map { .cluster($0) } ?? .unavailable(reason: "the server has no cluster connection (--kubeconfig)"),
                 logger: logger,
-                environment: environment
+                environment: environment,
+                nameLocking: nameLocking
             )
             let server = try ChallengeWebhook.server(
                 configuration: serverConfiguration(),

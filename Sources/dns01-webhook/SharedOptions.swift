@@ -38,6 +38,12 @@ struct ProviderOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
+    @Option(help: "Where record-name lock files go (default $XDG_STATE_HOME/dns01-webhook): several present/cleanup processes lock a name there for providers that rewrite whole TXT sets.")
+    var stateDir: String?
+
+    @Option(help: "How long a step may wait for another process's lock on its record name.")
+    var lockTimeout: GoDuration = GoDuration(.seconds(60))
+
     /// A dispatcher and the solver the challenge goes to.
     struct Prepared {
         var dispatcher: ChallengeDispatcher
@@ -57,7 +63,8 @@ struct ProviderOptions: ParsableArguments {
             secretOrigin = try clusterSecrets(environment: environment, logger: logger)
         }
         let dispatcher = try ChallengeDispatcher.make(
-            registry: registry, config: loaded.document, solver: loaded.solver, secrets: secretOrigin, logger: logger, environment: environment
+            registry: registry, config: loaded.document, solver: loaded.solver, secrets: secretOrigin, logger: logger, environment: environment,
+            nameLocking: .forCommandLine(stateDirectory: stateDir, maximumWait: lockTimeout.value, environment: environment)
         )
         try CLIConfig.requireBlock(forSolver: loaded.solver, in: dispatcher.defaultTable, source: loaded.source, registry: registry)
         return Prepared(dispatcher: dispatcher, solver: loaded.solver)

@@ -77,7 +77,8 @@ def test_existing_service_account_is_used_everywhere() -> None:
     subject = {"kind": "ServiceAccount", "name": "dns01-solver", "namespace": NAMESPACE}
     webhook_bindings = [b for b in r.of_kind("RoleBinding") + r.of_kind("ClusterRoleBinding")
                         if not b["metadata"]["name"].endswith(":domain-solver")]
-    assert len(webhook_bindings) == 4  # authentication reader, auth delegator, 2 x credentials
+    # authentication reader, auth delegator, 2 x credentials, record-name locks (huaweicloud is served)
+    assert len(webhook_bindings) == 5
     for binding in webhook_bindings:
         assert binding["subjects"] == [subject], binding["metadata"]["name"]
 

@@ -534,3 +534,51 @@ def test_service_monitor_binding_needs_a_namespace() -> None:
         render({"groupName": GROUP, "serviceMonitor": {"enabled": True,
                                                         "prometheusServiceAccount": {"name": "prometheus"}}})
     assert "prometheusServiceAccount.namespace" in str(err.value)
+
+
+# ---- record-name locks (Leases) ------------------------------------------------------------
+
+def name_lock_roles(r: Rendered) -> list[dict[str, Any]]:
+    return [x for x in r.of_kind("Role") if any("leases" in rule.get("resources", []) for rule in x["rules"])]
+
+
+@pytest.mark.parametrize("values", [
+    {"groupName": GROUP},  # the default solvers serve huaweicloud
+    {"groupName": GROUP, "solvers": ["dispatch"], "config": {"gandi": {"apiKeySecretRef": {"name": "g", "key": "k"}}}},
+    {"groupName": GROUP, "solvers": ["dispatch"],
+     "config": {"providers": [{"selector": {"dnsZones": ["example.com"]}, "route53": {}}, {"akamai": {}}]}},
+    {"groupName": GROUP, "solvers": ["pdns"]},
+    {"groupName": GROUP, "solvers": ["dispatch"], "nameLocks": {"enabled": True}},
+], ids=["default-solvers", "gandi-in-config", "akamai-in-routing-table", "pdns-solver", "forced"])
+def test_leases_are_granted_exactly_in_its_namespace_when_a_provider_needs_them(values) -> None:
+    r = render(values)
+    roles = name_lock_roles(r)
+    assert len(roles) == 1
+    role = roles[0]
+    assert role["metadata"]["namespace"] == NAMESPACE
+    assert role["rules"] == [{"apiGroups": ["coordination.k8s.io"], "resources": ["leases"],
+                              "verbs": ["get", "list", "create", "update", "delete"]}]
+    assert "resourceNames" not in role["rules"][0], "Lease names are hashes of record names, not known up front"
+    bindings = bindings_to(r.docs, role)
+    assert len(bindings) == 1 and bindings[0]["metadata"]["namespace"] == NAMESPACE
+    assert bindings[0]["subjects"] == [{"kind": "ServiceAccount", "name": r.pod_spec["serviceAccountName"],
+                                        "namespace": NAMESPACE}]
+    # The webhook finds its namespace and its holder identity in the pod's environment.
+    env = {e["name"]: e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") for e in r.container["env"]}
+    assert env["POD_NAMESPACE"] == "metadata.namespace" and env["POD_NAME"] == "metadata.name"
+
+
+@pytest.mark.parametrize("values", [
+    {"groupName": GROUP, "solvers": ["dispatch", "route53", "alidns", "memory"],
+     "config": {"providers": [{"route53": {}}]}},
+    {"groupName": GROUP, "nameLocks": {"enabled": False}},
+], ids=["no-such-provider", "disabled"])
+def test_no_leases_when_no_configured_provider_needs_them(values) -> None:
+    r = render(values)
+    assert name_lock_roles(r) == []
+    assert not any(rule for _, rule in rbac_rules(r.docs) if "leases" in rule.get("resources", []))
+
+
+def test_name_locks_value_is_validated() -> None:
+    with pytest.raises(Exception, match="nameLocks"):
+        render({"groupName": GROUP, "nameLocks": {"enabled": "sometimes"}})

@@ -69,7 +69,7 @@ struct HuaweiCloudRecordSetTests {
         let text = await failureMessage { try await provider.present("_acme-challenge.example.com", "mine") }
         #expect(
             text
-                == "another writer outside this process (a second replica of the webhook, or another tool) kept replacing the TXT record set at _acme-challenge.example.com and undid this challenge's change in every round: run one replica per account; cert-manager will try again"
+                == "another writer outside the webhook (another tool, or a replica without the permission for its record-name Leases) kept replacing the TXT record set at _acme-challenge.example.com and undid this challenge's change in every round; cert-manager will try again"
         )
     }
 

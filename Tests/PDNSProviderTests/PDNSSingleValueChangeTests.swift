@@ -89,6 +89,17 @@ struct PDNSSingleValueChangeTests {
         #expect(model.values == ["\"b\"", "\"c\""])
     }
 
+    @Test("the dispatcher's record-name lock is asked for by version: not with EXTEND/PRUNE, yes before 4.9.12 and once a server refused them")
+    func recordModelByServer() async throws {
+        let name = try DomainName("_acme-challenge.example.com")
+        #expect(try await provider(ModelPowerDNS(version: "4.9.12", understandsSingleValueChanges: true)).recordModel(at: name) == .serverSideValueChange)
+        #expect(try await provider(ModelPowerDNS(version: "4.7.3", understandsSingleValueChanges: false)).recordModel(at: name) == .readModifyWriteSet)
+        let lying = try await provider(ModelPowerDNS(version: "5.0.2", understandsSingleValueChanges: false))
+        #expect(try await lying.recordModel(at: name) == .serverSideValueChange)
+        try await lying.present(challenge(.present, "a"))
+        #expect(try await lying.recordModel(at: name) == .readModifyWriteSet)
+    }
+
     @Test("a server whose version promises EXTEND but refuses it is remembered, and REPLACE is used", arguments: ["5.0.2"])
     func fallsBack(version: String) async throws {
         let model = ModelPowerDNS(version: version, understandsSingleValueChanges: false)

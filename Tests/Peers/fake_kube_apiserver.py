@@ -103,6 +103,25 @@ API served
   update that touches ``configmap``/``configmapPresent`` sends MODIFIED (or
   DELETED / ADDED); the stream ends cleanly after ``timeoutSeconds`` or on
   shutdown.  ``?watch=true`` on the item URL -> 405.
+* Leases (``coordination.k8s.io/v1``), with the real optimistic concurrency:
+  ``POST /apis/coordination.k8s.io/v1/namespaces/{ns}/leases`` creates (201; a
+  name that exists -> 409 ``AlreadyExists``; a name that is not a DNS-1123
+  subdomain -> 422), ``GET .../leases`` lists (``labelSelector`` with
+  ``k=v,...`` equality terms), ``GET .../leases/{name}`` reads (404 ``leases.
+  coordination.k8s.io "name" not found``), ``PUT .../leases/{name}`` replaces
+  (a ``metadata.resourceVersion`` that is not the current one -> 409
+  ``Conflict`` "the object has been modified; ..."; none -> unconditional, as
+  Leases allow), ``DELETE .../leases/{name}`` deletes (a ``DeleteOptions``
+  body's ``preconditions.resourceVersion`` that is not the current one -> 409
+  ``Conflict`` "Precondition failed: ...").  Every write bumps the object's
+  ``resourceVersion`` (the server-wide counter).  RBAC attributes: verb
+  ``get``/``list``/``create``/``update``/``delete``, group
+  ``coordination.k8s.io``, resource ``leases``, the namespace and name.
+  ``GET /__admin/leases`` returns them all; ``POST /__admin/leases`` plants one
+  as given (a test's left-behind Lease).
+* Discovery for kubectl's typed commands: ``/api``, ``/apis``, ``/api/v1``,
+  ``/apis/coordination.k8s.io/v1``; ``GET /api/v1/namespaces/{ns}`` answers an
+  Active Namespace for any name (RBAC ``get`` on ``namespaces``).
 * Anything else -> 404 ``the server could not find the requested resource``;
   a wrong method on a known path -> 405; a body that is not JSON -> 400.
   Request bodies may be chunked.  Every error is a ``v1 Status``
@@ -170,6 +189,7 @@ import os
 import re
 import secrets as pysecrets
 import signal
+import socket
 import ssl
 import stat
 import sys
@@ -242,6 +262,7 @@ class State:
         self.version_counter = 1
         self.requests: list[dict] = []
         self.issued: dict[str, dict] = {}  # token -> record
+        self.leases: dict[tuple[str, str], dict] = {}  # (namespace, name) -> Lease
         self.signing_key = pysecrets.token_bytes(32)
         self.default_cm = {
             "requestheader-allowed-names": json.dumps(["front-proxy-client"]),
@@ -429,6 +450,10 @@ SECRET_RE = re.compile(r"^/api/v1/namespaces/([^/]+)/secrets/([^/]+)$")
 TOKEN_RE = re.compile(r"^/api/v1/namespaces/([^/]+)/serviceaccounts/([^/]+)/token$")
 CM_ITEM_RE = re.compile(r"^/api/v1/namespaces/([^/]+)/configmaps/([^/]+)$")
 CM_LIST_RE = re.compile(r"^/api/v1/namespaces/([^/]+)/configmaps$")
+NAMESPACE_RE = re.compile(r"^/api/v1/namespaces/([^/]+)$")
+LEASE_LIST_RE = re.compile(r"^/apis/coordination\.k8s\.io/v1/namespaces/([^/]+)/leases$")
+LEASE_ITEM_RE = re.compile(r"^/apis/coordination\.k8s\.io/v1/namespaces/([^/]+)/leases/([^/]+)$")
+DNS1123_SUBDOMAIN_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 TOKENREVIEW_PATH = "/apis/authentication.k8s.io/v1/tokenreviews"
 SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews"
 
@@ -449,6 +474,24 @@ def redact_body(body):
     if isinstance(body, list):
         return [redact_body(x) for x in body]
     return body
+
+
+# Just enough discovery for kubectl's typed commands (`kubectl get lease x`) to find Leases.
+DISCOVERY = {
+    "/api": {"kind": "APIVersions", "versions": ["v1"],
+             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]},
+    "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+        {"name": "coordination.k8s.io", "versions": [{"groupVersion": "coordination.k8s.io/v1", "version": "v1"}],
+         "preferredVersion": {"groupVersion": "coordination.k8s.io/v1", "version": "v1"}}]},
+    "/api/v1": {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+        {"name": "configmaps", "singularName": "configmap", "namespaced": True, "kind": "ConfigMap",
+         "verbs": ["get", "list", "watch"], "shortNames": ["cm"]},
+        {"name": "secrets", "singularName": "secret", "namespaced": True, "kind": "Secret", "verbs": ["get"]}]},
+    "/apis/coordination.k8s.io/v1": {"kind": "APIResourceList", "apiVersion": "v1",
+                                     "groupVersion": "coordination.k8s.io/v1", "resources": [
+        {"name": "leases", "singularName": "lease", "namespaced": True, "kind": "Lease",
+         "verbs": ["create", "delete", "get", "list", "update"]}]},
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -607,6 +650,21 @@ class Handler(BaseHTTPRequestHandler):
         if path == SAR_PATH:
             self.only(method, "POST")
             return self.sar(who, body)
+        m = LEASE_LIST_RE.match(path)
+        if m:
+            return self.leases_collection(who, method, m.group(1), query, body)
+        m = LEASE_ITEM_RE.match(path)
+        if m:
+            return self.lease_item(who, method, m.group(1), m.group(2), body)
+        if method == "GET" and path in DISCOVERY:
+            return 200, DISCOVERY[path]
+        m = NAMESPACE_RE.match(path)
+        if m:
+            # Every namespace exists (kubectl reads it to word a NotFound).
+            self.only(method, "GET")
+            self.authorize(who, "get", "", "namespaces", name=m.group(1))
+            return 200, {"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": m.group(1)},
+                         "status": {"phase": "Active"}}
         m = CM_ITEM_RE.match(path)
         if m:
             self.only(method, "GET")
@@ -784,6 +842,105 @@ class Handler(BaseHTTPRequestHandler):
         return 201, {"kind": "SubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
                      "metadata": {"creationTimestamp": None}, "spec": spec, "status": status}
 
+
+    # -- leases (coordination.k8s.io/v1) ---------------------------------------------
+    # Optimistic concurrency as the real apiserver has it: every write bumps the object's
+    # resourceVersion; an update or a delete naming another resourceVersion is a 409 Conflict;
+    # a create of an existing name is a 409 AlreadyExists.
+    @staticmethod
+    def lease_conflict(name: str, why: str) -> ApiError:
+        return ApiError(409, "Conflict", f'Operation cannot be fulfilled on leases.coordination.k8s.io "{name}": {why}',
+                        {"name": name, "group": "coordination.k8s.io", "kind": "leases"})
+
+    @staticmethod
+    def lease_not_found(name: str) -> ApiError:
+        return ApiError(404, "NotFound", f'leases.coordination.k8s.io "{name}" not found',
+                        {"name": name, "group": "coordination.k8s.io", "kind": "leases"})
+
+    def leases_collection(self, who, method, ns, query, body):
+        if method == "GET":
+            self.authorize(who, "list", "coordination.k8s.io", "leases", ns=ns)
+            selector = query.get("labelSelector", [""])[0]
+            wanted = dict(p.split("=", 1) for p in selector.split(",") if "=" in p)
+            with self.state.lock:
+                items = [copy.deepcopy(v) for (n, _), v in sorted(self.state.leases.items()) if n == ns and
+                         all((v["metadata"].get("labels") or {}).get(k) == val for k, val in wanted.items())]
+                version = str(self.state.version_counter)
+            return 200, {"kind": "LeaseList", "apiVersion": "coordination.k8s.io/v1",
+                         "metadata": {"resourceVersion": version}, "items": items}
+        self.only(method, "POST")
+        if not isinstance(body, dict):
+            raise ApiError(400, "BadRequest", "the body of the request must be a Lease object")
+        meta = body.get("metadata") or {}
+        name = meta.get("name", "")
+        self.authorize(who, "create", "coordination.k8s.io", "leases", ns=ns)
+        if meta.get("namespace", ns) != ns:
+            raise ApiError(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request")
+        if not name or len(name) > 253 or not DNS1123_SUBDOMAIN_RE.match(name):
+            raise ApiError(422, "Invalid", f'Lease.coordination.k8s.io "{name}" is invalid: metadata.name: Invalid value: '
+                           f'"{name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '
+                           "'-' or '.', and must start and end with an alphanumeric character",
+                           {"name": name, "group": "coordination.k8s.io", "kind": "Lease"})
+        if meta.get("resourceVersion"):
+            raise ApiError(500, "InternalError", "resourceVersion should not be set on objects to be created")
+        lease = {"kind": "Lease", "apiVersion": "coordination.k8s.io/v1",
+                 "metadata": dict(meta, namespace=ns), "spec": dict(body.get("spec") or {})}
+        with self.state.lock:
+            if (ns, name) in self.state.leases:
+                raise ApiError(409, "AlreadyExists", f'leases.coordination.k8s.io "{name}" already exists',
+                               {"name": name, "group": "coordination.k8s.io", "kind": "leases"})
+            lease["metadata"].update(uid=str(uuid.uuid4()), resourceVersion=str(self.state._bump()),
+                                     creationTimestamp=rfc3339(now_utc()))
+            self.state.leases[(ns, name)] = lease
+            return 201, copy.deepcopy(lease)
+
+    def lease_item(self, who, method, ns, name, body):
+        if method == "GET":
+            self.authorize(who, "get", "coordination.k8s.io", "leases", ns=ns, name=name)
+            with self.state.lock:
+                lease = self.state.leases.get((ns, name))
+                if lease is None:
+                    raise self.lease_not_found(name)
+                return 200, copy.deepcopy(lease)
+        if method == "PUT":
+            self.authorize(who, "update", "coordination.k8s.io", "leases", ns=ns, name=name)
+            if not isinstance(body, dict):
+                raise ApiError(400, "BadRequest", "the body of the request must be a Lease object")
+            meta = body.get("metadata") or {}
+            if meta.get("name") != name:
+                raise ApiError(400, "BadRequest", "the name of the object does not match the name on the URL")
+            with self.state.lock:
+                current = self.state.leases.get((ns, name))
+                if current is None:
+                    raise self.lease_not_found(name)
+                wanted = meta.get("resourceVersion")
+                # Leases allow an unconditional update (no resourceVersion), like the real apiserver.
+                if wanted and wanted != current["metadata"]["resourceVersion"]:
+                    raise self.lease_conflict(name, "the object has been modified; please apply your changes to the "
+                                                    "latest version and try again")
+                fixed = {k: current["metadata"][k] for k in ("uid", "creationTimestamp", "namespace", "name")}
+                lease = {"kind": "Lease", "apiVersion": "coordination.k8s.io/v1",
+                         "metadata": dict(meta, **fixed, resourceVersion=str(self.state._bump())),
+                         "spec": dict(body.get("spec") or {})}
+                self.state.leases[(ns, name)] = lease
+                return 200, copy.deepcopy(lease)
+        if method == "DELETE":
+            self.authorize(who, "delete", "coordination.k8s.io", "leases", ns=ns, name=name)
+            wanted = ((body or {}).get("preconditions") or {}).get("resourceVersion") if isinstance(body, dict) else None
+            with self.state.lock:
+                current = self.state.leases.get((ns, name))
+                if current is None:
+                    raise self.lease_not_found(name)
+                have = current["metadata"]["resourceVersion"]
+                if wanted and wanted != have:
+                    raise self.lease_conflict(name, f"Precondition failed: ResourceVersion in precondition: {wanted}, "
+                                                    f"ResourceVersion in object meta: {have}")
+                del self.state.leases[(ns, name)]
+            return 200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                         "details": {"name": name, "group": "coordination.k8s.io", "kind": "leases",
+                                     "uid": current["metadata"]["uid"]}}
+        raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {})
+
     # -- admin ---------------------------------------------------------------------
     def admin(self, method: str, path: str, raw: bytes) -> None:
         try:
@@ -804,6 +961,19 @@ class Handler(BaseHTTPRequestHandler):
                 with self.state.lock:
                     self.state.requests.clear()
                 return self.send_json(200, {"ok": True})
+            if path == "/__admin/leases" and method == "GET":
+                with self.state.lock:
+                    return self.send_json(200, {"items": copy.deepcopy(list(self.state.leases.values()))})
+            if path == "/__admin/leases" and method == "POST":
+                # Plant a Lease as it is (e.g. one left by a replica that died long ago).
+                lease = json.loads(raw or b"{}")
+                meta = lease.setdefault("metadata", {})
+                with self.state.lock:
+                    meta["resourceVersion"] = str(self.state._bump())
+                    meta.setdefault("uid", str(uuid.uuid4()))
+                    meta.setdefault("creationTimestamp", rfc3339(now_utc()))
+                    self.state.leases[(meta["namespace"], meta["name"])] = lease
+                return self.send_json(200, lease)
             if path == "/__admin/tokens" and method == "GET":
                 return self.send_json(200, {"tokens": self.state.issued_list()})
             raise ApiError(404, "NotFound", f"unknown admin endpoint {method} {path}", {})
@@ -836,6 +1006,9 @@ class Server(ThreadingHTTPServer):
     def finish_request(self, request, client_address):
         # TLS handshake in the per-connection thread, so one slow client blocks nobody.
         request.settimeout(30)
+        # Headers and body leave in separate writes: without this, Nagle's algorithm and the
+        # client's delayed ACK hold every answer back ~40 ms.
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             tls = self.context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):

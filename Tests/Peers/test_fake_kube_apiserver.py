@@ -42,6 +42,8 @@ STATE = {
          "resources": ["subjectaccessreviews"]},
         {"users": [WEBHOOK_USER], "verbs": ["get", "list", "watch"], "resources": ["configmaps"],
          "namespaces": ["kube-system"], "resourceNames": ["extension-apiserver-authentication"]},
+        {"users": [WEBHOOK_USER], "verbs": ["get", "list", "create", "update", "delete"],
+         "apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "namespaces": ["cert-manager"]},
         {"effect": "deny", "users": ["mallory"], "reason": "mallory is banned"},
         {"groups": ["system:serviceaccounts:cert-manager"], "verbs": ["create"], "apiGroups": ["acme.example.com"],
          "resources": ["route53"], "reason": "RBAC: allowed by ClusterRoleBinding \"cm\""},
@@ -431,6 +433,92 @@ def test_kubectl_with_token_kubeconfig_from_pki(api, tmp_path):
     bad = subprocess.run(["kubectl", "--kubeconfig", str(kc), "--token", "wrong", "get", "--raw", CM_PATH],
                          capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert bad.returncode != 0 and "Unauthorized" in bad.stderr
+
+
+# ------------------------------------------------------------------------------- leases
+
+LEASES = "/apis/coordination.k8s.io/v1/namespaces/cert-manager/leases"
+
+
+def kubectl(api, *args, stdin=None):
+    return subprocess.run(["kubectl", "--kubeconfig", api["kubeconfig"], *args], input=stdin,
+                          capture_output=True, text=True, timeout=30)
+
+
+def lease_manifest(name, holder, resource_version=None):
+    meta = {"name": name, "namespace": "cert-manager", "labels": {"app.kubernetes.io/managed-by": "dns01-webhook"}}
+    if resource_version:
+        meta["resourceVersion"] = resource_version
+    return json.dumps({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": meta,
+                       "spec": {"holderIdentity": holder, "leaseDurationSeconds": 30}})
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl not installed")
+def test_kubectl_creates_gets_and_cannot_replace_a_lease_with_a_stale_resource_version(api):
+    made = kubectl(api, "create", "--validate=false", "-f", "-", "-o", "json",
+                   stdin=lease_manifest("kubectl-lock", "pod-a"))
+    assert made.returncode == 0, made.stderr
+    first = json.loads(made.stdout)["metadata"]["resourceVersion"]
+    again = kubectl(api, "create", "--validate=false", "-f", "-", stdin=lease_manifest("kubectl-lock", "pod-b"))
+    assert again.returncode != 0 and "already exists" in again.stderr
+
+    got = kubectl(api, "-n", "cert-manager", "get", "lease", "kubectl-lock", "-o", "json")
+    assert got.returncode == 0, got.stderr
+    lease = json.loads(got.stdout)
+    assert (lease["kind"], lease["spec"]["holderIdentity"], lease["metadata"]["resourceVersion"]) == (
+        "Lease", "pod-a", first)
+
+    moved = kubectl(api, "replace", "--validate=false", "-f", "-", "-o", "json",
+                    stdin=lease_manifest("kubectl-lock", "pod-b", first))
+    assert moved.returncode == 0, moved.stderr
+    second = json.loads(moved.stdout)["metadata"]["resourceVersion"]
+    assert int(second) > int(first)
+
+    stale = kubectl(api, "replace", "--validate=false", "-f", "-", stdin=lease_manifest("kubectl-lock", "pod-c", first))
+    assert stale.returncode != 0
+    assert "the object has been modified" in stale.stderr, stale.stderr
+    held = json.loads(kubectl(api, "-n", "cert-manager", "get", "lease", "kubectl-lock", "-o", "json").stdout)
+    assert held["spec"]["holderIdentity"] == "pod-b", "the stale replace changed nothing"
+
+    gone = kubectl(api, "-n", "cert-manager", "delete", "lease", "kubectl-lock")
+    assert gone.returncode == 0, gone.stderr
+    missing = kubectl(api, "-n", "cert-manager", "get", "lease", "kubectl-lock")
+    assert missing.returncode != 0 and "not found" in missing.stderr
+
+
+def test_lease_delete_honours_the_resource_version_precondition(webhook):
+    body = json.loads(lease_manifest("precondition-lock", "pod-a"))
+    made = webhook.post(LEASES, body)
+    assert made.status_code == 201, made.text
+    version = made.json()["metadata"]["resourceVersion"]
+    assert_status(webhook.post(LEASES, body), 409, "AlreadyExists",
+                  'leases.coordination.k8s.io "precondition-lock" already exists')
+    item = f"{LEASES}/precondition-lock"
+    stale = webhook.s.delete(webhook.base + item, json={"kind": "DeleteOptions", "apiVersion": "v1",
+                                                         "preconditions": {"resourceVersion": str(int(version) - 1)}},
+                             timeout=10)
+    assert_status(stale, 409, "Conflict")
+    assert "Precondition failed" in stale.json()["message"]
+    assert webhook.get(item).status_code == 200
+    ok = webhook.s.delete(webhook.base + item, json={"preconditions": {"resourceVersion": version}}, timeout=10)
+    assert ok.status_code == 200 and ok.json()["status"] == "Success"
+    assert_status(webhook.get(item), 404, "NotFound", 'leases.coordination.k8s.io "precondition-lock" not found')
+
+
+def test_lease_list_by_label_and_rbac_per_namespace(webhook):
+    for name, label in (("listed-a", "dns01-webhook"), ("listed-b", "someone-else")):
+        body = json.loads(lease_manifest(name, "pod-a"))
+        body["metadata"]["labels"] = {"app.kubernetes.io/managed-by": label}
+        assert webhook.post(LEASES, body).status_code == 201
+    r = webhook.get(LEASES, params={"labelSelector": "app.kubernetes.io/managed-by=dns01-webhook"})
+    assert r.status_code == 200 and r.json()["kind"] == "LeaseList"
+    assert [i["metadata"]["name"] for i in r.json()["items"]] == ["listed-a"]
+    other = "/apis/coordination.k8s.io/v1/namespaces/team-a/leases"
+    assert_status(webhook.post(other, json.loads(lease_manifest("x", "pod-a"))), 403, "Forbidden",
+                  f'leases.coordination.k8s.io is forbidden: User "{WEBHOOK_USER}" cannot create resource "leases" '
+                  'in API group "coordination.k8s.io" in the namespace "team-a"')
+    for name in ("listed-a", "listed-b"):
+        assert webhook.s.delete(webhook.base + f"{LEASES}/{name}", timeout=10).status_code == 200
 
 
 def test_sigterm_exits_zero(pki, tmp_path):

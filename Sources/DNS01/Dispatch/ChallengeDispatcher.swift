@@ -18,10 +18,13 @@ public struct ChallengeDispatcher: Sendable {
     public let issuerPolicy: IssuerPolicy
     private let defaultTablesByPlugin: [String: RoutingTable]
     private let secrets: any SecretSource
-    private let logger: Logger
+    let logger: Logger
     private let environment: [String: String]
     private let serviceAccountTokens: (any ServiceAccountTokenSource)?
     private let issuerTables = IssuerTableCache()
+    /// Serializes read-modify-write providers' steps per record name across processes
+    /// (`ChallengeDispatcher+NameLock.swift`); `nil`: within this process only.
+    public let nameLocking: NameLocking?
 
     /// Validates `defaultConfig` (the operator's `--config`) now, so a bad config stops start-up
     /// instead of failing the first challenge. `nil`, `null` and `{}` mean no default table;
@@ -32,9 +35,11 @@ public struct ChallengeDispatcher: Sendable {
         secrets: any SecretSource,
         logger: Logger,
         environment: [String: String],
-        serviceAccountTokens: (any ServiceAccountTokenSource)? = nil
+        serviceAccountTokens: (any ServiceAccountTokenSource)? = nil,
+        nameLocking: NameLocking? = nil
     ) throws(DNS01Error) {
         self.registry = registry
+        self.nameLocking = nameLocking
         self.serviceAccountTokens = serviceAccountTokens
         self.secrets = secrets
         self.logger = logger
@@ -91,9 +96,11 @@ public struct ChallengeDispatcher: Sendable {
     @discardableResult
     public func perform(_ challenge: Challenge, solver: String) async throws -> Route {
         let (provider, route) = try await provider(for: challenge, solver: solver)
-        switch challenge.action {
-        case .present: try await provider.present(challenge)
-        case .cleanUp: try await provider.cleanUp(challenge)
+        try await underNameLockIfNeeded(challenge, provider: provider, route: route) {
+            switch challenge.action {
+            case .present: try await provider.present(challenge)
+            case .cleanUp: try await provider.cleanUp(challenge)
+            }
         }
         return route
     }

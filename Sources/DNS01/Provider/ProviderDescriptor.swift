@@ -166,7 +166,8 @@ public enum RecordModel: String, Sendable, CaseIterable {
     /// The whole value set is rewritten, guarded by a precondition (ETag, change sets).
     case preconditionedSet
     /// The whole value set is rewritten with no precondition: a read-modify-write that the
-    /// webhook must serialize per name.
+    /// webhook must serialize per name. The dispatcher takes the record-name lock (a Lease in
+    /// `serve`, a file lock in the CLI) around each Present and CleanUp of such a provider.
     case readModifyWriteSet
     /// The provider hands the step to something else (a program, a hook) and cannot tell.
     case delegated
@@ -180,7 +181,7 @@ public enum RecordModel: String, Sendable, CaseIterable {
         case .recordPerValue: "one DNS record per TXT value, created and deleted by id: concurrent challenges on one name never touch each other's value"
         case .serverSideValueChange: "values are added and removed one at a time by the server: concurrent challenges on one name are safe"
         case .preconditionedSet: "the TXT set is rewritten under a precondition, so a concurrent writer makes the write fail and it is re-read and retried instead of losing a value"
-        case .readModifyWriteSet: "the API can only rewrite the whole TXT set with no precondition: writes to one name are serialized, and checked by reading back"
+        case .readModifyWriteSet: "the API can only rewrite the whole TXT set with no precondition: writes to one name are serialized, across replicas by a Kubernetes Lease per name (a file lock for the CLI), and checked by reading back"
         case .delegated: "the step is handed to your program or hook, which must keep the contract (add one value, remove only its own)"
         case .newestValuesKept: "the server keeps only the newest values (each write replaces the oldest) and never removes one: an apex and a wildcard challenge coexist, a third value at the same time evicts the oldest"
         }

@@ -34,11 +34,14 @@ public struct ProviderBinding: Sendable {
     public let pluginName: String
     /// Where the block sits in its document (`providers[1].route53`), for messages.
     public let path: ConfigPath
+    /// How the plugin's API stores several values at one name (its descriptor's `recordModel`).
+    public let recordModel: RecordModel
     private let factory: @Sendable (ProviderContext) async throws -> any DNSProvider
 
     init<Plugin: ProviderPlugin>(plugin: Plugin, configuration: Plugin.Configuration, path: ConfigPath) {
         self.pluginName = plugin.name
         self.path = path
+        self.recordModel = Plugin.descriptor.recordModel
         self.factory = { context in try await plugin.makeProvider(for: configuration, context: context) }
     }
 

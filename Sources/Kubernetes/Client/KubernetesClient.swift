@@ -7,8 +7,8 @@ import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
 
-/// The small slice of the Kubernetes API the webhook uses, over AsyncHTTPClient: GET and
-/// create (POST) of JSON objects, and watch streams. The connection's CA and client
+/// The small slice of the Kubernetes API the webhook uses, over AsyncHTTPClient: GET, create
+/// (POST), replace (PUT) and delete of JSON objects, and watch streams. The connection's CA and client
 /// certificate travel as per-request TLS settings, so the client can share an `HTTPClient`
 /// (by default the process-wide one, which needs no shutdown).
 public struct KubernetesClient: Sendable {
@@ -42,6 +42,27 @@ public struct KubernetesClient: Sendable {
         }
         let (status, body) = try await send(.POST, path, query: [], body: ByteBuffer(data: data))
         return try decode(Answer.self, from: body, status: status, method: .POST, path: path)
+    }
+
+    /// `PUT path` with `object` as JSON (a replace: the object's `metadata.resourceVersion` is
+    /// the precondition, a stale one gets 409), the answer decoded as `Answer`.
+    public func replace<Body: Encodable, Answer: Decodable>(_ path: String, _ object: Body, as _: Answer.Type = Answer.self) async throws(KubernetesError) -> Answer {
+        let (status, body) = try await send(.PUT, path, query: [], body: try encode(object, for: "PUT \(path)"))
+        return try decode(Answer.self, from: body, status: status, method: .PUT, path: path)
+    }
+
+    /// `DELETE path`, with `options` (a `DeleteOptions`, e.g. with preconditions) as the body.
+    public func delete<Options: Encodable>(_ path: String, options: Options) async throws(KubernetesError) {
+        let (status, body) = try await send(.DELETE, path, query: [], body: try encode(options, for: "DELETE \(path)"))
+        guard (200..<300).contains(status) else { throw httpError(status: status, body: body, method: .DELETE, path: path) }
+    }
+
+    private func encode<Body: Encodable>(_ object: Body, for request: String) throws(KubernetesError) -> ByteBuffer {
+        do {
+            return ByteBuffer(data: try JSONEncoder().encode(object))
+        } catch {
+            throw KubernetesError(.invalidResponse, "cannot encode the body of \(request): \(PlainErrorText.describe(error))")
+        }
     }
 
     /// Streams a watch (`?watch=true`) and calls `onEvent` for each event until the server ends

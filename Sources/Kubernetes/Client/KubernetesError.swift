@@ -42,6 +42,8 @@ public struct KubernetesError: Error, Sendable, CustomStringConvertible {
 
     public var isNotFound: Bool { statusCode == 404 }
     public var isForbidden: Bool { statusCode == 403 }
+    /// 409: a create of an existing name, or a write with a stale `resourceVersion`.
+    public var isConflict: Bool { statusCode == 409 }
 }
 
 /// Its messages are written for people already: shown as they are, never re-worded by

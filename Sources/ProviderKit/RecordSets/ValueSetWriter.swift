@@ -11,10 +11,10 @@ import Synchronization
 /// does not show (another writer, outside this process, replaced the set in between) is applied
 /// again, up to `maximumRounds` times.
 ///
-/// What remains: a writer outside this process (a second replica, another tool) that reads the
-/// set before our write and writes after our verifying read still removes our value, and
-/// nothing here can see that happen. Run one replica per account, or use an API with a
-/// per-value primitive or a precondition.
+/// Across processes the dispatcher's record-name lock (DNS01's `RecordNameLock`, taken for
+/// providers that declare `readModifyWriteSet`) keeps replicas apart. What remains: a writer
+/// outside the webhook (another tool) that reads the set before our write and writes after
+/// our verifying read still removes our value, and nothing here can see that happen.
 ///
 /// No task is spawned: a caller whose change was applied by another caller's round just
 /// returns; when the writer finishes its round it hands the role to the next waiting caller.

@@ -38,6 +38,16 @@ struct PDNSDNSProvider: DNSProvider {
         }
     }
 
+    /// `EXTEND`/`PRUNE` change one value server-side; without them every change rewrites the
+    /// rrset with no precondition, so the dispatcher must lock the name across replicas.
+    func recordModel(at fqdn: DomainName) async throws -> RecordModel? {
+        try await reportingFailures(for: fqdn) {
+            try await transport.run { transport in
+                try await hasSingleValueChanges(transport) ? .serverSideValueChange : .readModifyWriteSet
+            }
+        }
+    }
+
     private func change(_ change: ValueSetWriter<AccountScopedKey<String>>.Change, at fqdn: DomainName) async throws {
         try await reportingFailures(for: fqdn) {
             try await transport.run { transport in

@@ -9,7 +9,7 @@ struct ProvidersBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "providers", abstract: "API calls and wall time per Present/CleanUp, per provider, against local emulators.")
 
     @Option(help: "Present/CleanUp pairs measured per provider (after one warm-up pair).") var rounds = 20
-    @Option(help: "Only these providers (comma-separated).") var only: String?
+    @Option(help: "Only these providers (comma-separated; `lock` for the record-name lock rows).") var only: String?
 
     func run() async throws {
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
@@ -30,6 +30,7 @@ struct ProvidersBench: AsyncParsableCommand {
                 print("cloudDNS token acquisition not measured: \(error)")
             }
         }
+        if wanted == nil || wanted?.contains("lock") == true { await NameLockBench.report(rounds: rounds) }
     }
 
     private func measure(_ subject: ProviderBenchSubject) async throws -> String {

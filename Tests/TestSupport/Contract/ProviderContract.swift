@@ -123,6 +123,16 @@ public enum ProviderContract: String, CaseIterable, Sendable, CustomTestStringCo
             try await run.expectValues(at: name, exactly: keys)
             try await run.concurrently(keys) { try await run.cleanUp(name, $0) }
             try await run.expectValues(at: name, exactly: [])
+            // A provider that rewrites whole sets without a precondition is safe across
+            // replicas only through the dispatcher's record-name lock: every step took it.
+            let served = run.nameLock.served
+            if try await run.rewritesWithoutPrecondition(at: name) {
+                guard served.acquisitions == 32, served.mostAtOnce == 1 else {
+                    throw Violation("the record-name lock was taken \(served.acquisitions) times (at most \(served.mostAtOnce) at once) for 32 steps of a read-modify-write provider; expected every step, one at a time")
+                }
+            } else if served.acquisitions != 0 {
+                throw Violation("the record-name lock was taken \(served.acquisitions) times for a provider whose API needs none")
+            }
         case .survivesThrottlingAndServerErrors:
             guard let inject = subject.injectFaults else { throw NotApplicable(description: "the peer cannot inject throttling or server errors") }
             let name = try await run.freshName()
@@ -199,25 +209,35 @@ final class ContractRun: Sendable {
     private let logs = LogRecorder()
     private let messages = Mutex<[String]>([])
     private let prefix: String
+    /// The record-name lock of every dispatcher of the run.
+    let nameLock = ContractNameLock()
 
     init(subject: ProviderContractSubject, contract: ProviderContract) throws {
         self.subject = subject
         self.prefix = "c\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
-        self.dispatcherUnderTest = try Self.makeDispatcher(subject: subject, config: subject.config, logger: logs.logger())
+        self.dispatcherUnderTest = try Self.makeDispatcher(subject: subject, config: subject.config, logger: logs.logger(), nameLock: nameLock)
     }
 
     func dispatcher(config: ConfigValue) throws -> ChallengeDispatcher {
-        try Self.makeDispatcher(subject: subject, config: config, logger: logs.logger())
+        try Self.makeDispatcher(subject: subject, config: config, logger: logs.logger(), nameLock: nameLock)
     }
 
-    private static func makeDispatcher(subject: ProviderContractSubject, config: ConfigValue, logger: Logger) throws -> ChallengeDispatcher {
+    private static func makeDispatcher(subject: ProviderContractSubject, config: ConfigValue, logger: Logger, nameLock: ContractNameLock) throws -> ChallengeDispatcher {
         try ChallengeDispatcher(
             registry: subject.registry,
             defaultConfig: .object([subject.solver: config]),
             secrets: subject.secrets,
             logger: logger,
-            environment: [:]
+            environment: [:],
+            nameLocking: NameLocking(lock: nameLock, maximumWait: .seconds(60))
         )
+    }
+
+    /// Whether the provider rewrites the set at `name` with no precondition (its own answer
+    /// for its server, else its descriptor's): the dispatcher must then lock the name.
+    func rewritesWithoutPrecondition(at name: DomainName) async throws -> Bool {
+        let (provider, route) = try await dispatcherUnderTest.provider(for: challenge(.present, name, "read-back"), solver: subject.solver)
+        return (try await provider.recordModel(at: name) ?? route.binding.recordModel) == .readModifyWriteSet
     }
 
     /// `_acme-challenge.<unique>.<zone>`, so cases never see each other's values.

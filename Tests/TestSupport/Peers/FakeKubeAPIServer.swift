@@ -54,5 +54,24 @@ public final class FakeKubeAPIServer: Sendable {
         return object?["requests"] as? [[String: Any]] ?? []
     }
 
+    /// The Leases it holds now (every namespace).
+    public func leases() async throws -> [[String: Any]] {
+        let result = try await run("curl", ["-sf", "\(adminURL)/__admin/leases"])
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        return object?["items"] as? [[String: Any]] ?? []
+    }
+
+    /// Plants a Lease as given (one a replica left behind), with a fresh resourceVersion.
+    public func plantLease(_ lease: [String: Any]) async throws {
+        let body = try JSONSerialization.data(withJSONObject: lease)
+        let result = try await run("curl", ["-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self), "\(adminURL)/__admin/leases"])
+        guard result.status == 0 else { throw PeerError("planting a Lease failed: \(result.stderr)") }
+    }
+
+    /// Lets the webhook use Leases in `namespace` (what the chart's Role grants).
+    public static func leaseRules(namespace: String) -> [[String: Any]] {
+        [["effect": "allow", "users": [webhookUser], "verbs": ["get", "list", "create", "update", "delete"], "apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "namespaces": [namespace]]]
+    }
+
     public func stop() { peer.stop() }
 }

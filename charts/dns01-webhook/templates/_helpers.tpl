@@ -144,3 +144,34 @@ for instance, drop the pod's securityContext; fail instead and say what to do. *
 {{- fail (printf "the values lack %s, which this chart (%s) defines. Upgrading from an older chart with `helm upgrade --reuse-values` reuses the old chart's defaults: use --reset-then-reuse-values (Helm 3.14+), or pass your values file with -f (docs/install.md, Upgrading). To drop single settings, set them to null, not the whole block." (join ", " $missing) .Chart.Version) }}
 {{- end }}
 {{- end }}
+
+{{/* Whether the webhook locks record names on Leases, so the chart grants it Leases in its
+namespace: `nameLocks.enabled` true or false, or "auto": when a provider that rewrites whole TXT
+sets without a precondition (akamai, gandi, huaweicloud, pdns: see docs/providers.md) is a
+served solver or appears in the default config. An Issuer's own config for `dispatch` can name
+any provider, which the chart cannot see: set true then (the webhook's error says so). */}}
+{{- define "dns01-webhook.nameLocks" -}}
+{{- $locks := .Values.nameLocks | default dict }}
+{{- $setting := "auto" }}
+{{- if hasKey $locks "enabled" }}
+{{- $setting = $locks.enabled }}
+{{- end }}
+{{- if eq (toString $setting) "auto" }}
+{{- $readModifyWrite := list "akamai" "gandi" "huaweicloud" "pdns" }}
+{{- $named := concat (.Values.solvers | default list) (keys (.Values.config | default dict)) }}
+{{- range $entry := (.Values.config | default dict).providers | default list }}
+{{- if kindIs "map" $entry }}
+{{- $named = concat $named (keys $entry) }}
+{{- end }}
+{{- end }}
+{{- $needed := false }}
+{{- range $named }}
+{{- if has . $readModifyWrite }}
+{{- $needed = true }}
+{{- end }}
+{{- end }}
+{{- ternary "true" "" $needed }}
+{{- else if eq (toString $setting) "true" -}}
+true
+{{- end }}
+{{- end }}

@@ -25,7 +25,7 @@ enum HuaweiCloudErrorMessages {
         case is ValueSetWriterError:
             return DNS01Error(
                 .providerUnavailable,
-                "another writer outside this process (a second replica of the webhook, or another tool) kept replacing the TXT record set at \(name) and undid this challenge's change in every round: run one replica per account; cert-manager will try again"
+                "another writer outside the webhook (another tool, or a replica without the permission for its record-name Leases) kept replacing the TXT record set at \(name) and undid this challenge's change in every round; cert-manager will try again"
             )
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach Huawei Cloud DNS at \(endpoint): \(error.underlying)")
