@@ -94,6 +94,8 @@ public struct SolverCheck: Sendable {
         let (a, b) = keys
         var allPassed = true
         var presented: Set<String> = []
+        /// The last Present or CleanUp that failed, and how.
+        var failedChange: (any Error)?
 
         func step(_ name: String, _ body: () async throws -> String) async -> Bool {
             let clock = ContinuousClock()
@@ -107,6 +109,7 @@ public struct SolverCheck: Sendable {
                 return true
             } catch {
                 report(Step(name: name, outcome: .failed, elapsed: clock.now - start, detail: "\(error)"))
+                if name.contains("present") || name.contains("clean up") { failedChange = error }
                 allPassed = false
                 return false
             }
@@ -199,8 +202,14 @@ public struct SolverCheck: Sendable {
                 guard await step("extended: key A gone", { try await gone([], [a]) }) else { break extended }
             }
         }
-        // Nothing left behind: whatever was presented and not cleaned up goes now.
+        // Nothing left behind: whatever was presented and not cleaned up goes now, unless a
+        // change already failed in a way the cleanup would only repeat (an unreachable
+        // provider, refused credentials): the user has read that failure once.
         for key in presented.sorted() {
+            if let failedChange, Self.wouldRepeat(failedChange) {
+                report(Step(name: "clean up after failure", outcome: .notApplicable, elapsed: .zero, detail: "skipped: it would fail as above; once that is fixed, remove any leftover value with: dns01-webhook cleanup --fqdn \(options.fqdn.fqdn) --key \(key)"))
+                continue
+            }
             _ = await step("clean up after failure") {
                 try await perform(.cleanUp, key)
                 return ""
@@ -216,8 +225,18 @@ public struct SolverCheck: Sendable {
         )
     }
 
+    /// One Present or CleanUp, its provider requests and retries within `--timeout`.
     private func perform(_ action: Challenge.Action, _ key: String) async throws {
-        try await dispatcher.perform(challenge(action, key: key), solver: options.solver)
+        try await ProviderCallScope(budget: options.timeout).run {
+            _ = try await dispatcher.perform(challenge(action, key: key), solver: options.solver)
+        }
+    }
+
+    /// Whether a failed change means another change now would fail the same way: the provider
+    /// could not be reached, timed out, or refused the credentials.
+    static func wouldRepeat(_ error: any Error) -> Bool {
+        guard let error = error as? DNS01Error else { return false }
+        return [.providerUnavailable, .timedOut, .credentialsUnavailable, .secretNotFound, .secretAccessDenied].contains(error.code)
     }
 
     /// Where visibility is read: the provider's API unless its descriptor says it may have none
@@ -257,8 +276,11 @@ public struct SolverCheck: Sendable {
             var satisfied = true
             do {
                 if useProvider {
-                    let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
-                    let values = Set(try await provider.txtValues(at: options.fqdn, zone: options.zone))
+                    // A read that cannot finish ends with the wait, with its own cause.
+                    let values = try await ProviderCallScope(budget: max(deadline - clock.now, .milliseconds(100))).run {
+                        let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
+                        return Set(try await provider.txtValues(at: options.fqdn, zone: options.zone))
+                    }
                     satisfied = satisfied && visible.isSubset(of: values) && absent.isDisjoint(with: values)
                     observations.append("provider has \(describe(values))")
                 }

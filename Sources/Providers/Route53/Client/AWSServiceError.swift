@@ -75,3 +75,8 @@ extension DNS01Error {
         return DNS01Error(code, "\(context): \(service)")
     }
 }
+
+extension AWSServiceError {
+    /// Refused for the rate limit (`dns01_webhook_provider_requests_total{outcome="throttled"}`).
+    public var isThrottling: Bool { Self.throttlingCodes.contains(code) || status == 429 }
+}
