@@ -64,15 +64,24 @@ extension ProviderRequestOutcome {
 extension ProviderRequests {
     /// The operation label of a REST request: its method and path, with every segment that
     /// names an instance (a zone, a record, an id: anything with a digit, a dot, an `@`, a
-    /// percent-escape, or longer than 32 characters) replaced by `{}`, so the label has few
-    /// values: `GET /zones/{}/dns_records`. The query is left out.
+    /// percent-escape, or longer than 32 characters, except an API version such as `v2` or
+    /// `1.0`) replaced by `{}`, so the label has few values: `GET /v4/zones/{}/dns_records`.
+    /// The query is left out.
     public static func restOperation(method: String, path: String) -> String {
         let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         let segments = pathOnly.split(separator: "/", omittingEmptySubsequences: false).map { segment -> Substring in
+            if isVersion(segment) { return segment }
             let names = segment.contains { $0.isNumber || $0 == "." || $0 == "@" || $0 == "%" || $0 == ":" } || segment.count > 32
             return names ? "{}" : segment
         }
         let template = segments.joined(separator: "/")
         return "\(method) \(template.isEmpty ? "/" : template)"
+    }
+
+    /// `v1`, `v2`, `1.0`: an API version, not an instance.
+    private static func isVersion(_ segment: Substring) -> Bool {
+        if segment.count <= 3, segment.first == "v", segment.count > 1, segment.dropFirst().allSatisfy(\.isNumber) { return true }
+        let parts = segment.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isNumber) }
     }
 }

@@ -40,7 +40,9 @@ public struct AWSRequestSender: Sendable {
                 (200..<300).contains(response.status) ? .success : AWSServiceError.parse(operation: operation, response: response).isThrottling ? .throttled : .error
             }
             guard (200..<300).contains(response.status) else {
-                throw AWSServiceError.parse(operation: operation, response: response)
+                var error = AWSServiceError.parse(operation: operation, response: response)
+                error.host = APIRequest.hostOf(outgoing.url)
+                throw error
             }
             return response
         }
