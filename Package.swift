@@ -373,7 +373,7 @@ let package = Package(
                     + ["Route53", "AliDNS", "HTTP", "Cloudflare", "DigitalOcean", "Hetzner", "Gandi", "DNSPod", "HuaweiCloud", "OVH", "Akamai", "PDNS", "AcmeDNS"]
                     .map { .target(name: "\($0)Provider") },
                 path: "Sources/Emulators/FailureScenarios", swiftSettings: strict),
-            .testTarget(name: "FailFastTests", dependencies: ["FailureScenarios", "DNS01", "ProviderKit"], swiftSettings: strict),
+            .testTarget(name: "FailFastTests", dependencies: ["FailureScenarios", "DNS01", "ProviderKit", "SolverCheck"], swiftSettings: strict),
         ]
         + fuzzTargets
 )

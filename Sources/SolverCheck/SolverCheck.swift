@@ -207,7 +207,10 @@ public struct SolverCheck: Sendable {
         // provider, refused credentials): the user has read that failure once.
         for key in presented.sorted() {
             if let failedChange, Self.wouldRepeat(failedChange) {
-                report(Step(name: "clean up after failure", outcome: .notApplicable, elapsed: .zero, detail: "skipped: it would fail as above; once that is fixed, remove any leftover value with: dns01-webhook cleanup --fqdn \(options.fqdn.fqdn) --key \(key)"))
+                report(
+                    Step(
+                        name: "clean up after failure", outcome: .notApplicable, elapsed: .zero,
+                        detail: "skipped: it would fail as above; once that is fixed, remove any leftover value with: dns01-webhook cleanup --fqdn \(options.fqdn.fqdn) --key \(key)"))
                 continue
             }
             _ = await step("clean up after failure") {

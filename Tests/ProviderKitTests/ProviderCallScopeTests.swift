@@ -31,10 +31,12 @@ struct ProviderCallScopeTests {
         let attempts = Mutex(0)
         let policy = RetryPolicy(maximumAttempts: 4, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(1), deadline: .seconds(3600), jitter: { $0 })
         await #expect(throws: Retryable.self) {
-            try await policy.run(shouldRetry: { _ in true }) { _ -> Int in
-                attempts.withLock { $0 += 1 }
-                throw Retryable()
-            }
+            try await policy.run(
+                shouldRetry: { _ in true },
+                { _ -> Int in
+                    attempts.withLock { $0 += 1 }
+                    throw Retryable()
+                })
         }
         #expect(attempts.withLock { $0 } == 4)
     }

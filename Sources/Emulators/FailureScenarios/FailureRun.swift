@@ -16,10 +16,7 @@ extension FailureSubject {
     /// Runs one Present for `_acme-challenge.www.example.com` through the dispatcher, as
     /// `serve` runs it: within a `ProviderCallScope` of `budget` that counts the requests.
     public func present(against baseURL: String, budget: Duration) async throws -> FailureOutcome {
-        let dispatcher = try ChallengeDispatcher(
-            registry: registry, defaultConfig: .object([name: config(baseURL)]), secrets: secrets,
-            logger: Logger(label: "failures", factory: { _ in SwiftLogNoOpLogHandler() }), environment: [:]
-        )
+        let dispatcher = try self.dispatcher(against: baseURL)
         let fqdn = try DomainName("_acme-challenge.www.example.com")
         let challenge = Challenge(
             action: .present, dnsName: try DomainName("www.example.com"), resolvedFQDN: fqdn, resolvedZone: try DomainName("example.com"),
@@ -37,6 +34,20 @@ extension FailureSubject {
         }
         return FailureOutcome(elapsed: clock.now - start, requests: counter.count, message: message)
     }
+}
+
+extension FailureSubject {
+    /// A dispatcher whose default config is this provider against `baseURL`, reading this
+    /// subject's Secrets in `namespace`.
+    public func dispatcher(against baseURL: String) throws -> ChallengeDispatcher {
+        try ChallengeDispatcher(
+            registry: registry, defaultConfig: .object([name: config(baseURL)]), secrets: secrets,
+            logger: Logger(label: "failures", factory: { _ in SwiftLogNoOpLogHandler() }), environment: [:]
+        )
+    }
+
+    /// The namespace the subject's Secrets are in.
+    public var namespace: String { Self.namespace }
 }
 
 private final class RequestCounter: ProviderRequestRecorder {

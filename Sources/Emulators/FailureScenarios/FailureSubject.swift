@@ -32,9 +32,10 @@ public struct FailureSubject: Sendable {
         self.registry = registry
         self.config = config
         self.secrets = StaticSecretSource(
-            Dictionary(uniqueKeysWithValues: secrets.map { name, keys in
-                (StaticSecretSource.Key(namespace: Self.namespace, name: name), keys.mapValues { SecretValue($0) })
-            }))
+            Dictionary(
+                uniqueKeysWithValues: secrets.map { name, keys in
+                    (StaticSecretSource.Key(namespace: Self.namespace, name: name), keys.mapValues { SecretValue($0) })
+                }))
     }
 
     private static func ref(_ name: String, _ key: String) -> ConfigValue { ["name": .string(name), "key": .string(key)] }
