@@ -263,8 +263,10 @@ public struct SolverCheck: Sendable {
         var useProvider = true
         if readBack.providerMayNotReadBack {
             do {
-                let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
-                _ = try await provider.txtValues(at: options.fqdn, zone: options.zone)
+                _ = try await ProviderCallScope(budget: options.timeout).run {
+                    let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
+                    return try await provider.txtValues(at: options.fqdn, zone: options.zone)
+                }
             } catch {
                 // The provider's own words say best how it could read back (exec.nameserver…).
                 guard readBack.throughDNS else { throw NotApplicable(reason: (error as? DNS01Error)?.message ?? Limitation.cannotReadBack.reason) }

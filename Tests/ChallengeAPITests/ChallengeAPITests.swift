@@ -180,6 +180,27 @@ struct ChallengeAPITests {
         }
     }
 
+    @Test("a provider that does not finish is stopped within the challenge's budget, so its own message reaches cert-manager rather than the request timeout's")
+    func providerBudgetInServe() async throws {
+        let directory = try makeTemporaryDirectory("exec-budget")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let hook = "\(directory)/hang.sh"
+        try "#!/bin/sh\necho waiting for the DNS API\nexec sleep 60\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+        var options = ServerOptions.flagsOnly
+        options.servesExec = true
+        options.requestTimeout = .seconds(3)
+        options.defaultConfig = ["exec": ["command": .string(hook)]]
+        try await withWebhookServer(options) { server in
+            let answer = try await send(.POST, server.url + solverURL + "/exec", as: .alice, body: challengePayload(config: nil))
+            #expect(answer.challengeSucceeded == false)
+            let message = answer.challengeMessage ?? ""
+            // 3 s less its margin (0.5 s): the program's own timeout, with what it printed.
+            #expect(message.contains("did not finish within the challenge's time budget of 2.5s and was killed: waiting for the DNS API"), "\(message)")
+            #expect(!message.contains("--request-timeout"), "\(message)")
+        }
+    }
+
     @Test("/metrics counts challenges by provider, and every provider request by provider, operation and outcome, as docs/metrics.md lists them")
     func providerMetrics() async throws {
         var options = ServerOptions.flagsOnly

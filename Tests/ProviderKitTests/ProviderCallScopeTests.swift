@@ -55,7 +55,7 @@ struct ProviderCallScopeTests {
         }
         #expect(error?.kind == .timedOut)
         #expect(error?.plainMessage.hasPrefix("cannot reach 127.0.0.1:\(port): no answer in time") == true, "\(error?.plainMessage ?? "")")
-        #expect(error?.plainMessage.contains("check that the endpoint is right") == true)
+        #expect(error?.plainMessage.contains("(the challenge's time budget of 300ms); check that the endpoint is right") == true, "\(error?.plainMessage ?? "")")
         try await silent.close()
         try await group.shutdownGracefully()
     }

@@ -61,13 +61,13 @@ extension TransportError {
 
     /// What to check, after the cause (`: check …`): every such failure names its endpoint
     /// (`cannot reach <host>`), so the advice says what about it to look at.
-    static func advice(_ kind: Kind, timeout: Duration?) -> String {
+    static func advice(_ kind: Kind, limit: String?) -> String {
         switch kind {
         case .connectionRefused: "; check the endpoint's host and port, and that the service runs and is reachable from here"
         case .unknownHost: "; check the endpoint's spelling and that this machine's (or pod's) DNS resolver knows the name"
         case .tls: "; check that the endpoint speaks HTTPS on that port, that its certificate is valid for this host name, and that its CA is trusted (a private CA needs its bundle in the config)"
         case .timedOut:
-            if let timeout { " (waited \(timeout.plainSeconds)); check that the endpoint is right and that no firewall, proxy or network policy drops the traffic" } else { "" }
+            if let limit { " (\(limit)); check that the endpoint is right and that no firewall, proxy or network policy drops the traffic" } else { "" }
         case .connectionLost, .other: ""
         }
     }
@@ -85,7 +85,7 @@ extension TransportError {
 
 extension Duration {
     /// `25s`, `1.5s`, `250ms`: how long, as a user reads it.
-    var plainSeconds: String {
+    public var plainSeconds: String {
         let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }

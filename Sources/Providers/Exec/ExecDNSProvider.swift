@@ -47,6 +47,8 @@ struct ExecDNSProvider: DNSProvider {
 
         // Within the challenge's budget, so the program's own output reaches the message.
         let timeout = ProviderCallScope.clamped(configuration.timeout)
+        // A round figure, the same on every retry: the configured timeout or the budget.
+        let limit = timeout < configuration.timeout ? ProviderCallScope.current.map { "the challenge's time budget of \($0.budget.plainSeconds)" } : nil
         let outcome: ProgramRunner.Outcome
         do {
             outcome = try await runner.run(
@@ -66,7 +68,7 @@ struct ExecDNSProvider: DNSProvider {
         case .signaled(let signal):
             throw DNS01Error(.providerUnavailable, "exec: \(invocation) was killed by signal \(signal)\(said)")
         case .timedOut:
-            throw DNS01Error(.timedOut, "exec: \(invocation) did not finish within \(timeout) and was killed\(said)")
+            throw DNS01Error(.timedOut, "exec: \(invocation) did not finish within \(limit ?? "\(configuration.timeout)") and was killed\(said)")
         }
     }
 }
