@@ -69,7 +69,9 @@ struct HetznerClient: Sendable {
         let deadline = ProviderCallScope.clamped(polling.deadline)
         while current.status == "running" {
             guard ContinuousClock.now - start + delay < deadline else {
-                throw HetznerActionTimeout(command: current.command ?? "action", waited: ContinuousClock.now - start)
+                // A round figure, the same on every retry: the polling limit or the budget.
+                let limit = deadline < polling.deadline ? ProviderCallScope.current?.budget ?? deadline : polling.deadline
+                throw HetznerActionTimeout(command: current.command ?? "action", waited: limit)
             }
             try await polling.sleep(delay)
             delay = min(delay * 2, polling.maximumDelay)
