@@ -86,3 +86,66 @@ struct ProviderCallScopeTests {
         #expect(ProviderRequestOutcome(status: 503) == .error)
     }
 }
+
+/// Provider requests reach the scope's recorder with the outcome the provider's judge gives.
+@Suite("provider requests are counted per provider, operation and outcome")
+struct ProviderRequestsTests {
+    final class Recorder: ProviderRequestRecorder {
+        let entries = Mutex<[String]>([])
+        func providerRequest(provider: String, operation: String, outcome: ProviderRequestOutcome, duration: Duration) {
+            entries.withLock { $0.append("\(provider) \(operation) \(outcome.rawValue)") }
+        }
+    }
+
+    final class Answering: HTTPTransport {
+        let statuses: [Int]
+        let next = Mutex(0)
+        init(statuses: [Int]) { self.statuses = statuses }
+        func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+            let index = next.withLock { value in
+                defer { value += 1 }
+                return value
+            }
+            guard index < statuses.count else { throw TransportError(url: request.url, underlying: "connection refused", kind: .connectionRefused) }
+            return APIResponse(status: statuses[index], body: Array(#"{"code":"Throttling.User"}"#.utf8))
+        }
+    }
+
+    @Test("2xx is success, 429 throttled, a judge's own throttling answer throttled, others and network failures error")
+    func outcomes() async throws {
+        let recorder = Recorder()
+        let scope = ProviderCallScope(budget: .seconds(10), recorder: recorder)
+        scope.provider = "example"
+        let transport = Answering(statuses: [200, 429, 400, 500])
+        let request = APIRequest(method: "GET", url: "http://127.0.0.1:1/zones")
+        try await scope.run {
+            for _ in 0..<3 { _ = try await ProviderRequests.send(request, through: transport, timeout: .seconds(1), operation: "GET /zones") }
+            // A provider whose throttling is a 400 with a code says so in its judge.
+            _ = try await ProviderRequests.send(request, through: transport, timeout: .seconds(1), operation: "Describe") { _ in .throttled }
+            await #expect(throws: TransportError.self) {
+                try await ProviderRequests.send(request, through: transport, timeout: .seconds(1), operation: "Describe")
+            }
+            await #expect(throws: CancellationError.self) {
+                try await ProviderRequests.measure("UPDATE") { throw CancellationError() }
+            }
+            try await ProviderRequests.measure("UPDATE") {}
+        }
+        #expect(
+            recorder.entries.withLock { $0 } == [
+                "example GET /zones success", "example GET /zones throttled", "example GET /zones error", "example Describe throttled",
+                "example Describe error", "example UPDATE success",
+            ])
+    }
+
+    @Test("outside a scope, or before the dispatcher chose a provider, requests go out uncounted")
+    func uncounted() async throws {
+        let recorder = Recorder()
+        let transport = Answering(statuses: [200, 200])
+        let request = APIRequest(method: "GET", url: "http://127.0.0.1:1/")
+        _ = try await ProviderRequests.send(request, through: transport, timeout: .seconds(1), operation: "GET /")
+        try await ProviderCallScope(budget: .seconds(10), recorder: recorder).run {
+            _ = try await ProviderRequests.send(request, through: transport, timeout: .seconds(1), operation: "GET /")
+        }
+        #expect(recorder.entries.withLock { $0 }.isEmpty)
+    }
+}
