@@ -265,7 +265,7 @@ let package = Package(
         .executableTarget(
             name: "dns01-bench",
             dependencies: [
-                "DNS01", "ProviderKit", "Route53Emulator", "Kubernetes", "KubernetesLeases", "WebhookSetup",
+                "DNS01", "ProviderKit", "Route53Emulator", "FailureScenarios", "Kubernetes", "KubernetesLeases", "WebhookSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -372,5 +372,22 @@ let package = Package(
         + providers.flatMap(\.targets)
         // A model of real Route53 (paging, change rules, throttling), for the tests and dns01-bench.
         + [.target(name: "Route53Emulator", dependencies: ["ProviderKit", "Route53Provider"], path: "Sources/Emulators/Route53", swiftSettings: strict)]
+        // Provider endpoints that fail (refused, unknown host, black hole, TLS, 401), for
+        // `dns01-bench failures` and FailFastTests.
+        + [
+            .target(
+                name: "FailureScenarios",
+                dependencies: [
+                    "DNS01", "ProviderKit",
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
+                ]
+                    + ["Route53", "AliDNS", "HTTP", "Cloudflare", "DigitalOcean", "Hetzner", "Gandi", "DNSPod", "HuaweiCloud", "OVH", "Akamai", "PDNS", "AcmeDNS"]
+                    .map { .target(name: "\($0)Provider") },
+                path: "Sources/Emulators/FailureScenarios", swiftSettings: strict),
+            .testTarget(name: "FailFastTests", dependencies: ["FailureScenarios", "DNS01", "ProviderKit", "SolverCheck"], swiftSettings: strict),
+        ]
         + fuzzTargets
 )

@@ -130,12 +130,14 @@ public struct SolverCheck: Sendable {
         var presented: Set<String> = []
         let status = StepStatus()
         var providerName = "the provider"
+        /// The last Present or CleanUp that failed, and how.
+        var failedChange: (any Error)?
 
         func step(_ name: String, _ body: () async throws -> String) async -> Bool {
             let clock = ContinuousClock()
             let start = clock.now
             status.start("waiting for \(providerName) to answer")
-            let outcome: (Step.Outcome, String) = await withTaskGroup(of: Void.self) { group in
+            let outcome: (Step.Outcome, String, (any Error)?) = await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while (try? await Task.sleep(for: Self.progressInterval)) != nil {
                         let (message, timeout) = status.current
@@ -144,15 +146,16 @@ public struct SolverCheck: Sendable {
                 }
                 defer { group.cancelAll() }
                 do {
-                    return (.passed, try await body())
+                    return (.passed, try await body(), nil)
                 } catch let skipped as NotApplicable {
-                    return (.notApplicable, skipped.reason)
+                    return (.notApplicable, skipped.reason, nil)
                 } catch {
-                    return (.failed, PlainErrorText.describe(error))
+                    return (.failed, PlainErrorText.describe(error), error)
                 }
             }
             report(Step(name: name, outcome: outcome.0, elapsed: clock.now - start, detail: outcome.1))
             if outcome.0 == .failed { allPassed = false }
+            if let error = outcome.2, name.contains("present") || name.contains("clean up") { failedChange = error }
             return outcome.0 != .failed
         }
 
@@ -253,8 +256,17 @@ public struct SolverCheck: Sendable {
                 guard await goneStep("extended: key A gone", [], [a]) else { break extended }
             }
         }
-        // Nothing left behind: whatever was presented and not cleaned up goes now.
+        // Nothing left behind: whatever was presented and not cleaned up goes now, unless a
+        // change already failed in a way the cleanup would only repeat (an unreachable
+        // provider, refused credentials): the user has read that failure once.
         for key in presented.sorted() {
+            if let failedChange, Self.wouldRepeat(failedChange) {
+                report(
+                    Step(
+                        name: "clean up after failure", outcome: .notApplicable, elapsed: .zero,
+                        detail: "skipped: it would fail as above; once that is fixed, remove any leftover value with: dns01-webhook cleanup --fqdn \(options.fqdn.fqdn) --key \(key)"))
+                continue
+            }
             _ = await step("clean up after failure") {
                 try await perform(.cleanUp, key)
                 return ""
@@ -270,8 +282,18 @@ public struct SolverCheck: Sendable {
         )
     }
 
+    /// One Present or CleanUp, its provider requests and retries within `--timeout`.
     private func perform(_ action: Challenge.Action, _ key: String) async throws {
-        try await dispatcher.perform(challenge(action, key: key), solver: options.solver)
+        try await ProviderCallScope(budget: options.timeout).run {
+            _ = try await dispatcher.perform(challenge(action, key: key), solver: options.solver)
+        }
+    }
+
+    /// Whether a failed change means another change now would fail the same way: the provider
+    /// could not be reached, timed out, or refused the credentials.
+    static func wouldRepeat(_ error: any Error) -> Bool {
+        guard let error = error as? DNS01Error else { return false }
+        return [.providerUnavailable, .timedOut, .credentialsUnavailable, .secretNotFound, .secretAccessDenied].contains(error.code)
     }
 
     /// Where visibility is read: the provider's API unless its descriptor says it may have none
@@ -310,8 +332,10 @@ public struct SolverCheck: Sendable {
         var useProvider = true
         if readBack.providerMayNotReadBack {
             do {
-                let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
-                _ = try await provider.txtValues(at: options.fqdn, zone: options.zone)
+                _ = try await ProviderCallScope(budget: options.timeout).run {
+                    let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
+                    return try await provider.txtValues(at: options.fqdn, zone: options.zone)
+                }
             } catch {
                 // The provider's own words say best how it could read back (exec.nameserver…).
                 guard readBack.throughDNS else { throw NotApplicable(reason: (error as? DNS01Error)?.message ?? Limitation.cannotReadBack.reason) }
@@ -336,8 +360,11 @@ public struct SolverCheck: Sendable {
             var satisfied = true
             do {
                 if useProvider {
-                    let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
-                    let values = Set(try await provider.txtValues(at: options.fqdn, zone: options.zone))
+                    // A read that cannot finish ends with the wait, with its own cause.
+                    let values = try await ProviderCallScope(budget: max(deadline - clock.now, .milliseconds(100))).run {
+                        let (provider, _) = try await dispatcher.provider(for: challenge(.present, key: keys.0), solver: options.solver)
+                        return Set(try await provider.txtValues(at: options.fqdn, zone: options.zone))
+                    }
                     satisfied = satisfied && visible.isSubset(of: values) && absent.isDisjoint(with: values)
                     observations.append("provider has \(describe(values))")
                 }

@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "dns01-webhook benchmarks (print medians and ratios measured side by side in one run).",
         subcommands: [
             SelectorBench.self, AliDNSSignerBench.self, DNSPodSignerBench.self, HuaweiCloudSignerBench.self, Route53Bench.self,
-            ServeBench.self, ServeBaselineServer.self, ProvidersBench.self, AzureTokenBench.self,
+            ServeBench.self, ServeBaselineServer.self, ProvidersBench.self, AzureTokenBench.self, FailuresBench.self,
         ]
     )
 }

@@ -9,7 +9,7 @@ import Testing
 /// synchronous file read, a blocking DNS lookup) holds up its own answer and nothing else.
 @Suite("A blocking provider")
 struct BlockingProviderTests {
-    @Test("a Present that blocks its thread for 2 s holds up only its own answer: health, discovery and metrics on other connections of the server's one event loop are answered meanwhile")
+    @Test("a Present that blocks its thread holds up only its own answer: health, discovery and metrics on other connections of the server's one event loop are answered meanwhile")
     func blockingPresent() async throws {
         let provider = BlockingState()
         var options = ServerOptions.flagsOnly
@@ -29,14 +29,16 @@ struct BlockingProviderTests {
                 let answer = try await send(.GET, server.url + path, as: .alice)
                 answers.append((path, answer.status, clock.now - sent))
             }
-            // Every answer came while the provider still held its thread.
+            // Every answer came while the provider still held its thread: it lets go only when
+            // the test releases it (or after a minute, and then this fails).
             #expect(!provider.hasFinished, "answered only after the provider's thread was free again: \(answers)")
             #expect(answers.allSatisfy { $0.status == 200 }, "\(answers)")
+            provider.release()
 
             let answer = try await blocked
             #expect(answer.challengeSucceeded == true, "\(answer.body)")
             #expect(provider.hasFinished)
-            #expect(clock.now - started >= .seconds(2))
+            #expect(clock.now - started < .seconds(60))
         }
     }
 }
@@ -45,19 +47,22 @@ struct BlockingProviderTests {
 private final class BlockingState: Sendable {
     private let blocking = Atomic(false)
     private let finished = Atomic(false)
+    private let released = Atomic(false)
 
     var isBlocking: Bool { blocking.load(ordering: .sequentiallyConsistent) }
     var hasFinished: Bool { finished.load(ordering: .sequentiallyConsistent) }
 
-    /// Blocks the calling thread (not just the task) for `seconds`.
-    func block(seconds: UInt32) {
+    /// Blocks the calling thread (not just the task) until `release`, for a minute at most.
+    func block() {
         blocking.store(true, ordering: .sequentiallyConsistent)
-        sleep(seconds)
+        for _ in 0..<6000 where !released.load(ordering: .sequentiallyConsistent) { usleep(10_000) }
         finished.store(true, ordering: .sequentiallyConsistent)
     }
+
+    func release() { released.store(true, ordering: .sequentiallyConsistent) }
 }
 
-/// `blocking`: a provider whose Present blocks its thread for 2 s; everything else does nothing.
+/// `blocking`: a provider whose Present blocks its thread until released; everything else does nothing.
 private struct BlockingPlugin: ProviderPlugin {
     static let descriptor = ProviderDescriptor.forTests("blocking")
     let state: BlockingState
@@ -75,7 +80,7 @@ private struct BlockingPlugin: ProviderPlugin {
 private struct BlockingProvider: DNSProvider {
     let state: BlockingState
 
-    func present(_ challenge: Challenge) async throws { state.block(seconds: 2) }
+    func present(_ challenge: Challenge) async throws { state.block() }
     func cleanUp(_ challenge: Challenge) async throws {}
     func txtValues(at fqdn: DomainName, zone: DomainName?) async throws -> [String] { [] }
 }

@@ -180,6 +180,57 @@ struct ChallengeAPITests {
         }
     }
 
+    @Test("a provider that does not finish is stopped within the challenge's budget, so its own message reaches cert-manager rather than the request timeout's")
+    func providerBudgetInServe() async throws {
+        let directory = try makeTemporaryDirectory("exec-budget")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let hook = "\(directory)/hang.sh"
+        try "#!/bin/sh\necho waiting for the DNS API\nexec sleep 60\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+        var options = ServerOptions.flagsOnly
+        options.servesExec = true
+        // A margin of 1 s (a tenth of 10 s) for killing the program and answering, so a loaded
+        // machine does not let the request timeout win.
+        options.requestTimeout = .seconds(10)
+        options.defaultConfig = ["exec": ["command": .string(hook)]]
+        try await withWebhookServer(options) { server in
+            let answer = try await send(.POST, server.url + solverURL + "/exec", as: .alice, body: challengePayload(config: nil))
+            #expect(answer.challengeSucceeded == false)
+            let message = answer.challengeMessage ?? ""
+            // 10 s less its margin (1 s): the program's own timeout, with what it printed.
+            #expect(message.contains("did not finish within the challenge's time budget of 9s and was killed: waiting for the DNS API"), "\(message)")
+            #expect(!message.contains("--request-timeout"), "\(message)")
+        }
+    }
+
+    @Test("/metrics counts challenges by provider, and every provider request by provider, operation and outcome, as docs/metrics.md lists them")
+    func providerMetrics() async throws {
+        var options = ServerOptions.flagsOnly
+        options.servesExec = true
+        options.defaultConfig = ["providers": [["exec": ["command": "/bin/true"], "selector": ["dnsZones": ["ok.example.com"]]], ["exec": ["command": "/bin/false"]]]]
+        try await withWebhookServer(options) { server in
+            for dnsName in ["ok.example.com", "ok.example.com", "broken.example.com"] {
+                _ = try await send(.POST, server.url + solverURL + "/dispatch", as: .alice, body: challengePayload(dnsName: dnsName, config: nil))
+            }
+            let metrics = try await send(.GET, server.url + "/metrics", as: .alice).body
+            let series = [
+                #"dns01_webhook_challenges_total{solver="dispatch",action="Present",outcome="success",provider="exec"} 2"#,
+                #"dns01_webhook_challenges_total{solver="dispatch",action="Present",outcome="failure",provider="exec"} 1"#,
+                #"dns01_webhook_provider_requests_total{provider="exec",operation="present",outcome="success"} 2"#,
+                #"dns01_webhook_provider_requests_total{provider="exec",operation="present",outcome="error"} 1"#,
+                #"dns01_webhook_provider_request_duration_seconds_count{provider="exec",operation="present"} 3"#,
+                #"dns01_webhook_provider_request_duration_seconds_bucket{provider="exec",operation="present",le="60.0"} 3"#,
+                #"dns01_webhook_provider_call_duration_seconds_count{solver="dispatch",action="Present",outcome="success"} 2"#,
+            ]
+            for line in series { #expect(metrics.contains(line), "\(line) not in:\n\(metrics)") }
+            // Every dns01_webhook_* metric the server defines is listed in docs/metrics.md.
+            let documented = try String(contentsOfFile: repositoryRoot + "/docs/metrics.md", encoding: .utf8)
+            let defined = Set(metrics.split(separator: "\n").filter { $0.hasPrefix("# TYPE dns01_webhook_") }.map { String($0.split(separator: " ")[2]) })
+            #expect(defined.contains("dns01_webhook_provider_requests_total"))
+            for name in defined { #expect(documented.contains("`\(name)`"), "\(name) is not in docs/metrics.md") }
+        }
+    }
+
     @Test("/version and /metrics answer authorized callers; metrics carry the certificate expiry and challenge outcomes")
     func versionAndMetrics() async throws {
         try await withWebhookServer(.flagsOnly) { server in
@@ -188,7 +239,7 @@ struct ChallengeAPITests {
             _ = try await send(.POST, server.url + solverURL + "/memory", as: .alice, body: challengePayload())
             let metrics = try await send(.GET, server.url + "/metrics", as: .alice)
             #expect(metrics.status == 200)
-            #expect(metrics.body.contains(#"dns01_webhook_challenges_total{solver="memory",action="Present",outcome="success"} 1"#))
+            #expect(metrics.body.contains(#"dns01_webhook_challenges_total{solver="memory",action="Present",outcome="success",provider="memory"} 1"#))
             let expiryLine = metrics.body.split(separator: "\n").first { $0.hasPrefix("dns01_webhook_serving_certificate_expiry_timestamp_seconds ") }
             let expiry = expiryLine.flatMap { Double($0.split(separator: " ").last ?? "") }
             // serving-a is valid for a year from (about) now.

@@ -174,6 +174,37 @@ struct ThrottlingTests {
         for (index, delay) in slept.enumerated() { #expect(delay <= .milliseconds(2 << index)) }
     }
 
+    @Test("every try is counted for the metrics: Throttling and PriorRequestNotComplete as throttled, the change that lands as success")
+    func countedPerTry() async throws {
+        var options = Route53Emulator.Options()
+        options.requestsPerSecond = nil
+        let emulator = Route53Emulator(options: options)
+        emulator.addZone("example.com")
+        emulator.script(
+            "ChangeResourceRecordSets",
+            [
+                Route53Emulator.errorResponse(code: "Throttling", message: "Rate exceeded"),
+                Route53Emulator.errorResponse(code: "PriorRequestNotComplete", message: "still processing"),
+                Route53Emulator.errorResponse(code: "InternalFailure", message: "An internal error occurred", status: 500),
+            ])
+        final class Recorder: ProviderRequestRecorder {
+            let entries = Mutex<[String]>([])
+            func providerRequest(provider: String, operation: String, outcome: ProviderRequestOutcome, duration: Duration) {
+                entries.withLock { $0.append("\(provider) \(operation) \(outcome.rawValue)") }
+            }
+        }
+        let recorder = Recorder()
+        let scope = ProviderCallScope(budget: .seconds(20), recorder: recorder)
+        scope.provider = "route53"
+        let provider = try await R53.provider(R53.plugin(emulator, retry: R53.fastRetry(sleeps: DelayLog())))
+        try await scope.run { try await provider.present(R53.challenge(.present, "_acme-challenge.example.com", key: "k")) }
+        #expect(
+            recorder.entries.withLock { $0 }.filter { $0.contains("ChangeResourceRecordSets") } == [
+                "route53 ChangeResourceRecordSets throttled", "route53 ChangeResourceRecordSets throttled",
+                "route53 ChangeResourceRecordSets error", "route53 ChangeResourceRecordSets success",
+            ])
+    }
+
     @Test("a zone that stays busy gives up at the deadline with a stable message")
     func givesUp() async throws {
         var options = Route53Emulator.Options()

@@ -80,6 +80,7 @@ public struct ChallengeDispatcher: Sendable {
     public func provider(for challenge: Challenge, solver: String) async throws -> (provider: any DNSProvider, route: Route) {
         try challenge.validate()
         let route = try route(challenge, solver: solver)
+        ProviderCallScope.current?.provider = route.binding.pluginName
         let context = ProviderContext(
             namespace: challenge.resourceNamespace,
             secrets: secrets,

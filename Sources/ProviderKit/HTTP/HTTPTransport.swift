@@ -77,6 +77,16 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     }
 
     public func send(_ request: APIRequest, timeout: Duration) async throws -> APIResponse {
+        // Within the challenge's budget: a request that cannot be answered in time ends while the
+        // caller still listens, with this endpoint's name in the error.
+        let requested = timeout
+        let timeout = ProviderCallScope.clamped(requested)
+        // What a timeout's message states as the limit: a round figure, the same on every
+        // retry (cert-manager re-queues a challenge whenever its message changes).
+        let limit = timeout < requested ? ProviderCallScope.current.map { "the challenge's time budget of \($0.budget.plainSeconds)" } : nil
+        guard timeout > .zero else {
+            throw TransportError(url: request.url, underlying: "no time left of \(limit ?? "the challenge's time budget") for another request", kind: .timedOut)
+        }
         var outbound = HTTPClientRequest(url: request.url)
         outbound.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
@@ -87,7 +97,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         do {
             response = try await client.execute(outbound, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + Int64(timeout.components.attoseconds / 1_000_000_000)))
         } catch {
-            throw TransportError(url: request.url, error: error)
+            throw TransportError(url: request.url, error: error, limit: limit ?? "a timeout of \(requested.plainSeconds)")
         }
         let body: ByteBuffer
         do {
@@ -95,7 +105,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         } catch is NIOTooManyBytesError {
             throw TransportError(url: request.url, underlying: "the answer is larger than \(maximumResponseBytes) bytes")
         } catch {
-            throw TransportError(url: request.url, error: error)
+            throw TransportError(url: request.url, error: error, limit: limit ?? "a timeout of \(requested.plainSeconds)")
         }
         return APIResponse(
             status: Int(response.status.code),
@@ -136,10 +146,12 @@ public struct TransportError: PlainError, Sendable, CustomStringConvertible {
         self.kind = kind
     }
 
-    /// Describes `error` (from AsyncHTTPClient, SwiftNIO or NIOSSL) in plain words.
-    public init(url: String, error: any Error) {
+    /// Describes `error` (from AsyncHTTPClient, SwiftNIO or NIOSSL) in plain words, with what
+    /// to check for the kinds of failure a user can fix; `limit`, when given, says what the
+    /// request's time was limited by (`a timeout of 15s`).
+    public init(url: String, error: any Error, limit: String? = nil) {
         let (kind, text) = Self.classify(error)
-        self.init(url: url, underlying: text, kind: kind)
+        self.init(url: url, underlying: text + Self.advice(kind, limit: limit), kind: kind)
     }
 
     /// A refused connection, an unknown host or a failed certificate check: another attempt

@@ -48,14 +48,27 @@ extension TransportError {
             return (.unknownHost, "the host name does not resolve")
         case let error as NIOSSLError:
             switch error {
-            case .handshakeFailed: return (.tls, "the TLS handshake failed (is the server's certificate trusted, and valid for this host name?)")
+            case .handshakeFailed: return (.tls, "the TLS handshake failed")
             case .uncleanShutdown: return (.connectionLost, "the server closed the TLS connection before answering")
             default: return (.tls, "the TLS connection failed")
             }
         case is NIOSSLExtraError, is BoringSSLError:
-            return (.tls, "the TLS handshake failed (is the server's certificate trusted, and valid for this host name?)")
+            return (.tls, "the TLS handshake failed")
         default:
             return (.other, "the request failed")
+        }
+    }
+
+    /// What to check, after the cause (`: check …`): every such failure names its endpoint
+    /// (`cannot reach <host>`), so the advice says what about it to look at.
+    static func advice(_ kind: Kind, limit: String?) -> String {
+        switch kind {
+        case .connectionRefused: "; check the endpoint's host and port, and that the service runs and is reachable from here"
+        case .unknownHost: "; check the endpoint's spelling and that this machine's (or pod's) DNS resolver knows the name"
+        case .tls: "; check that the endpoint speaks HTTPS on that port, that its certificate is valid for this host name, and that its CA is trusted (a private CA needs its bundle in the config)"
+        case .timedOut:
+            if let limit { " (\(limit)); check that the endpoint is right and that no firewall, proxy or network policy drops the traffic" } else { "" }
+        case .connectionLost, .other: ""
         }
     }
 
@@ -67,5 +80,15 @@ extension TransportError {
         case ENETUNREACH, EHOSTUNREACH: (.connectionRefused, "the network or host is unreachable")
         default: (.other, "the connection failed (\(String(cString: strerror(code))))")
         }
+    }
+}
+
+extension Duration {
+    /// `25s`, `1.5s`, `250ms`: how long, as a user reads it.
+    public var plainSeconds: String {
+        let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        return "\(Double(milliseconds) / 1000)s"
     }
 }

@@ -7,7 +7,8 @@ public struct RetryPolicy: Sendable {
     public var maximumAttempts: Int
     public var baseDelay: Duration
     public var maximumDelay: Duration
-    /// No retry starts after this much time has passed since the first attempt.
+    /// No retry starts after this much time has passed since the first attempt, nor after the
+    /// current challenge's budget (`ProviderCallScope`) would end, whichever is sooner.
     public var deadline: Duration
     public var sleep: @Sendable (Duration) async throws -> Void
     public var jitter: @Sendable (Duration) -> Duration
@@ -60,7 +61,8 @@ public struct RetryPolicy: Sendable {
         _ operation: @Sendable (_ attempt: Int) async throws -> T
     ) async throws -> T {
         let clock = ContinuousClock()
-        let start = clock.now
+        var end = clock.now + deadline
+        if let budgetEnd = ProviderCallScope.current?.deadline, budgetEnd < end { end = budgetEnd }
         var attempt = 1
         while true {
             do {
@@ -69,7 +71,7 @@ public struct RetryPolicy: Sendable {
                 guard attempt < maximumAttempts, shouldRetry(error), !Task.isCancelled else { throw error }
                 var delay = jitter(delayCap(beforeRetry: attempt))
                 if let asked = serverDelay(error), asked > delay { delay = asked }
-                guard clock.now - start + delay < deadline else { throw error }
+                guard clock.now + delay < end else { throw error }
                 try await sleep(delay)
                 attempt += 1
             }

@@ -1,5 +1,6 @@
 import DNS01
 import DNSClient
+import ProviderKit
 
 /// Runs the operator's program for each step, the way lego's `exec` provider does:
 ///
@@ -23,9 +24,9 @@ struct ExecDNSProvider: DNSProvider {
     let readBack: DNSExchange?
     var runner = ProgramRunner()
 
-    func present(_ challenge: Challenge) async throws { try await run(challenge) }
+    func present(_ challenge: Challenge) async throws { try await ProviderRequests.measure("present") { try await run(challenge) } }
 
-    func cleanUp(_ challenge: Challenge) async throws { try await run(challenge) }
+    func cleanUp(_ challenge: Challenge) async throws { try await ProviderRequests.measure("cleanup") { try await run(challenge) } }
 
     /// lego's convention has no way to read records back, so read-back (for `check`) asks the
     /// DNS server named in `exec.nameserver`.
@@ -44,11 +45,15 @@ struct ExecDNSProvider: DNSProvider {
         let action = fields[0].value
         let invocation = "\(configuration.command) \(action) \(challenge.resolvedFQDN.fqdn)"
 
+        // Within the challenge's budget, so the program's own output reaches the message.
+        let timeout = ProviderCallScope.clamped(configuration.timeout)
+        // A round figure, the same on every retry: the configured timeout or the budget.
+        let limit = timeout < configuration.timeout ? ProviderCallScope.current.map { "the challenge's time budget of \($0.budget.plainSeconds)" } : nil
         let outcome: ProgramRunner.Outcome
         do {
             outcome = try await runner.run(
                 configuration.command, arguments: [action, challenge.resolvedFQDN.fqdn, challenge.key],
-                environment: environment, input: challenge.outOfProcessJSON + "\n", timeout: configuration.timeout
+                environment: environment, input: challenge.outOfProcessJSON + "\n", timeout: timeout
             )
         } catch {
             throw DNS01Error(.providerUnavailable, "exec: cannot run \(configuration.command): \(PlainErrorText.describe(error))")
@@ -63,7 +68,7 @@ struct ExecDNSProvider: DNSProvider {
         case .signaled(let signal):
             throw DNS01Error(.providerUnavailable, "exec: \(invocation) was killed by signal \(signal)\(said)")
         case .timedOut:
-            throw DNS01Error(.timedOut, "exec: \(invocation) did not finish within \(configuration.timeout) and was killed\(said)")
+            throw DNS01Error(.timedOut, "exec: \(invocation) did not finish within \(limit ?? "\(configuration.timeout)") and was killed\(said)")
         }
     }
 }

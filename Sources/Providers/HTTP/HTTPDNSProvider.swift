@@ -48,7 +48,7 @@ struct HTTPDNSProvider: DNSProvider {
             response = try await HTTPClient.withHTTPClient(configuration: clientConfiguration()) { client in
                 let transport = AsyncHTTPClientTransport(client: client, maximumResponseBytes: 64 << 10)
                 return try await retry.run(shouldRetry: { ($0 as? TransportError)?.isTransient == true || $0 is RetryableStatus }) { _ in
-                    let response = try await transport.send(finished, timeout: configuration.timeout)
+                    let response = try await ProviderRequests.send(finished, through: transport, timeout: configuration.timeout, operation: "POST /\(action)")
                     if response.status == 429 || response.status >= 500 { throw RetryableStatus(response: response) }
                     return response
                 }
@@ -68,7 +68,11 @@ struct HTTPDNSProvider: DNSProvider {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         if let trustRoots { tls.trustRoots = .certificates(trustRoots) }
-        return HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
+        // A refused connection or an unknown host fails the request at once (the retry
+        // policy decides), as with ProviderKit's shared client.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
     }
 
     /// `: <first 300 characters of the body, one line>`, secrets redacted; empty for no body.

@@ -30,7 +30,7 @@ struct AcmeDNSClient: Sendable {
                 .init("User-Agent", "dns01-webhook"),
             ], body: Array(body))
         try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
-            let response = try await transport.send(request, timeout: requestTimeout)
+            let response = try await ProviderRequests.send(request, through: transport, timeout: requestTimeout, operation: "POST /update")
             guard response.status == 200 else {
                 let error = AcmeDNSAPIError(response: response)
                 logger.debug("acme-dns update refused", metadata: ["status": "\(response.status)", "error": "\(error.code)", "attempt": "\(attempt)"])

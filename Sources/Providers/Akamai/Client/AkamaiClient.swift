@@ -97,7 +97,7 @@ struct AkamaiClient: Sendable {
         return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
             let timestamp = EdgeGridTimestamp.string(fromEpochSeconds: Int64(environment.epochSeconds()))
             let request = credentials.signer.sign(unsigned, timestamp: timestamp, nonce: environment.makeNonce()).request
-            let response = try await transport.send(request, timeout: environment.requestTimeout)
+            let response = try await ProviderRequests.send(request, through: transport, timeout: environment.requestTimeout, operation: ProviderRequests.restOperation(method: method, path: path))
             guard (200..<300).contains(response.status) else {
                 let error = AkamaiAPIError(operation: operation, response: response, nowEpochSeconds: environment.epochSeconds())
                 logger.debug(

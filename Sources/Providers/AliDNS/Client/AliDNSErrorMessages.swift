@@ -13,7 +13,7 @@ enum AliDNSErrorMessages {
         case let error as RetryWithFreshKeys:
             return dnsFailure(error.underlying, name: name, origin: origin, endpoint: endpoint)
         case let error as AliAPIError:
-            return apiFailure(error, name: name, origin: origin)
+            return apiFailure(error, name: name, origin: origin, endpoint: endpoint)
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach AliDNS at \(endpoint): \(error.underlying)")
         case let error as AliResponseDecodingError:
@@ -23,7 +23,7 @@ enum AliDNSErrorMessages {
         }
     }
 
-    private static func apiFailure(_ error: AliAPIError, name: String, origin: String) -> DNS01Error {
+    private static func apiFailure(_ error: AliAPIError, name: String, origin: String, endpoint: BaseURL) -> DNS01Error {
         let code = error.code
         let action = error.action
         switch code {
@@ -61,6 +61,12 @@ enum AliDNSErrorMessages {
         }
         if error.httpStatus >= 500 || code == "ServiceUnavailable" {
             return DNS01Error(.providerUnavailable, "AliDNS kept failing \(action) with HTTP \(error.httpStatus) (\(code)) through every retry; cert-manager will try again")
+        }
+        if error.httpStatus == 401 || error.httpStatus == 403 {
+            return DNS01Error(
+                .credentialsUnavailable,
+                "AliDNS at \(endpoint) refused \(action) with the AccessKey from \(origin) (HTTP \(error.httpStatus)\(code == "HTTP\(error.httpStatus)" ? "" : ", \(code)")): check the AccessKey ID and secret, and that endpoint is an Alibaba Cloud DNS API"
+            )
         }
         let detail = error.message.isEmpty ? "" : ": \(error.message)"
         return DNS01Error(.providerRejected, "AliDNS refused \(action) for \(name) (\(code))\(detail)")

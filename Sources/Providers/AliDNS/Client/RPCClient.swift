@@ -27,7 +27,9 @@ struct RPCClient: Sendable {
     ) async throws -> Response {
         try await retryPolicy.run(shouldRetry: Self.shouldRetry) { attempt in
             let request = try await makeRequest(action, parameters, credentials: credentials)
-            let response = try await transport.send(request, timeout: environment.requestTimeout)
+            let response = try await ProviderRequests.send(request, through: transport, timeout: environment.requestTimeout, operation: action) { response in
+                response.status == 200 ? .success : AliAPIError(action: action, response: response).isThrottling ? .throttled : .error
+            }
             guard response.status == 200 else {
                 let error = AliAPIError(action: action, response: response)
                 logger.debug(

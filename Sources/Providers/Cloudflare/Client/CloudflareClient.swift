@@ -106,7 +106,7 @@ struct CloudflareClient: Sendable {
         if !body.isEmpty { headers.append(.init("Content-Type", "application/json")) }
         let request = APIRequest(method: method, url: endpoint.url(path, query: PercentEncoding.query(query)), headers: headers, body: body)
         return try await retryPolicy.run(shouldRetry: Self.shouldRetry, serverDelay: Self.serverDelay) { attempt in
-            let response = try await transport.send(request, timeout: requestTimeout)
+            let response = try await ProviderRequests.send(request, through: transport, timeout: requestTimeout, operation: ProviderRequests.restOperation(method: method, path: path))
             guard (200..<300).contains(response.status) else {
                 let error = CloudflareAPIError(operation: operation, response: response)
                 logger.debug(

@@ -10,7 +10,7 @@ enum CloudflareErrorMessages {
         case let error as DNS01Error:
             return error
         case let error as CloudflareAPIError:
-            return apiFailure(error, name: name, credentials: credentials)
+            return apiFailure(error, name: name, credentials: credentials, endpoint: endpoint)
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach the Cloudflare API at \(endpoint): \(error.underlying)")
         case let error as CloudflareUnreadableResponse:
@@ -21,7 +21,7 @@ enum CloudflareErrorMessages {
         }
     }
 
-    private static func apiFailure(_ error: CloudflareAPIError, name: DomainName, credentials: CloudflareCredentials) -> DNS01Error {
+    private static func apiFailure(_ error: CloudflareAPIError, name: DomainName, credentials: CloudflareCredentials, endpoint: BaseURL) -> DNS01Error {
         let origin = "\(credentials.origin) (\(credentials.field))"
         let summary = error.summary.redacting([credentials.secret])
         if error.has(6003) || error.has(6111) || error.has(6102) || error.has(6103) || error.has(9106) {
@@ -46,6 +46,11 @@ enum CloudflareErrorMessages {
         }
         if error.status >= 500 {
             return DNS01Error(.providerUnavailable, "Cloudflare kept failing to \(error.operation) with HTTP \(error.status) (\(summary)) through every retry; cert-manager will try again")
+        }
+        if error.status == 401 {
+            return DNS01Error(
+                .credentialsUnavailable,
+                "the Cloudflare API at \(endpoint) does not accept \(origin) (HTTP 401\(summary == "HTTP 401" ? "" : ": \(summary)")): check the Secret's value, and that endpoint is the API's base URL (\(CloudflareConfiguration.defaultEndpoint))")
         }
         return DNS01Error(.providerRejected, "Cloudflare refused to \(error.operation) (HTTP \(error.status): \(summary))")
     }

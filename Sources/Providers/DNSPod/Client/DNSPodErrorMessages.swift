@@ -16,7 +16,7 @@ enum DNSPodErrorMessages {
         case let error as RetryWithFreshTencentKeys:
             return dnsFailure(error.underlying, name: name, origin: origin, endpoint: endpoint)
         case let error as TencentAPIError:
-            return apiFailure(error, name: name, origin: origin)
+            return apiFailure(error, name: name, origin: origin, endpoint: endpoint)
         case let error as TransportError:
             return DNS01Error(.providerUnavailable, "cannot reach DNSPod at \(endpoint): \(error.underlying)")
         case let error as TencentResponseDecodingError:
@@ -26,7 +26,7 @@ enum DNSPodErrorMessages {
         }
     }
 
-    private static func apiFailure(_ error: TencentAPIError, name: String, origin: String) -> DNS01Error {
+    private static func apiFailure(_ error: TencentAPIError, name: String, origin: String, endpoint: BaseURL) -> DNS01Error {
         let code = error.code
         let action = error.action
         switch code {
@@ -71,6 +71,11 @@ enum DNSPodErrorMessages {
         if error.isTransient {
             let status = error.httpStatus == 200 ? "" : " with HTTP \(error.httpStatus)"
             return DNS01Error(.providerUnavailable, "DNSPod kept failing \(action)\(status) (\(code)) through every retry; cert-manager will try again")
+        }
+        if error.httpStatus == 401 || error.httpStatus == 403 {
+            return DNS01Error(
+                .credentialsUnavailable,
+                "DNSPod at \(endpoint) refused \(action) with the keys from \(origin) (HTTP \(error.httpStatus)\(code == "HTTP\(error.httpStatus)" ? "" : ", \(code)")): check the SecretId and SecretKey, and that endpoint is a Tencent Cloud API")
         }
         let detail = error.message.isEmpty ? "" : ": \(error.message)"
         return DNS01Error(.providerRejected, "DNSPod refused \(action) for \(name) (\(code))\(detail)")

@@ -41,7 +41,9 @@ struct TencentAPIClient: Sendable {
                 anonymous.headers.append(.init("Authorization", "SKIP"))
                 request = anonymous
             }
-            let response = try await transport.send(request, timeout: environment.requestTimeout)
+            let response = try await ProviderRequests.send(request, through: transport, timeout: environment.requestTimeout, operation: action) {
+                Self.outcome(of: $0, action: action)
+            }
             do {
                 return try Self.decode(Response.self, action: action, from: response)
             } catch let error as TencentAPIError {
@@ -91,6 +93,20 @@ struct TencentAPIClient: Sendable {
             return try JSONDecoder().decode(TencentWrapped<Response>.self, from: data).response
         } catch {
             throw TencentResponseDecodingError(action: action, detail: "\(error)")
+        }
+    }
+
+    /// How `dns01_webhook_provider_requests_total` counts an answer: Tencent Cloud reports
+    /// errors, throttling included, inside 200 answers.
+    static func outcome(of response: APIResponse, action: String) -> ProviderRequestOutcome {
+        struct AnyObject: Decodable {}
+        do {
+            _ = try decode(AnyObject.self, action: action, from: response)
+            return .success
+        } catch let error as TencentAPIError {
+            return error.isThrottling ? .throttled : .error
+        } catch {
+            return .error
         }
     }
 

@@ -111,7 +111,7 @@ struct GandiClient: Sendable {
         if !body.isEmpty { headers.append(.init("Content-Type", "application/json")) }
         let request = APIRequest(method: method, url: url, headers: headers, body: body)
         return try await retryPolicy.run(shouldRetry: Self.shouldRetry) { attempt in
-            let response = try await transport.send(request, timeout: timeout)
+            let response = try await ProviderRequests.send(request, through: transport, timeout: timeout, operation: ProviderRequests.restOperation(method: method, path: path))
             guard (200..<300).contains(response.status) else {
                 let error = GandiAPIError(operation: operation, response: response)
                 logger.debug("Gandi LiveDNS API error", metadata: ["operation": "\(operation)", "status": "\(response.status)", "attempt": "\(attempt)"])

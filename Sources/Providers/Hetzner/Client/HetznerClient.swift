@@ -65,9 +65,13 @@ struct HetznerClient: Sendable {
         var current = action
         var delay = polling.initialDelay
         let start = ContinuousClock.now
+        // Within the challenge's budget, so this timeout, not the caller's, is what users read.
+        let deadline = ProviderCallScope.clamped(polling.deadline)
         while current.status == "running" {
-            guard ContinuousClock.now - start < polling.deadline else {
-                throw HetznerActionTimeout(command: current.command ?? "action", waited: polling.deadline)
+            guard ContinuousClock.now - start + delay < deadline else {
+                // A round figure, the same on every retry: the polling limit or the budget.
+                let limit = deadline < polling.deadline ? ProviderCallScope.current?.budget ?? deadline : polling.deadline
+                throw HetznerActionTimeout(command: current.command ?? "action", waited: limit)
             }
             try await polling.sleep(delay)
             delay = min(delay * 2, polling.maximumDelay)
@@ -107,7 +111,9 @@ struct HetznerClient: Sendable {
         if !body.isEmpty { headers.append(.init("Content-Type", "application/json")) }
         let request = APIRequest(method: method, url: url, headers: headers, body: body)
         let response = try await retryPolicy.run(shouldRetry: Self.shouldRetry) { attempt in
-            let response = try await transport.send(request, timeout: timeout)
+            let response = try await ProviderRequests.send(request, through: transport, timeout: timeout, operation: ProviderRequests.restOperation(method: method, path: path)) { response in
+                response.status == 429 || HetznerAPIError(operation: operation, response: response).code == "rate_limit_exceeded" ? .throttled : ProviderRequestOutcome(status: response.status)
+            }
             guard (200..<300).contains(response.status) else {
                 let error = HetznerAPIError(operation: operation, response: response)
                 logger.debug(

@@ -9,7 +9,7 @@ enum HetznerErrorMessages {
         case let error as DNS01Error:
             return error
         case let error as HetznerAPIError:
-            return apiFailure(error, name: name, token: token)
+            return apiFailure(error, name: name, token: token, endpoint: endpoint)
         case let error as HetznerActionError:
             return DNS01Error(.providerRejected, "Hetzner Cloud could not change the TXT records at \(name): its \(error.command) action failed (\(error.code))\(error.message.isEmpty ? "" : ": \(error.message)")")
         case let error as HetznerActionTimeout:
@@ -25,7 +25,7 @@ enum HetznerErrorMessages {
         }
     }
 
-    private static func apiFailure(_ error: HetznerAPIError, name: String, token: HetznerToken) -> DNS01Error {
+    private static func apiFailure(_ error: HetznerAPIError, name: String, token: HetznerToken, endpoint: String) -> DNS01Error {
         let code = error.code
         switch code {
         case "unauthorized":
@@ -48,6 +48,10 @@ enum HetznerErrorMessages {
         }
         if error.isTransient {
             return DNS01Error(.providerUnavailable, "Hetzner Cloud kept failing \(error.operation) for \(name) with HTTP \(error.status) (\(code)) through every retry; cert-manager will try again")
+        }
+        if error.status == 401 || error.status == 403 {
+            return DNS01Error(
+                .credentialsUnavailable, "the Hetzner Cloud API at \(endpoint) refused the API token from \(token.origin) (HTTP \(error.status)): check the token, and that hcloudEndpoint is the Cloud API")
         }
         let detail = error.message.isEmpty ? "" : ": \(error.message)"
         return DNS01Error(.providerRejected, "Hetzner Cloud refused \(error.operation) for \(name) (\(code))\(detail)")

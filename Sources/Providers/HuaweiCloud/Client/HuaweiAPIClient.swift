@@ -29,7 +29,9 @@ struct HuaweiAPIClient: Sendable {
         let signer = credentials.signer
         return try await retryPolicy.run(shouldRetry: Self.shouldRetry) { attempt in
             let request = signer.sign(unsigned, sdkDate: SDKDate.string(fromEpochSeconds: environment.epochSeconds())).request
-            let response = try await transport.send(request, timeout: environment.requestTimeout)
+            let response = try await ProviderRequests.send(request, through: transport, timeout: environment.requestTimeout, operation: operation) { response in
+                (200..<300).contains(response.status) ? .success : HuaweiAPIError(operation: operation, response: response).isThrottling ? .throttled : .error
+            }
             guard (200..<300).contains(response.status) else {
                 let error = HuaweiAPIError(operation: operation, response: response)
                 logger.debug(

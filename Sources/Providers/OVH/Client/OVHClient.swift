@@ -122,7 +122,8 @@ struct OVHClient: Sendable {
             case .oauth2(let source):
                 headers.append(.init("Authorization", "Bearer " + (try await source.token()).text))
             }
-            let response = try await transport.send(APIRequest(method: method, url: url, headers: headers, body: body), timeout: environment.requestTimeout)
+            let response = try await ProviderRequests.send(
+                APIRequest(method: method, url: url, headers: headers, body: body), through: transport, timeout: environment.requestTimeout, operation: ProviderRequests.restOperation(method: method, path: path))
             guard (200..<300).contains(response.status) else {
                 let error = OVHAPIError(operation: operation, response: response)
                 logger.debug(
@@ -151,7 +152,8 @@ struct OVHClient: Sendable {
         let url = endpoint.url + "/auth/time"
         let (transport, environment) = (self.transport, self.environment)
         return try await clockOffsets.value(for: endpoint.url) {
-            let response = try await transport.send(APIRequest(method: "GET", url: url, headers: [.init("Accept", "application/json")]), timeout: environment.requestTimeout)
+            let response = try await ProviderRequests.send(
+                APIRequest(method: "GET", url: url, headers: [.init("Accept", "application/json")]), through: transport, timeout: environment.requestTimeout, operation: "GET /auth/time")
             guard response.status == 200, let server = Int64(response.bodyText.trimmingWhitespace()) else {
                 throw OVHAPIError(operation: "read the server time", response: response)
             }

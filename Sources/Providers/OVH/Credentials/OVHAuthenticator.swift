@@ -89,7 +89,7 @@ struct OVHOAuth2TokenSource: Sendable {
                 .init("Accept", "application/json"),
                 .init("User-Agent", "dns01-webhook"),
             ], body: Array("grant_type=client_credentials&scope=all".utf8))
-        let response = try await transport.send(request, timeout: timeout)
+        let response = try await ProviderRequests.send(request, through: transport, timeout: timeout, operation: "POST /oauth2/token")
         struct Answer: Decodable {
             var accessToken: String?
             var expiresIn: Int64?

@@ -114,7 +114,7 @@ struct PDNSClient: Sendable {
         }
         let request = APIRequest(method: method, url: url, headers: all, body: body)
         return try await retryPolicy.run(shouldRetry: Self.shouldRetry) { attempt in
-            let response = try await transport.send(request, timeout: timeout)
+            let response = try await ProviderRequests.send(request, through: transport, timeout: timeout, operation: ProviderRequests.restOperation(method: method, path: path))
             guard (200..<300).contains(response.status) else {
                 let error = PDNSAPIError(operation: operation, response: response)
                 logger.debug("PowerDNS API error", metadata: ["operation": "\(operation)", "status": "\(response.status)", "attempt": "\(attempt)"])

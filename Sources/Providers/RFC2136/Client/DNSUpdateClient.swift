@@ -2,6 +2,7 @@ import DNS01
 import DNSClient
 import DNSWire
 import Foundation
+import ProviderKit
 
 /// Talks to one authoritative server: finds the zone of a name, sends (signed) UPDATEs and
 /// checks their answers, reads TXT values. Every failure becomes a `DNS01Error` naming the
@@ -18,10 +19,12 @@ struct DNSUpdateClient: Sendable {
     /// Applies `updates` to `zone` in one UPDATE message.
     func update(zone: String, _ updates: [ResourceRecord]) async throws {
         let message = DNSMessage.update(id: UInt16.random(in: .min ... .max), zone: zone, updates: updates)
-        let answer = try await send(message, what: "UPDATE of zone \(zone)")
-        let code = answer.flags.responseCode
-        guard code == .noError else {
-            throw DNS01Error(code == .serverFailure ? .providerUnavailable : .providerRejected, "rfc2136: nameserver \(nameserver) answered \(code) to the UPDATE of zone \(zone)\(Self.hint(for: code, signed: signer != nil))")
+        try await ProviderRequests.measure("UPDATE") {
+            let answer = try await send(message, what: "UPDATE of zone \(zone)")
+            let code = answer.flags.responseCode
+            guard code == .noError else {
+                throw DNS01Error(code == .serverFailure ? .providerUnavailable : .providerRejected, "rfc2136: nameserver \(nameserver) answered \(code) to the UPDATE of zone \(zone)\(Self.hint(for: code, signed: signer != nil))")
+            }
         }
     }
 
@@ -30,7 +33,7 @@ struct DNSUpdateClient: Sendable {
     /// when the server does not say.
     func zone(of fqdn: String, hint: String?) async throws -> String {
         let query = DNSMessage.query(id: UInt16.random(in: .min ... .max), name: fqdn, type: .soa, recursionDesired: false)
-        let answer = try await send(query, what: "SOA query for \(DNSName.canonical(fqdn))", signed: false)
+        let answer = try await ProviderRequests.measure("SOA query") { try await send(query, what: "SOA query for \(DNSName.canonical(fqdn))", signed: false) }
         var found: String?
         if answer.flags.responseCode == .noError || answer.flags.responseCode == .nameError {
             found = (answer.answers + answer.authorities).first { $0.type == .soa }?.name

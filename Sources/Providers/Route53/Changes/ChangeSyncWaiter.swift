@@ -16,6 +16,9 @@ public struct ChangeSyncWaiter: Sendable {
 
     public func waitUntilInSync(_ changeID: String, client: Route53Client) async throws {
         let clock = ContinuousClock()
+        // Within the challenge's budget: the last poll's error, not the caller's timeout, is
+        // what the user reads.
+        let timeout = ProviderCallScope.clamped(timeout)
         let deadline = clock.now + timeout
         var lastError = "the change was still PENDING"
         while true {

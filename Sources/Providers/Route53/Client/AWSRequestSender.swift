@@ -9,7 +9,8 @@ import Darwin
 
 /// Sends AWS API requests: signs each attempt afresh (a retried request gets a new date),
 /// classifies error answers, and retries throttling and transient failures with the
-/// capped, jittered backoff of `RetryPolicy`, bounded by its deadline.
+/// capped, jittered backoff of `RetryPolicy`, bounded by its deadline and the challenge's
+/// budget (`serve`'s request timeout leaves 22.5 s by default, so 20 s of retrying fits).
 public struct AWSRequestSender: Sendable {
     public var transport: any HTTPTransport
     public var retryPolicy: RetryPolicy
@@ -19,7 +20,7 @@ public struct AWSRequestSender: Sendable {
 
     public init(
         transport: any HTTPTransport,
-        retryPolicy: RetryPolicy = RetryPolicy(maximumAttempts: 8, baseDelay: .milliseconds(200), maximumDelay: .seconds(5), deadline: .seconds(45)),
+        retryPolicy: RetryPolicy = RetryPolicy(maximumAttempts: 8, baseDelay: .milliseconds(200), maximumDelay: .seconds(5), deadline: .seconds(20)),
         now: @escaping @Sendable () -> AWSTimestamp = AWSTimestamp.now,
         requestTimeout: Duration = .seconds(30)
     ) {
@@ -35,9 +36,13 @@ public struct AWSRequestSender: Sendable {
         try await retryPolicy.run(shouldRetry: Self.isRetryable) { _ in
             try await pacer?.acquire()
             let outgoing = signer.map { $0.sign(request, at: now()).request } ?? request
-            let response = try await transport.send(outgoing, timeout: requestTimeout)
+            let response = try await ProviderRequests.send(outgoing, through: transport, timeout: requestTimeout, operation: operation) { response in
+                (200..<300).contains(response.status) ? .success : AWSServiceError.parse(operation: operation, response: response).isThrottling ? .throttled : .error
+            }
             guard (200..<300).contains(response.status) else {
-                throw AWSServiceError.parse(operation: operation, response: response)
+                var error = AWSServiceError.parse(operation: operation, response: response)
+                error.host = APIRequest.hostOf(outgoing.url)
+                throw error
             }
             return response
         }

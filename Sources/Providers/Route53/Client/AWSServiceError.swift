@@ -9,12 +9,15 @@ public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
     public var status: Int
     public var code: String
     public var messages: [String]
+    /// The endpoint that answered (`route53.amazonaws.com`), for messages; empty when unknown.
+    public var host: String
 
-    public init(operation: String, status: Int, code: String, messages: [String]) {
+    public init(operation: String, status: Int, code: String, messages: [String], host: String = "") {
         self.operation = operation
         self.status = status
         self.code = code
         self.messages = messages
+        self.host = host
     }
 
     public var description: String {
@@ -65,13 +68,31 @@ extension DNS01Error {
             return DNS01Error(.providerUnavailable, "\(context): \(PlainErrorText.describe(error))")
         }
         let code: DNS01Error.Code
+        // Refused credentials and permissions fail at once: say who refused and what to check.
+        let by = service.host.isEmpty ? "" : " (answered by \(service.host))"
+        var advice = ""
         switch service.code {
         case "NoSuchHostedZone": code = .zoneNotFound
         case "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException", "UnrecognizedClientException",
             "InvalidIdentityToken", "IDPRejectedClaim", "MissingAuthenticationToken":
             code = .credentialsUnavailable
-        default: code = service.isRetryable ? .providerUnavailable : .providerRejected
+            advice = "\(by); check the credentials: accessKeyID and secretAccessKeySecretRef (or the role and its token), their region and endpoint"
+        case "AccessDenied", "AccessDeniedException":
+            code = .providerRejected
+            advice = "\(by); the IAM policy of the credentials must allow route53:\(service.operation) (docs/providers/route53.md lists the actions)"
+        default:
+            if service.status == 401 || service.status == 403 {
+                code = .credentialsUnavailable
+                advice = "\(by); check the credentials (accessKeyID and secretAccessKeySecretRef, or the role) and that endpoint is an AWS Route 53 API"
+            } else {
+                code = service.isRetryable ? .providerUnavailable : .providerRejected
+            }
         }
-        return DNS01Error(code, "\(context): \(service)")
+        return DNS01Error(code, "\(context): \(service)\(advice)")
     }
+}
+
+extension AWSServiceError {
+    /// Refused for the rate limit (`dns01_webhook_provider_requests_total{outcome="throttled"}`).
+    public var isThrottling: Bool { Self.throttlingCodes.contains(code) || status == 429 }
 }
