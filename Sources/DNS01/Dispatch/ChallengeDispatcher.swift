@@ -21,6 +21,7 @@ public struct ChallengeDispatcher: Sendable {
     private let logger: Logger
     private let environment: [String: String]
     private let serviceAccountTokens: (any ServiceAccountTokenSource)?
+    private let providerState: (any ProviderStateStore)?
     private let issuerTables = IssuerTableCache()
 
     /// Validates `defaultConfig` (the operator's `--config`) now, so a bad config stops start-up
@@ -32,10 +33,12 @@ public struct ChallengeDispatcher: Sendable {
         secrets: any SecretSource,
         logger: Logger,
         environment: [String: String],
-        serviceAccountTokens: (any ServiceAccountTokenSource)? = nil
+        serviceAccountTokens: (any ServiceAccountTokenSource)? = nil,
+        providerState: (any ProviderStateStore)? = nil
     ) throws(DNS01Error) {
         self.registry = registry
         self.serviceAccountTokens = serviceAccountTokens
+        self.providerState = providerState
         self.secrets = secrets
         self.logger = logger
         self.environment = environment
@@ -53,6 +56,14 @@ public struct ChallengeDispatcher: Sendable {
         } else {
             self.defaultTable = nil
             self.defaultTablesByPlugin = [:]
+        }
+    }
+
+    /// Runs every plugin's start-up check on the operator's default table (tools a provider
+    /// needs in the image…), so a pod that cannot serve its own config says why at once.
+    public func startupChecks() async throws {
+        for binding in defaultTable?.bindings ?? [] {
+            try await binding.startupCheck(logger: logger)
         }
     }
 
@@ -82,7 +93,8 @@ public struct ChallengeDispatcher: Sendable {
             origin: route.origin,
             logger: logger,
             environment: environment,
-            serviceAccountTokens: serviceAccountTokens
+            serviceAccountTokens: serviceAccountTokens,
+            providerState: providerState
         )
         return (try await route.binding.makeProvider(context: context), route)
     }

@@ -44,6 +44,24 @@ public struct KubernetesClient: Sendable {
         return try decode(Answer.self, from: body, status: status, method: .POST, path: path)
     }
 
+    /// `PUT path` with `object` as JSON (a replace), the answer decoded as `Answer`.
+    public func replace<Body: Encodable, Answer: Decodable>(_ path: String, _ object: Body, as _: Answer.Type = Answer.self) async throws(KubernetesError) -> Answer {
+        let data: Data
+        do {
+            data = try JSONEncoder().encode(object)
+        } catch {
+            throw KubernetesError(.invalidResponse, "cannot encode the body of PUT \(path): \(PlainErrorText.describe(error))")
+        }
+        let (status, body) = try await send(.PUT, path, query: [], body: ByteBuffer(data: data))
+        return try decode(Answer.self, from: body, status: status, method: .PUT, path: path)
+    }
+
+    /// `DELETE path`; the answer (a Status or the deleted object) is not read.
+    public func delete(_ path: String) async throws(KubernetesError) {
+        let (status, body) = try await send(.DELETE, path, query: [], body: nil)
+        guard (200..<300).contains(status) else { throw httpError(status: status, body: body, method: .DELETE, path: path) }
+    }
+
     /// Streams a watch (`?watch=true`) and calls `onEvent` for each event until the server ends
     /// the stream (it does after `timeoutSeconds`) or `onEvent` throws.
     public func watch<Object: Decodable & Sendable>(

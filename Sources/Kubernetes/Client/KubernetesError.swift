@@ -40,4 +40,5 @@ public struct KubernetesError: Error, Sendable, CustomStringConvertible {
 
     public var isNotFound: Bool { statusCode == 404 }
     public var isForbidden: Bool { statusCode == 403 }
+    public var isConflict: Bool { statusCode == 409 }
 }

@@ -1,0 +1,111 @@
+import Crypto
+import DNS01
+import ExecProvider
+import Foundation
+import Logging
+
+/// One challenge's provider: runs the configured acme.sh dnsapi script's
+/// `dns_<name>_add <fqdn> <value>` for Present and `dns_<name>_rm <fqdn> <value>` for CleanUp
+/// through the shim's runner, one fresh `sh` per step.
+///
+/// What the script saves (`_saveaccountconf_mutable`, `_savedomainconf`…) is kept in the
+/// state store between steps, one entry per namespace, script and name, with the values
+/// presented and not yet cleaned up; the entry goes when the last of them is cleaned up.
+struct AcmeShDNSProvider: DNSProvider {
+    let configuration: AcmeShConfiguration
+    let variables: [String: String]
+    let secrets: [SecretValue]
+    let namespace: String
+    let runner: ScriptRunner
+    let state: any ProviderStateStore
+    let plugin: AcmeShPluginState
+    let logger: Logger
+
+    enum Action: String {
+        case add, rm
+    }
+
+    func present(_ challenge: Challenge) async throws { try await step(.add, challenge) }
+
+    func cleanUp(_ challenge: Challenge) async throws { try await step(.rm, challenge) }
+
+    /// acme.sh scripts only add and remove: there is nothing to read back with.
+    func txtValues(at fqdn: DomainName, zone: DomainName?) async throws -> [String] {
+        throw DNS01Error(
+            .providerRejected,
+            "the acmesh provider cannot read records back (acme.sh scripts only add and remove): run check with --nameserver set to a DNS server that serves the zone")
+    }
+
+    /// The fqdn as acme.sh passes it: no final dot.
+    static func scriptName(_ fqdn: DomainName) -> String {
+        String(fqdn.fqdn.dropLast())
+    }
+
+    /// The state entry of `fqdn`: a valid Kubernetes object name, the same on every replica.
+    func stateName(_ fqdn: DomainName) -> String {
+        let identity = [namespace, configuration.scriptPath, Self.scriptName(fqdn).lowercased()].joined(separator: "\n")
+        let digest = SHA256.hash(data: Array(identity.utf8)).map { String(format: "%02x", $0) }.joined()
+        return "dns01-acmesh-" + digest.prefix(32)
+    }
+
+    private func step(_ action: Action, _ challenge: Challenge) async throws {
+        try await plugin.checkVariables(configuration, runner: runner, configured: Set(variables.keys))
+        let fqdn = Self.scriptName(challenge.resolvedFQDN)
+        let name = stateName(challenge.resolvedFQDN)
+        try await plugin.serialization.run(name) {
+            var files = try await state.load(name) ?? [:]
+            var values = Self.values(files["values"])
+            if action == .add, !values.contains(challenge.key) { values.append(challenge.key) }
+            let result = try await runner.run(
+                [configuration.scriptsDirectory, configuration.script, action.rawValue, fqdn, challenge.key],
+                variables: variables, files: files, timeout: configuration.timeout)
+            let succeeded = result.termination == .exited(0)
+            if succeeded, action == .rm { values.removeAll { $0 == challenge.key } }
+            files.merge(result.files) { $1 }
+            files["values"] = Array(values.joined(separator: "\n").utf8)
+            if values.isEmpty {
+                try await state.delete(name)
+            } else {
+                try await state.save(
+                    name, files: files,
+                    labels: ["dns01-webhook/provider": "acmesh", "dns01-webhook/script": configuration.script])
+            }
+            try check(result, action: action, fqdn: fqdn)
+        }
+    }
+
+    static func values(_ bytes: [UInt8]?) -> [String] {
+        String(decoding: bytes ?? [], as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// Turns the runner's exit into success or a message that says what to fix.
+    private func check(_ result: ScriptRunner.Result, action: Action, fqdn: String) throws {
+        let invocation = "\(configuration.script)_\(action.rawValue) \(fqdn)"
+        let said = (result.lastError ?? "").redacting(secrets)
+        let output = OutputSummary(secrets: secrets).summarise(result.output, startsMidLine: result.truncated)
+        if !output.isEmpty { logger.debug("acmesh script output", metadata: ["script": "\(configuration.script)", "action": "\(action.rawValue)", "output": "\(output)"]) }
+        let detail = said.isEmpty ? (output.isEmpty ? "" : ": \(output)") : ": \(said)"
+        switch result.termination {
+        case .exited(0):
+            return
+        case .exited(ScriptRunner.ExitCode.scriptMissing):
+            throw AcmeShPlugin.missingScript(configuration)
+        case .exited(ScriptRunner.ExitCode.noHook):
+            throw DNS01Error(
+                .invalidConfiguration,
+                "acmesh: \(configuration.scriptPath) defines no \(configuration.script)_\(action.rawValue) function: is it an acme.sh dnsapi script, and does acmesh.script name it (the file dns_x.sh defines dns_x_add and dns_x_rm)?")
+        case .exited(ScriptRunner.ExitCode.toolMissing):
+            throw DNS01Error(.providerUnavailable, "acmesh: this image lacks tools the acme.sh shim needs\(detail); use the acmesh image flavour (the chart's image.flavor: acmesh)")
+        case .exited(ScriptRunner.ExitCode.loadFailed):
+            throw DNS01Error(.invalidConfiguration, "acmesh: loading \(configuration.scriptPath) failed\(detail)")
+        case .exited(ScriptRunner.ExitCode.usage), .exited(ScriptRunner.ExitCode.internalError):
+            throw DNS01Error(.providerUnavailable, "acmesh: the shim could not run \(invocation)\(detail)")
+        case .exited(let code):
+            throw DNS01Error(.providerRejected, "acmesh: \(invocation) failed (status \(code))\(detail)")
+        case .signaled(let signal):
+            throw DNS01Error(.providerUnavailable, "acmesh: \(invocation) was killed by signal \(signal)\(detail)")
+        case .timedOut:
+            throw DNS01Error(.timedOut, "acmesh: \(invocation) did not finish within \(configuration.timeout) and was killed with its process group (raise acmesh.timeout if the script waits for DNS propagation)\(detail)")
+        }
+    }
+}

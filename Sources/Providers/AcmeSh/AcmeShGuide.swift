@@ -1,0 +1,45 @@
+/// The hand-written part of docs/providers/acmesh.md (the descriptor's `notes`).
+enum AcmeShGuide {
+    static let text = """
+        ### How a step runs
+
+        For Present the webhook runs `dns_<name>_add <fqdn> <value>`, for CleanUp `dns_<name>_rm <fqdn> <value>`, as acme.sh does: `<fqdn>` is `_acme-challenge.<domain>` without the final dot (apex and wildcard share it), `<value>` the TXT value. Each step is a fresh `sh` running the shim's runner (`shims/acmesh/acmesh-run.sh`), which sources the project's clean-room implementation of acme.sh's helpers (`_get`, `_post`, `_egrep_o`, `_saveaccountconf_mutable`…; shims/acmesh/README.md lists them) and then your script. Exit status 0 is success; otherwise the step fails with the last line the script reported with `_err`, secrets redacted. Steps on one name are serialized within a replica.
+
+        acme.sh is GPLv3; none of its code ships with this project. You mount the scripts you choose.
+
+        ### Mounting the scripts
+
+        The scripts must be in `scriptsDir` (default `/opt/acme.sh/dnsapi`) inside the webhook's pod, and the pod must run the **acmesh image flavour** (`image.flavor: acmesh` in the chart), which adds `sh`, `curl`, `openssl`, `sed`, `grep` and the shim to the otherwise distroless image. The chart shows three ways (`acmesh.scripts` in values.yaml):
+
+        1. **A ConfigMap** holding the scripts you need: `kubectl create configmap acmesh-scripts --from-file=dns_cf.sh` and `acmesh.scripts.configMap: acmesh-scripts`.
+        2. **An image layer**: build `FROM <webhook image>:<version>-acmesh` and `COPY dns_cf.sh /opt/acme.sh/dnsapi/`.
+        3. **An init container** that fetches acme.sh's `dnsapi/` folder at a pinned release into an `emptyDir` (`acmesh.scripts.fetch.version`); pin a version you have reviewed.
+
+        At start-up `serve` checks, for every acmesh block of its own config, that the shim, the shell tools it needs and the script are there, and stops with what is missing.
+
+        ### Finding a script's variables
+
+        Each acme.sh script documents its variables in a `dns_<name>_info` block at its top: `Options:` (the variables it needs), `OptionsAlt:` (another set that works instead) and `Optional:`. Set them under `env`, secrets as `{secretKeyRef: {name, key}}`. Before each step the webhook reads that block (as text, without running the script) and fails with the names of the variables `env` does not set when neither set is complete. The acme.sh wiki page of the script (dnsapi) shows the same variables as `export` lines.
+
+        ### State between Present and CleanUp
+
+        Scripts save values with `_saveaccountconf_mutable`, `_savedomainconf` and the like (record ids, zone ids) during `add` and read them during `rm`. The webhook keeps those files per namespace, script and name: with `serve`, in a Secret named `dns01-acmesh-<hash>` in the webhook's own namespace, labelled `app.kubernetes.io/managed-by: dns01-webhook` and `dns01-webhook/provider: acmesh` (the chart grants get, create, update and delete on Secrets in that namespace when acmesh is enabled), so CleanUp works on any replica and after a restart; with the CLI, in `$DNS01_STATE_DIR` (default `~/.local/state/dns01-webhook`). The entry goes when the last value presented at the name is cleaned up. What scripts save can include their credentials, which is why it is a Secret.
+
+        ### Two values on one name
+
+        A certificate for `example.com` and `*.example.com` puts two values at one name at the same time. Many scripts add a record per value and remove only their own; some **replace the whole record set** on add, or delete every TXT record at the name on remove, and then one of the two challenges fails. The descriptor cannot know which kind your script is: run
+
+        ```
+        dns01-webhook check --config acmesh.yaml --secrets secrets.yaml --solver acmesh --domain www.example.com --nameserver <an authoritative server of the zone>
+        ```
+
+        Its **Extended** step puts two values on one name, removes one and checks that the other stays; when it fails, the script replaces the set and cannot serve apex and wildcard names of one certificate at once (issue them as two certificates, or use a Swift provider for that DNS host). Scripts that have done so in acme.sh releases include those of APIs that can only write whole record sets (some registrar APIs, `dns_namecheap`, `dns_gandi_livedns` before 2024, `dns_pdns` on add); check yours.
+
+        ### Security model
+
+        - A script is code that runs in the webhook's pod. Only the operator's config may name one; an Issuer's config may name a script only when `issuerPolicy.allowedPrograms` lists its full path (`/opt/acme.sh/dnsapi/dns_cf.sh`), and `scriptsDir` then must match too. Mount only scripts you have read.
+        - Each step gets a clean environment: `PATH`, a private `HOME` and temp directory (removed afterwards), the shim's own variables and the variables of `env`. Nothing else of the pod's environment reaches the script: no service-account token path, no cloud credentials of the pod, no other Secrets.
+        - Secret values are read from the challenge's namespace, passed only through the environment (never on a command line), and replaced by `<redacted>` in every message and log line. The shim hides request headers and bodies from debug output.
+        - A step that runs past `timeout` is killed with its whole process group, so nothing it started keeps running.
+        """
+}
