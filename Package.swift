@@ -91,7 +91,7 @@ let providers: [ProviderModule] = [
     ProviderModule("DigitalOcean", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("Akamai", uses: [crypto], testsUse: ["ConfigLoading"]),
     ProviderModule("AcmeDNS", testsUse: ["ConfigLoading"]),
-    ProviderModule("AcmeSh", uses: ["ExecProvider", crypto], testsUse: ["ConfigLoading", "WebhookSetup", "Kubernetes"]),
+    ProviderModule("AcmeSh", uses: ["ExecProvider", crypto], testsUse: ["ConfigLoading", "WebhookSetup", "Kubernetes", "DNSClient"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 

@@ -172,7 +172,7 @@ struct AcmeShRunTests {
         await #expect(
             throws: DNS01Error(
                 .providerRejected,
-                "the acmesh provider cannot read records back (acme.sh scripts only add and remove): run check with --nameserver set to a DNS server that serves the zone")
+                "the acmesh provider cannot read records back (acme.sh scripts only add and remove): run check with --nameserver set to a DNS server that serves the zone (its Extended step then shows whether the script keeps two values at one name)")
         ) {
             try await provider.txtValues(at: DomainName("_acme-challenge.www.example.com"), zone: nil)
         }

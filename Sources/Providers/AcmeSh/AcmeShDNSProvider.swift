@@ -33,7 +33,7 @@ struct AcmeShDNSProvider: DNSProvider {
     func txtValues(at fqdn: DomainName, zone: DomainName?) async throws -> [String] {
         throw DNS01Error(
             .providerRejected,
-            "the acmesh provider cannot read records back (acme.sh scripts only add and remove): run check with --nameserver set to a DNS server that serves the zone")
+            "the acmesh provider cannot read records back (acme.sh scripts only add and remove): run check with --nameserver set to a DNS server that serves the zone (its Extended step then shows whether the script keeps two values at one name)")
     }
 
     /// The fqdn as acme.sh passes it: no final dot.
