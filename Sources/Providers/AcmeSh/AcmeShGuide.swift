@@ -33,7 +33,9 @@ enum AcmeShGuide {
         dns01-webhook check --config acmesh.yaml --secrets secrets.yaml --solver acmesh --domain www.example.com --nameserver <an authoritative server of the zone>
         ```
 
-        Its **Extended** step puts two values on one name, removes one and checks that the other stays; when it fails, the script replaces the set and cannot serve apex and wildcard names of one certificate at once (issue them as two certificates, or use a Swift provider for that DNS host). Scripts that have done so in acme.sh releases include those of APIs that can only write whole record sets (some registrar APIs, `dns_namecheap`, `dns_gandi_livedns` before 2024, `dns_pdns` on add); check yours.
+        Its **Extended** step puts two values on one name, removes one and checks that the other stays; when it fails, the line says which way the script broke it, and the script cannot serve the apex and the wildcard name of one certificate at once (issue them as separate certificates, or use a Swift provider for that DNS host).
+
+        Known cases, from acme.sh 3.1.4's scripts: scripts for APIs that can only write a whole record set read, modify and write it back. `dns_pdns` rebuilds the full value list on add, and on rm deletes the set and then writes back the other values (a window with none); `dns_huaweicloud` appends and removes single values correctly but without any lock. Within one replica the webhook runs the steps of one name one at a time, which keeps such scripts from racing each other there; two replicas can still race, so run one replica, or check with a second value as above.
 
         ### Security model
 
