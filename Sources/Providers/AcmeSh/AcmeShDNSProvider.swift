@@ -4,6 +4,19 @@ import ExecProvider
 import Foundation
 import Logging
 
+/// The name of the state entry of a namespace, script and name: a valid Kubernetes object name,
+/// the same on every replica, that reveals none of them.
+public enum AcmeShStateName {
+    public static func name(namespace: String, configuration: AcmeShConfiguration, fqdn: DomainName) -> String {
+        let identity = [namespace, configuration.scriptPath, AcmeShDNSProvider.scriptName(fqdn).lowercased()].joined(separator: "\n")
+        let hex = SHA256.hash(data: Array(identity.utf8)).map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
+        }.joined()
+        return "dns01-acmesh-" + hex.prefix(32)
+    }
+}
+
 /// One challenge's provider: runs the configured acme.sh dnsapi script's
 /// `dns_<name>_add <fqdn> <value>` for Present and `dns_<name>_rm <fqdn> <value>` for CleanUp
 /// through the shim's runner, one fresh `sh` per step.
@@ -41,11 +54,8 @@ struct AcmeShDNSProvider: DNSProvider {
         String(fqdn.fqdn.dropLast())
     }
 
-    /// The state entry of `fqdn`: a valid Kubernetes object name, the same on every replica.
     func stateName(_ fqdn: DomainName) -> String {
-        let identity = [namespace, configuration.scriptPath, Self.scriptName(fqdn).lowercased()].joined(separator: "\n")
-        let digest = SHA256.hash(data: Array(identity.utf8)).map { String(format: "%02x", $0) }.joined()
-        return "dns01-acmesh-" + digest.prefix(32)
+        AcmeShStateName.name(namespace: namespace, configuration: configuration, fqdn: fqdn)
     }
 
     private func step(_ action: Action, _ challenge: Challenge) async throws {
