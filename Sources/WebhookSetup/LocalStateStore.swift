@@ -53,7 +53,7 @@ public struct LocalStateStore: ProviderStateStore {
                     throw DNS01Error(.providerUnavailable, "cannot write the state file \(temporary)")
                 }
                 guard rename(temporary, "\(path)/\(file)") == 0 else {
-                    throw DNS01Error(.providerUnavailable, "cannot replace the state file \(path)/\(file) (errno \(errno))")
+                    throw DNS01Error(.providerUnavailable, "cannot replace the state file \(path)/\(file): \(String(cString: strerror(errno)))")
                 }
             }
             for stale in (try manager.contentsOfDirectory(atPath: path)) where !stale.hasPrefix(".") && files[stale] == nil {

@@ -74,7 +74,8 @@ public struct AcmeShPlugin: ProviderPlugin {
     static func missingScript(_ configuration: AcmeShConfiguration) -> DNS01Error {
         DNS01Error(
             .invalidConfiguration,
-            "acmesh: script \(configuration.scriptPath) does not exist or is not readable: mount \(configuration.script).sh in \(configuration.scriptsDirectory) (a ConfigMap, an image layer or an init container; docs/providers/acmesh.md), or fix acmesh.script / acmesh.scriptsDir")
+            "acmesh: script \(configuration.scriptPath) does not exist or is not readable: mount \(configuration.script).sh in \(configuration.scriptsDirectory) (a ConfigMap, an image layer or an init container; docs/providers/acmesh.md), or fix acmesh.script / acmesh.scriptsDir"
+        )
     }
 }
 
