@@ -43,5 +43,6 @@ enum AcmeShGuide {
         - Each step gets a clean environment: `PATH`, a private `HOME` and temp directory (removed afterwards), the shim's own variables and the variables of `env`. Nothing else of the pod's environment reaches the script: no service-account token path, no cloud credentials of the pod, no other Secrets.
         - Secret values are read from the challenge's namespace, passed only through the environment (never on a command line), and replaced by `<redacted>` in every message and log line. The shim hides request headers and bodies from debug output.
         - A step that runs past `timeout` is killed with its whole process group, so nothing it started keeps running.
+        - The environment is clean, the filesystem is not: a script runs as the webhook's user in the webhook's pod and can read what that user can, including the service-account token Kubernetes mounts at `/var/run/secrets/kubernetes.io/serviceaccount` (and with it the webhook's RBAC: reading the Secrets it may read). The isolation keeps a script from seeing what it was not given by accident; it does not contain a hostile script. That is why scripts are operator-only.
         """
 }
