@@ -87,7 +87,11 @@ struct ScriptRunner: Sendable {
         var template = Array((NSTemporaryDirectory() + "/dns01-acmesh.XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in mkdtemp(buffer.baseAddress!) }
         guard made != nil else {
-            throw DNS01Error(.providerUnavailable, "acmesh: cannot create a private directory in \(NSTemporaryDirectory()): \(String(cString: strerror(errno))); the webhook needs a writable temp directory (the chart mounts an emptyDir on /tmp with image.flavor: acmesh)")
+            let reason = String(cString: strerror(errno))
+            throw DNS01Error(
+                .providerUnavailable,
+                "acmesh: cannot create a private directory in \(NSTemporaryDirectory()): \(reason); the webhook needs a writable temp directory (the chart mounts an emptyDir on /tmp with image.flavor: acmesh)"
+            )
         }
         return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
