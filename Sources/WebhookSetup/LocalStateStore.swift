@@ -3,7 +3,8 @@ import Foundation
 
 /// Provider state (`ProviderStateStore`) in a local directory, for the CLI: `present` and a
 /// later `cleanup` are two processes. One 0700 directory per entry, one 0600 file per saved
-/// file, each replaced by a rename so a crash never leaves half a file.
+/// file, each replaced by a rename so a crash never leaves half a file. Unversioned: the CLI
+/// runs one step at a time.
 public struct LocalStateStore: ProviderStateStore {
     public let directory: String
 
@@ -27,7 +28,7 @@ public struct LocalStateStore: ProviderStateStore {
         return "\(directory)/\(name)"
     }
 
-    public func load(_ name: String) async throws -> [String: [UInt8]]? {
+    public func load(_ name: String) async throws -> ProviderStateEntry? {
         let path = try entry(name)
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: path) else { return nil }
@@ -38,10 +39,10 @@ public struct LocalStateStore: ProviderStateStore {
             }
             files[file] = Array(data)
         }
-        return files
+        return ProviderStateEntry(files: files)
     }
 
-    public func save(_ name: String, files: [String: [UInt8]], labels: [String: String]) async throws {
+    public func save(_ name: String, files: [String: [UInt8]], labels: [String: String], replacing version: String?) async throws -> Bool {
         let path = try entry(name)
         let manager = FileManager.default
         do {
@@ -59,6 +60,7 @@ public struct LocalStateStore: ProviderStateStore {
             for stale in (try manager.contentsOfDirectory(atPath: path)) where !stale.hasPrefix(".") && files[stale] == nil {
                 try manager.removeItem(atPath: "\(path)/\(stale)")
             }
+            return true
         } catch let error as DNS01Error {
             throw error
         } catch {
@@ -66,11 +68,12 @@ public struct LocalStateStore: ProviderStateStore {
         }
     }
 
-    public func delete(_ name: String) async throws {
+    public func delete(_ name: String, version: String?) async throws -> Bool {
         let path = try entry(name)
-        guard FileManager.default.fileExists(atPath: path) else { return }
+        guard FileManager.default.fileExists(atPath: path) else { return true }
         do {
             try FileManager.default.removeItem(atPath: path)
+            return true
         } catch {
             throw DNS01Error(.providerUnavailable, "cannot delete the state in \(path): \(PlainErrorText.describe(error))")
         }

@@ -63,7 +63,8 @@ API served
   ``PUT .../secrets/{name}`` (``update``): 200; 404 when missing; 409
   ``Conflict`` when ``metadata.resourceVersion`` is given and stale.
   ``DELETE .../secrets/{name}`` (``delete``): 200 ``Status`` Success; 404 when
-  missing.  Each write bumps the Secret's ``resourceVersion``; written Secrets
+  missing; 409 ``Conflict`` when a ``DeleteOptions`` body's
+  ``preconditions.resourceVersion`` is stale.  Each write bumps the Secret's ``resourceVersion``; written Secrets
   are in ``GET /__admin/state`` under ``secrets`` (``data`` base64, ``labels``).
 * ``POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token`` with a
   ``TokenRequest`` (``spec.audiences``, ``spec.expirationSeconds``; default
@@ -607,7 +608,7 @@ class Handler(BaseHTTPRequestHandler):
             if method == "PUT":
                 return self.write_secret(who, *m.groups(), body, create=False)
             if method == "DELETE":
-                return self.delete_secret(who, *m.groups())
+                return self.delete_secret(who, *m.groups(), body)
             self.only(method, "GET")
             return self.get_secret(who, *m.groups())
         m = SECRET_LIST_RE.match(path)
@@ -767,12 +768,20 @@ class Handler(BaseHTTPRequestHandler):
             self.state.lock.notify_all()
         return (201 if create else 200), self.secret_object(ns, name, stored)
 
-    def delete_secret(self, who, ns, name):
+    def delete_secret(self, who, ns, name, body=None):
         self.authorize(who, "delete", "", "secrets", ns=ns, name=name)
+        wanted = (((body or {}).get("preconditions") or {}).get("resourceVersion")
+                  if isinstance(body, dict) else None)
         with self.state.lock:
             secrets = self.state.data.setdefault("secrets", {})
-            if secrets.pop(f"{ns}/{name}", None) is None:
+            existing = secrets.get(f"{ns}/{name}")
+            if existing is None:
                 raise ApiError(404, "NotFound", f'secrets "{name}" not found', {"name": name, "kind": "secrets"})
+            if wanted and str(wanted) != str(existing.get("resourceVersion", "1")):
+                raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on secrets "{name}": Precondition failed: '
+                               f'ResourceVersion in precondition: {wanted}, ResourceVersion in object meta: '
+                               f'{existing.get("resourceVersion", "1")}', {"name": name, "kind": "secrets"})
+            del secrets[f"{ns}/{name}"]
         return 200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
                      "details": {"name": name, "kind": "secrets"}}
 

@@ -225,7 +225,12 @@ def test_secret_create_update_delete(api, webhook):
     stale = webhook.s.put(webhook.base + base + "/state-1", json=secret, timeout=10)
     assert_status(stale, 409, "Conflict")
     assert base64.b64decode(webhook.get(base + "/state-1").json()["data"]["f"]) == b"two"
-    r = webhook.s.delete(webhook.base + base + "/state-1", timeout=10)
+    stale_delete = webhook.s.delete(webhook.base + base + "/state-1", timeout=10,
+                                    json={"kind": "DeleteOptions", "preconditions": {"resourceVersion": version}})
+    assert_status(stale_delete, 409, "Conflict")
+    current = webhook.get(base + "/state-1").json()["metadata"]["resourceVersion"]
+    r = webhook.s.delete(webhook.base + base + "/state-1", timeout=10,
+                         json={"kind": "DeleteOptions", "preconditions": {"resourceVersion": current}})
     assert r.status_code == 200 and r.json()["status"] == "Success"
     assert_status(webhook.get(base + "/state-1"), 404, "NotFound")
     assert_status(webhook.s.delete(webhook.base + base + "/state-1", timeout=10), 404, "NotFound")

@@ -56,9 +56,18 @@ public struct KubernetesClient: Sendable {
         return try decode(Answer.self, from: body, status: status, method: .PUT, path: path)
     }
 
-    /// `DELETE path`; the answer (a Status or the deleted object) is not read.
-    public func delete(_ path: String) async throws(KubernetesError) {
-        let (status, body) = try await send(.DELETE, path, query: [], body: nil)
+    /// `DELETE path`, with `options` (a `DeleteOptions`, e.g. its preconditions) as the body
+    /// when given; the answer (a Status or the deleted object) is not read.
+    public func delete(_ path: String, options: (any Encodable & Sendable)? = nil) async throws(KubernetesError) {
+        var payload: ByteBuffer?
+        if let options {
+            do {
+                payload = ByteBuffer(data: try JSONEncoder().encode(options))
+            } catch {
+                throw KubernetesError(.invalidResponse, "cannot encode the body of DELETE \(path): \(PlainErrorText.describe(error))")
+            }
+        }
+        let (status, body) = try await send(.DELETE, path, query: [], body: payload)
         guard (200..<300).contains(status) else { throw httpError(status: status, body: body, method: .DELETE, path: path) }
     }
 

@@ -21,7 +21,7 @@ public struct KubernetesStateStore: ProviderStateStore {
 
     private func path(_ name: String) -> String { "/api/v1/namespaces/\(namespace)/secrets/\(name)" }
 
-    public func load(_ name: String) async throws -> [String: [UInt8]]? {
+    public func load(_ name: String) async throws -> ProviderStateEntry? {
         let secret: Secret
         do {
             secret = try await client.get(path(name))
@@ -33,34 +33,42 @@ public struct KubernetesStateStore: ProviderStateStore {
         for key in secret.keys {
             files[key] = try secret.value(for: key)
         }
-        return files
+        return ProviderStateEntry(files: files, version: secret.metadata.resourceVersion)
     }
 
-    public func save(_ name: String, files: [String: [UInt8]], labels: [String: String]) async throws {
+    public func save(_ name: String, files: [String: [UInt8]], labels: [String: String], replacing version: String?) async throws -> Bool {
         var object = StateSecret(
             metadata: .init(name: name, namespace: namespace, labels: Self.managedByLabel.merging(labels) { $1 }),
             data: files.mapValues { Data($0).base64EncodedString() }
         )
-        do {
-            let existing: Secret = try await client.get(path(name))
-            object.metadata.resourceVersion = existing.metadata.resourceVersion
-            let _: Secret = try await client.replace(path(name), object)
-        } catch let error where error.isNotFound {
+        guard let version else {
             do {
                 let _: Secret = try await client.create("/api/v1/namespaces/\(namespace)/secrets", object)
+                return true
             } catch {
+                // Another replica created it first.
+                if error.isConflict { return false }
                 throw failure("create", name, error)
             }
+        }
+        // The apiserver refuses the update (409) when the Secret is no longer at `version`.
+        object.metadata.resourceVersion = version
+        do {
+            let _: Secret = try await client.replace(path(name), object)
+            return true
         } catch {
+            if error.isConflict || error.isNotFound { return false }
             throw failure("update", name, error)
         }
     }
 
-    public func delete(_ name: String) async throws {
+    public func delete(_ name: String, version: String?) async throws -> Bool {
         do {
-            try await client.delete(path(name))
+            try await client.delete(path(name), options: version.map { DeleteOptions(preconditions: .init(resourceVersion: $0)) })
+            return true
         } catch {
-            if error.isNotFound { return }
+            if error.isNotFound { return true }
+            if error.isConflict { return false }
             throw failure("delete", name, error)
         }
     }
@@ -74,6 +82,20 @@ public struct KubernetesStateStore: ProviderStateStore {
             )
         }
         return DNS01Error(.providerUnavailable, "cannot \(verb) \(subject): \(error.message)")
+    }
+}
+
+/// `DeleteOptions` with a precondition: delete only the version that was read.
+struct DeleteOptions: Encodable, Sendable {
+    struct Preconditions: Encodable, Sendable {
+        var resourceVersion: String
+    }
+    var apiVersion = "v1"
+    var kind = "DeleteOptions"
+    var preconditions: Preconditions
+
+    init(preconditions: Preconditions) {
+        self.preconditions = preconditions
     }
 }
 

@@ -63,25 +63,44 @@ struct AcmeShDNSProvider: DNSProvider {
         let fqdn = Self.scriptName(challenge.resolvedFQDN)
         let name = stateName(challenge.resolvedFQDN)
         try await plugin.serialization.run(name) {
-            var files = try await state.load(name) ?? [:]
-            var values = Self.values(files["values"])
-            if action == .add, !values.contains(challenge.key) { values.append(challenge.key) }
+            var entry = try await state.load(name)
+            let before = entry?.files ?? [:]
             let result = try await runner.run(
                 [configuration.scriptsDirectory, configuration.script, action.rawValue, fqdn, challenge.key],
-                variables: variables, files: files, timeout: configuration.timeout)
-            let succeeded = result.termination == .exited(0)
-            if succeeded, action == .rm { values.removeAll { $0 == challenge.key } }
-            files.merge(result.files) { $1 }
-            files["values"] = Array(values.joined(separator: "\n").utf8)
-            if values.isEmpty {
-                try await state.delete(name)
-            } else {
-                try await state.save(
-                    name, files: files,
-                    labels: ["dns01-webhook/provider": "acmesh", "dns01-webhook/script": configuration.script])
-            }
+                variables: variables, files: before, timeout: configuration.timeout)
+            try await record(result, action: action, key: challenge.key, fqdn: fqdn, name: name, before: before, entry: &entry)
             try check(result, action: action, fqdn: fqdn)
         }
+    }
+
+    /// Saves what the run changed: its conf files and the values still presented at the name
+    /// (a value is recorded when add is tried, since a failed add may have created the record,
+    /// and forgotten when rm succeeds). The write is conditional on the version read; when
+    /// another replica changed the entry meanwhile, its version is read again and this run's
+    /// changes are reapplied onto it.
+    private func record(
+        _ result: ScriptRunner.Result, action: Action, key: String, fqdn: String, name: String, before: [String: [UInt8]], entry: inout ProviderStateEntry?
+    ) async throws {
+        let succeeded = result.termination == .exited(0)
+        for _ in 0..<8 {
+            var files = entry?.files ?? [:]
+            for conf in ScriptRunner.confFiles {
+                files[conf] = AcmeShConfMerge.merge(latest: files[conf], before: before[conf], after: result.files[conf])
+            }
+            var values = Self.values(files["values"])
+            if action == .add, !values.contains(key) { values.append(key) }
+            if action == .rm, succeeded { values.removeAll { $0 == key } }
+            files["values"] = Array(values.joined(separator: "\n").utf8)
+            let written =
+                values.isEmpty
+                ? try await state.delete(name, version: entry?.version)
+                : try await state.save(
+                    name, files: files, labels: ["dns01-webhook/provider": "acmesh", "dns01-webhook/script": configuration.script],
+                    replacing: entry?.version)
+            if written { return }
+            entry = try await state.load(name)
+        }
+        throw DNS01Error(.providerUnavailable, "acmesh: could not save the state of \(configuration.script) for \(fqdn): other replicas kept changing it")
     }
 
     static func values(_ bytes: [UInt8]?) -> [String] {

@@ -23,7 +23,7 @@ enum AcmeShGuide {
 
         ### State between Present and CleanUp
 
-        Scripts save values with `_saveaccountconf_mutable`, `_savedomainconf` and the like (record ids, zone ids) during `add` and read them during `rm`. The webhook keeps those files per namespace, script and name: with `serve`, in a Secret named `dns01-acmesh-<hash>` in the webhook's own namespace, labelled `app.kubernetes.io/managed-by: dns01-webhook` and `dns01-webhook/provider: acmesh` (the chart grants get, create, update and delete on Secrets in that namespace when acmesh is enabled), so CleanUp works on any replica and after a restart; with the CLI, in `$DNS01_STATE_DIR` (default `~/.local/state/dns01-webhook`). The entry goes when the last value presented at the name is cleaned up. What scripts save can include their credentials, which is why it is a Secret.
+        Scripts save values with `_saveaccountconf_mutable`, `_savedomainconf` and the like (record ids, zone ids) during `add` and read them during `rm`. The webhook keeps those files per namespace, script and name: with `serve`, in a Secret named `dns01-acmesh-<hash>` in the webhook's own namespace, labelled `app.kubernetes.io/managed-by: dns01-webhook` and `dns01-webhook/provider: acmesh` (the chart grants get, create, update and delete on Secrets in that namespace when acmesh is enabled), so CleanUp works on any replica and after a restart; with the CLI, in `$DNS01_STATE_DIR` (default `~/.local/state/dns01-webhook`). The entry goes when the last value presented at the name is cleaned up. Writes are conditional on the version read: when two replicas run steps on one name at once (the apex and the wildcard challenge on different pods), the second reads the entry again and reapplies what its run changed, so neither loses the other's saved values. What scripts save can include their credentials, which is why it is a Secret.
 
         ### Two values on one name
 
@@ -35,7 +35,7 @@ enum AcmeShGuide {
 
         Its **Extended** step puts two values on one name, removes one and checks that the other stays; when it fails, the line says which way the script broke it, and the script cannot serve the apex and the wildcard name of one certificate at once (issue them as separate certificates, or use a Swift provider for that DNS host).
 
-        Known cases, from acme.sh 3.1.4's scripts: scripts for APIs that can only write a whole record set read, modify and write it back. `dns_pdns` rebuilds the full value list on add, and on rm deletes the set and then writes back the other values (a window with none); `dns_huaweicloud` appends and removes single values correctly but without any lock. Within one replica the webhook runs the steps of one name one at a time, which keeps such scripts from racing each other there; two replicas can still race, so run one replica, or check with a second value as above.
+        Known cases, from acme.sh 3.1.4's scripts: scripts for APIs that can only write a whole record set read, modify and write it back. `dns_pdns` rebuilds the full value list on add, and on rm deletes the set and then writes back the other values (a window with none); `dns_huaweicloud` appends and removes single values correctly but without any lock. Within one replica the webhook runs the steps of one name one at a time, which keeps such scripts from racing each other there; the scripts of two replicas can still race at the DNS API, so for such a script run one replica.
 
         ### Security model
 

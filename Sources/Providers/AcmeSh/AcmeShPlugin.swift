@@ -123,15 +123,29 @@ final class AcmeShPluginState: Sendable {
     }
 }
 
-/// State in the process's memory: for tests and for a process given no state store.
+/// State in the process's memory: for tests and for a process given no state store. Versioned
+/// like the cluster's, so the retry of a conflicting write is exercised without a cluster.
 final class MemoryStateStore: ProviderStateStore {
-    private let entries = Mutex<[String: [String: [UInt8]]]>([:])
+    private let entries = Mutex<[String: ProviderStateEntry]>([:])
+    private let counter = Atomic<Int>(0)
 
-    func load(_ name: String) async throws -> [String: [UInt8]]? { entries.withLock { $0[name] } }
+    func load(_ name: String) async throws -> ProviderStateEntry? { entries.withLock { $0[name] } }
 
-    func save(_ name: String, files: [String: [UInt8]], labels: [String: String]) async throws {
-        entries.withLock { $0[name] = files }
+    func save(_ name: String, files: [String: [UInt8]], labels: [String: String], replacing version: String?) async throws -> Bool {
+        let next = String(counter.add(1, ordering: .relaxed).newValue)
+        return entries.withLock { entries in
+            guard entries[name]?.version == version else { return false }
+            entries[name] = ProviderStateEntry(files: files, version: next)
+            return true
+        }
     }
 
-    func delete(_ name: String) async throws { entries.withLock { $0[name] = nil } }
+    func delete(_ name: String, version: String?) async throws -> Bool {
+        entries.withLock { entries in
+            guard let current = entries[name] else { return true }
+            guard current.version == version else { return false }
+            entries[name] = nil
+            return true
+        }
+    }
 }
