@@ -41,17 +41,18 @@ enum AcmeShFixture {
         "AWS_SECRET_ACCESS_KEY": "pod-cloud-credential",
     ]
 
-    static func context(state: (any ProviderStateStore)? = nil, environment: [String: String] = podEnvironment) -> ProviderContext {
+    static func context(state: (any ProviderStateStore)? = nil, environment: [String: String] = podEnvironment, logger: Logger = logger) -> ProviderContext {
         ProviderContext(
             namespace: namespace, secrets: secrets(), allowAmbientCredentials: false, origin: .operatorConfig, logger: logger,
             environment: environment, providerState: state)
     }
 
     static func provider(
-        _ block: ConfigValue, plugin: AcmeShPlugin = plugin(), state: (any ProviderStateStore)? = nil, environment: [String: String] = podEnvironment
+        _ block: ConfigValue, plugin: AcmeShPlugin = plugin(), state: (any ProviderStateStore)? = nil, environment: [String: String] = podEnvironment,
+        logger: Logger = logger
     ) async throws -> any DNSProvider {
         let configuration = try plugin.decodeConfiguration(block, at: .root.appending("acmesh"), source: .operatorConfig)
-        return try await plugin.makeProvider(for: configuration, context: context(state: state, environment: environment))
+        return try await plugin.makeProvider(for: configuration, context: context(state: state, environment: environment, logger: logger))
     }
 
     static func challenge(_ action: Challenge.Action, _ fqdn: String = "_acme-challenge.www.example.com", key: String) throws -> Challenge {

@@ -75,6 +75,27 @@ struct AcmeShRunTests {
         #expect(error?.message == "acmesh: dns_teststate_add _acme-challenge.www.example.com failed (status 3): the API said: token <redacted> is not valid")
     }
 
+    @Test("at debug level the shim's and the script's debug output is logged, secrets redacted; above it, nothing")
+    func debugLogging() async throws {
+        let directory = try makeTemporaryDirectory("acmesh-debug")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recorder = LogRecorder()
+        var logger = recorder.logger()
+        logger.logLevel = .debug
+        let provider = try await AcmeShFixture.provider(AcmeShFixture.stateBlock(directory, extra: ["STATE_MODE": "fail"]), logger: logger)
+        await #expect(throws: DNS01Error.self) { try await provider.present(AcmeShFixture.challenge(.present, key: "v")) }
+        #expect(recorder.text.contains("acmesh debug: running='dns_teststate_add _acme-challenge.www.example.com'"), "\(recorder.text)")
+        #expect(recorder.text.contains("the API said: token <redacted> is not valid"))
+        #expect(!recorder.text.contains("state-secret-token"))
+
+        let quiet = LogRecorder()
+        var infoLogger = quiet.logger()
+        infoLogger.logLevel = .info
+        let second = try await AcmeShFixture.provider(AcmeShFixture.stateBlock(directory, extra: ["STATE_MODE": "fail"]), logger: infoLogger)
+        await #expect(throws: DNS01Error.self) { try await second.present(AcmeShFixture.challenge(.present, key: "v")) }
+        #expect(!quiet.text.contains("acmesh debug"))
+    }
+
     @Test("a script that hangs is killed with its process group at the timeout; nothing is left running")
     func hang() async throws {
         let directory = try makeTemporaryDirectory("acmesh-hang")

@@ -65,6 +65,10 @@ struct AcmeShDNSProvider: DNSProvider {
         try await plugin.serialization.run(name) {
             var entry = try await state.load(name)
             let before = entry?.files ?? [:]
+            var variables = variables
+            // At debug level the shim and the script log their _debug lines too (into the
+            // step's output, which is logged redacted); a DEBUG the config sets wins.
+            if logger.logLevel <= .debug, variables["DEBUG"] == nil { variables["DEBUG"] = "1" }
             let result = try await runner.run(
                 [configuration.scriptsDirectory, configuration.script, action.rawValue, fqdn, challenge.key],
                 variables: variables, files: before, timeout: configuration.timeout)
@@ -112,7 +116,13 @@ struct AcmeShDNSProvider: DNSProvider {
         let invocation = "\(configuration.script)_\(action.rawValue) \(fqdn)"
         let said = (result.lastError ?? "").redacting(secrets)
         let output = OutputSummary(secrets: secrets).summarise(result.output, startsMidLine: result.truncated)
-        if !output.isEmpty { logger.debug("acmesh script output", metadata: ["script": "\(configuration.script)", "action": "\(action.rawValue)", "output": "\(output)"]) }
+        if logger.logLevel <= .debug {
+            // The whole capture (up to the runner's 16 KiB), redacted, for whoever debugs a script.
+            let log = OutputSummary(secrets: secrets, limit: 16 << 10).summarise(result.output, startsMidLine: result.truncated)
+            if !log.isEmpty {
+                logger.debug("acmesh script output", metadata: ["script": "\(configuration.script)", "action": "\(action.rawValue)", "output": "\(log)"])
+            }
+        }
         let detail = said.isEmpty ? (output.isEmpty ? "" : ": \(output)") : ": \(said)"
         switch result.termination {
         case .exited(0):

@@ -3,7 +3,7 @@ enum AcmeShGuide {
     static let text = """
         ### How a step runs
 
-        For Present the webhook runs `dns_<name>_add <fqdn> <value>`, for CleanUp `dns_<name>_rm <fqdn> <value>`, as acme.sh does: `<fqdn>` is `_acme-challenge.<domain>` without the final dot (apex and wildcard share it), `<value>` the TXT value. Each step is a fresh `sh` running the shim's runner (`shims/acmesh/acmesh-run.sh`), which sources the project's clean-room implementation of acme.sh's helpers (`_get`, `_post`, `_egrep_o`, `_saveaccountconf_mutable`…; shims/acmesh/README.md lists them) and then your script. Exit status 0 is success; otherwise the step fails with the last line the script reported with `_err`, secrets redacted. Steps on one name are serialized within a replica.
+        For Present the webhook runs `dns_<name>_add <fqdn> <value>`, for CleanUp `dns_<name>_rm <fqdn> <value>`, as acme.sh does: `<fqdn>` is `_acme-challenge.<domain>` without the final dot (apex and wildcard share it), `<value>` the TXT value. Each step is a fresh `sh` running the shim's runner (`shims/acmesh/acmesh-run.sh`), which sources the project's clean-room implementation of acme.sh's helpers (`_get`, `_post`, `_egrep_o`, `_saveaccountconf_mutable`…; shims/acmesh/README.md lists them) and then your script. Exit status 0 is success; otherwise the step fails with the last line the script reported with `_err`, secrets redacted. Steps on one name are serialized within a replica. With `--log-level=debug` the webhook also sets `DEBUG=1` for the script (unless `env` sets `DEBUG`) and logs what the shim and the script printed, secrets redacted.
 
         acme.sh is GPLv3; none of its code ships with this project. You mount the scripts you choose.
 
