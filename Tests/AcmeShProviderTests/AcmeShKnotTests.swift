@@ -67,7 +67,7 @@ struct AcmeShKnotTests {
         try await contract.verifyOrSkip(subject)
     }
 
-    static func writeFiles(_ directory: String, _ knot: KnotServer, replaceSet: Bool) throws {
+    static func writeFiles(_ directory: String, _ knot: KnotServer, replaceSet: Bool, removeAll: Bool = false) throws {
         try """
         acmesh:
           script: dns_testknot
@@ -78,6 +78,7 @@ struct AcmeShKnotTests {
             KNOT_Port: "\(knot.port)"
             KNOT_TSIG: {secretKeyRef: {name: knot, key: tsig}}
         \(replaceSet ? "    KNOT_ReplaceSet: \"1\"" : "")
+        \(removeAll ? "    KNOT_RemoveAll: \"1\"" : "")
         """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
         try """
         apiVersion: v1
@@ -87,13 +88,14 @@ struct AcmeShKnotTests {
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
     }
 
-    func check(_ directory: String, _ knot: KnotServer) throws -> CommandResult {
+    /// `timeout`: how long check waits for what it expects (short where it must fail).
+    func check(_ directory: String, _ knot: KnotServer, timeout: String = "10") throws -> CommandResult {
         try runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml", "--solver", "acmesh",
                 "--namespace", "cert-manager", "--domain", "www.example.com", "--nameserver", knot.address,
-                "--poll-interval", "0.1", "--timeout", "10",
+                "--poll-interval", "0.1", "--timeout", timeout,
             ],
             environment: ["DNS01_STATE_DIR": "\(directory)/state"])
     }
@@ -121,13 +123,30 @@ struct AcmeShKnotTests {
         let directory = try makeTemporaryDirectory("acmesh-check-replace")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.writeFiles(directory, knot, replaceSet: true)
-        let result = try check(directory, knot)
+        let result = try check(directory, knot, timeout: "2")
         #expect(result.status != 0)
         let failed = result.stdout.split(separator: "\n").first { $0.hasPrefix("FAIL") }.map(String.init) ?? ""
         #expect(failed.contains("extended: keys A and B visible"), "\(result.stdout)")
         #expect(
             failed.contains(
                 "only one of two values at the name stayed: this program or script replaces the whole TXT record set on add, so the apex and the wildcard name of one certificate cannot be validated at the same time"
+            ), "\(failed)")
+    }
+
+    @Test("check's Extended step tells the user when a script removes every value at the name")
+    func checkRemovesAll() async throws {
+        let knot = try Self.knot()
+        defer { knot.stop() }
+        let directory = try makeTemporaryDirectory("acmesh-check-remove-all")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.writeFiles(directory, knot, replaceSet: false, removeAll: true)
+        let result = try check(directory, knot, timeout: "2")
+        #expect(result.status != 0)
+        let failed = result.stdout.split(separator: "\n").first { $0.hasPrefix("FAIL") }.map(String.init) ?? ""
+        #expect(failed.contains("extended: key B gone, key A kept"), "\(result.stdout)")
+        #expect(
+            failed.contains(
+                "cleaning up one value also removed the other: this program or script deletes every TXT record at the name"
             ), "\(failed)")
     }
 

@@ -12,6 +12,7 @@ Options:
 Optional:
  KNOT_Port Server port. Default: "53".
  KNOT_ReplaceSet 1 makes add replace the whole TXT set (a badly behaved script). Optional.
+ KNOT_RemoveAll 1 makes rm delete every TXT value at the name (another bad habit). Optional.
 '
 
 dns_testknot_add() {
@@ -31,7 +32,11 @@ dns_testknot_rm() {
   fulldomain=$1
   txtvalue=$2
   _knot_setup || return 1
-  _knot_update "update delete ${fulldomain}. TXT \"${txtvalue}\"" || return 1
+  if [ "$KNOT_RemoveAll" = "1" ]; then
+    _knot_update "update delete ${fulldomain}. TXT" || return 1
+  else
+    _knot_update "update delete ${fulldomain}. TXT \"${txtvalue}\"" || return 1
+  fi
   _info "removed" "$fulldomain"
   return 0
 }
