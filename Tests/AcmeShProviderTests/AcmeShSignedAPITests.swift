@@ -19,6 +19,8 @@ struct AcmeShSignedAPITests {
                 "HWS_AccessKey": "HWAKDNSTEST",
                 "HWS_SecretKey": ["secretKeyRef": ["name": "huawei", "key": .string(secretKey)]],
                 "HWS_Endpoint": .string(emulator.baseURL),
+                // The emulator's injected faults clear at once: retry without the real wait.
+                "HWS_RetryDelay": "0",
             ],
         ]
     }

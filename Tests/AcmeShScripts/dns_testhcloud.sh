@@ -13,6 +13,7 @@ Options:
 Optional:
  HCLOUDT_Api API base URL. Default: "https://api.hetzner.cloud/v1".
  HCLOUDT_TTL TTL of a new record set. Default: "60".
+ HCLOUDT_RetryDelay Seconds to wait before retrying a 429 or 5xx. Default: "1".
 Author: dns01-webhook tests
 '
 
@@ -179,7 +180,7 @@ _thc_api() {
           return 1
         fi
         _debug "retrying after HTTP" "$_thc_code"
-        _sleep 1
+        _sleep "${HCLOUDT_RetryDelay:-1}"
         ;;
       401)
         _err "The API refused the token (HTTP 401): check HCLOUDT_Token"

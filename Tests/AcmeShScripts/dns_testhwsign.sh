@@ -11,6 +11,7 @@ Options:
  HWS_SecretKey Secret key (SK)
 Optional:
  HWS_Endpoint DNS endpoint. Default: "https://dns.ap-southeast-1.myhuaweicloud.com".
+ HWS_RetryDelay Seconds to wait before retrying a 429 or 5xx. Default: "1".
 '
 
 dns_testhwsign_add() {
@@ -157,7 +158,7 @@ _hws_api() {
           _err "The API kept failing: HTTP $_hws_code"
           return 1
         fi
-        _sleep 1
+        _sleep "${HWS_RetryDelay:-1}"
         ;;
       401)
         _err "The API refused the signature (HTTP 401): $(_hws_message); check HWS_AccessKey and HWS_SecretKey"
