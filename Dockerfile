@@ -3,6 +3,7 @@
 # dns01-webhook container image.
 #
 #   docker build -t dns01-webhook:dev .
+#   docker build --target acmesh -t dns01-webhook:dev-acmesh .    # the acmesh flavour
 #
 # Stage 1 builds a release binary with the Swift standard library (and Foundation) linked
 # statically; stage 2 is a distroless runtime with glibc, libstdc++, CA certificates and a
@@ -13,6 +14,8 @@
 
 ARG SWIFT_IMAGE=swift:6.2-bookworm
 ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian12:nonroot
+# The acmesh flavour's base: the same Debian 12 as the builder (its glibc), slim.
+ARG ACMESH_BASE_IMAGE=debian:bookworm-slim
 
 # ---------------------------------------------------------------------------------------
 FROM ${SWIFT_IMAGE} AS build
@@ -39,6 +42,31 @@ RUN set -eu; \
     strip --strip-unneeded /staging/dns01-webhook; \
     find -L "$bin" -maxdepth 1 -name '*.resources' -exec cp -R {} /staging/ \; ; \
     /staging/dns01-webhook --help > /dev/null
+
+# ---------------------------------------------------------------------------------------
+# The acmesh flavour (`--target acmesh`, published with the tag suffix -acmesh; the chart's
+# image.flavor: acmesh): the same binary on a minimal shell userland, for the acmesh provider,
+# which runs acme.sh dnsapi scripts (docs/providers/acmesh.md). bookworm-slim brings dash, sed,
+# grep, mawk, coreutils and tar; curl, openssl and CA certificates are added; the shim goes
+# where the binary looks for it (../libexec/dns01-webhook/acmesh next to it). The default
+# image (the last stage) stays distroless.
+FROM ${ACMESH_BASE_IMAGE} AS acmesh
+
+RUN set -eu; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl openssl; \
+    rm -rf /var/lib/apt/lists/*; \
+    mkdir -p /opt/acme.sh/dnsapi
+
+COPY --from=build --chown=0:0 /staging/ /usr/local/bin/
+COPY --chown=0:0 shims/acmesh/acmesh-run.sh shims/acmesh/acmesh-shim.sh /usr/local/libexec/dns01-webhook/acmesh/
+# Fails the build when a tool the shim needs is missing.
+RUN sh /usr/local/libexec/dns01-webhook/acmesh/acmesh-run.sh --check-tools
+
+USER 65532:65532
+EXPOSE 8443
+ENTRYPOINT ["/usr/local/bin/dns01-webhook"]
+CMD ["serve"]
 
 # ---------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}

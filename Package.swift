@@ -93,6 +93,7 @@ let providers: [ProviderModule] = [
     ProviderModule("AcmeDNS", testsUse: ["ConfigLoading"]),
     ProviderModule("CloudDNS", uses: [crypto, .product(name: "_CryptoExtras", package: "swift-crypto")], testsUse: ["ConfigLoading", crypto]),
     ProviderModule("AzureDNS", uses: [crypto], testsUse: ["ConfigLoading", asyncHTTPClient, nioSSL]),
+    ProviderModule("AcmeSh", uses: ["ExecProvider", crypto], testsUse: ["ConfigLoading", "WebhookSetup", "Kubernetes", "DNSClient"]),
     // `swift package new-provider` adds new providers above this line.
 ]
 

@@ -160,9 +160,12 @@ public struct SolverCheck: Sendable {
         }
 
         var limitations: Set<Limitation> = []
+        var delegated = false
         let routed = await step("route") {
             let route = try dispatcher.route(challenge(.present, key: a), solver: options.solver)
-            limitations = dispatcher.registry.descriptor(for: route.binding.pluginName)?.limitations ?? []
+            let descriptor = dispatcher.registry.descriptor(for: route.binding.pluginName)
+            limitations = descriptor?.limitations ?? []
+            delegated = descriptor?.recordModel == .delegated
             // As the route names it: "route53", or "providers[1].route53" in a table.
             providerName = route.binding.path.isRoot ? route.binding.pluginName : route.binding.path.description
             return "\(options.fqdn.fqdn) → \(route)"
@@ -225,7 +228,15 @@ public struct SolverCheck: Sendable {
                             return ""
                         })
                 else { break extended }
-                guard await visibleStep("extended: keys A and B visible", [a, b]) else { break extended }
+                guard
+                    await step(
+                        "extended: keys A and B visible",
+                        {
+                            try await Self.explainingSetReplacement(delegated, Self.replacedSetHint) {
+                                try await waitUntil(visible: [a, b], absent: [], readBack: readBack, waiting: waiting.named("extended: keys A and B visible"))
+                            }
+                        })
+                else { break extended }
                 guard
                     await step(
                         "extended: clean up key B",
@@ -235,7 +246,16 @@ public struct SolverCheck: Sendable {
                             return ""
                         })
                 else { break extended }
-                guard await goneStep("extended: key B gone, key A kept", [a], [b]) else { break extended }
+                guard
+                    await step(
+                        "extended: key B gone, key A kept",
+                        {
+                            if limitations.contains(.cannotRemoveValues) { throw NotApplicable(reason: Limitation.cannotRemoveValues.reason) }
+                            return try await Self.explainingSetReplacement(delegated, Self.removedSetHint) {
+                                try await waitUntil(visible: [a], absent: [b], readBack: readBack, waiting: waiting.named("extended: key B gone, key A kept"))
+                            }
+                        })
+                else { break extended }
                 guard
                     await step(
                         "extended: clean up key B again",
@@ -273,6 +293,31 @@ public struct SolverCheck: Sendable {
             }
         }
         return allPassed
+    }
+
+    /// Whether a program, hook or acme.sh script keeps two values at one name is up to it, and
+    /// the descriptor cannot say: the Extended step is how a user finds out, so for those
+    /// providers its outcome says what it means.
+    static let replacedSetHint =
+        "only one of two values at the name stayed: this program or script replaces the whole TXT record set on add, so the apex and the wildcard name of one certificate cannot be validated at the same time (issue them as separate certificates, or use a provider that adds single values)"
+    static let removedSetHint =
+        "cleaning up one value also removed the other: this program or script deletes every TXT record at the name, so the apex and the wildcard name of one certificate cannot be validated at the same time"
+    static let keptBothNote = "the program or script keeps both values"
+
+    static func explainingSetReplacement(_ delegated: Bool, _ hint: String, _ body: () async throws -> String) async throws -> String {
+        guard delegated else { return try await body() }
+        do {
+            let detail = try await body()
+            return detail.isEmpty ? keptBothNote : "\(detail); \(keptBothNote)"
+        } catch let error as NotApplicable {
+            throw error
+        } catch {
+            throw ExplainedFailure(plainMessage: "\(PlainErrorText.describe(error)); \(hint)")
+        }
+    }
+
+    struct ExplainedFailure: PlainError {
+        let plainMessage: String
     }
 
     private func challenge(_ action: Challenge.Action, key: String) -> Challenge {

@@ -15,6 +15,27 @@ public enum DispatcherSecrets: Sendable {
     case unavailable(reason: String)
 }
 
+/// Where providers keep state between Present and CleanUp (`ProviderStateStore`).
+public enum DispatcherState: Sendable {
+    /// A local directory: the CLI, whose `present` and `cleanup` are separate processes.
+    case localDirectory(String)
+    /// Secrets in the webhook's own namespace: `serve`, whose CleanUp may land on another
+    /// replica or after a restart.
+    case cluster(KubernetesClient, namespace: String)
+
+    /// The CLI's: `LocalStateStore.defaultDirectory`.
+    public static func local(environment: [String: String]) -> DispatcherState {
+        .localDirectory(LocalStateStore.defaultDirectory(environment: environment))
+    }
+
+    var store: any ProviderStateStore {
+        switch self {
+        case .localDirectory(let directory): LocalStateStore(directory: directory)
+        case .cluster(let client, let namespace): KubernetesStateStore(client: client, namespace: namespace)
+        }
+    }
+}
+
 extension ChallengeDispatcher {
     /// The dispatcher of `dns01-webhook serve`, `present`, `cleanup` and `check`: one way to
     /// build it, so a challenge behaves the same whichever way it arrives.
@@ -22,6 +43,8 @@ extension ChallengeDispatcher {
     /// - Parameters:
     ///   - configPath: the operator's config file (YAML or JSON): the default routing table and
     ///     `issuerPolicy`; `nil` for none.
+    ///   - state: where providers keep state between Present and CleanUp; `nil`: the CLI's
+    ///     local directory (`LocalStateStore.defaultDirectory`).
     ///   - solver: for the CLI's `--solver NAME`: the file may then hold NAME's block bare, as
     ///     an Issuer's config would. `nil` (serve): the file is taken as it is.
     ///   - nameLocking: the record-name lock for read-modify-write providers
@@ -31,6 +54,7 @@ extension ChallengeDispatcher {
         configPath: String?,
         solver: String? = nil,
         secrets: DispatcherSecrets,
+        state: DispatcherState? = nil,
         logger: Logger,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         nameLocking: NameLocking? = nil
@@ -40,6 +64,7 @@ extension ChallengeDispatcher {
             config: try configPath.map { try ConfigDocument.load(path: $0) },
             solver: solver,
             secrets: secrets,
+            state: state,
             logger: logger,
             environment: environment,
             nameLocking: nameLocking
@@ -52,6 +77,7 @@ extension ChallengeDispatcher {
         config: ConfigValue?,
         solver: String? = nil,
         secrets: DispatcherSecrets,
+        state: DispatcherState? = nil,
         logger: Logger,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         nameLocking: NameLocking? = nil
@@ -78,7 +104,8 @@ extension ChallengeDispatcher {
             logger: logger,
             environment: environment,
             serviceAccountTokens: tokens,
-            nameLocking: nameLocking
+            nameLocking: nameLocking,
+            providerState: (state ?? .local(environment: environment)).store
         )
     }
 }

@@ -135,10 +135,14 @@ struct Serve: AsyncParsableCommand {
                 registry: .builtIn(),
                 config: defaultConfig,
                 secrets: kubernetes.map { .cluster($0) } ?? .unavailable(reason: "the server has no cluster connection (--kubeconfig)"),
+                state: Self.stateStore(kubernetes, environment: environment),
                 logger: logger,
                 environment: environment,
                 nameLocking: nameLocking
             )
+            // A provider the operator configured but the image cannot run (acmesh without its
+            // shell tools) stops start-up with what is missing, not the first challenge.
+            try await dispatcher.startupChecks()
             let server = try ChallengeWebhook.server(
                 configuration: serverConfiguration(),
                 groupName: resolvedGroupName ?? "",
@@ -155,6 +159,14 @@ struct Serve: AsyncParsableCommand {
             try await ServiceGroup(configuration: group).run()
             logger.info("stopped")
         }
+    }
+
+    /// Provider state lives in Secrets of the pod's own namespace (`POD_NAMESPACE`, else the
+    /// connection's), so CleanUp finds it on any replica; without a cluster, in a local directory.
+    static func stateStore(_ kubernetes: KubernetesClient?, environment: [String: String]) -> DispatcherState {
+        let namespace = environment["POD_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? kubernetes?.connection.namespace
+        guard let kubernetes, let namespace else { return .local(environment: environment) }
+        return .cluster(kubernetes, namespace: namespace)
     }
 
     private func serverConfiguration() -> AggregatedAPIServerConfiguration {

@@ -59,6 +59,18 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
             "serviceAccountRef": {"enabled": True, "serviceAccountNames": ["route53-issuer"]}
         },
     },
+    # The acmesh image flavour with scripts from a ConfigMap, and fetched by an init container.
+    "acmeshConfigMap": {
+        "groupName": GROUP,
+        "image": {"flavor": "acmesh"},
+        "acmesh": {"scripts": {"configMap": "acmesh-scripts"}},
+        "config": {"acmesh": {"script": "dns_cf", "env": {"CF_Token": {"secretKeyRef": {"name": "cf", "key": "token"}}}}},
+    },
+    "acmeshFetch": {
+        "groupName": GROUP,
+        "image": {"flavor": "acmesh"},
+        "acmesh": {"scripts": {"fetch": {"enabled": True, "sha256": "a" * 64}}},
+    },
     "serviceMonitor": {
         "groupName": GROUP,
         "serviceMonitor": {

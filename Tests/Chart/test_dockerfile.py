@@ -107,3 +107,40 @@ def test_dockerignore_keeps_the_build_context_small() -> None:
         assert entry in ignored
     # SwiftPM needs every target folder, tests included, to load the manifest.
     assert "Tests" not in ignored and "Sources" not in ignored
+
+
+def named_stage(name: str) -> list[tuple[str, str]]:
+    for stage in stages():
+        parts = stage[0][1].split()
+        if len(parts) == 3 and parts[1].upper() == "AS" and parts[2] == name:
+            return stage
+    raise AssertionError(f"no stage named {name}")
+
+
+def test_default_image_stays_distroless() -> None:
+    # `docker build .` builds the last stage: the acmesh flavour must come before it.
+    runtime_image = resolve(stages()[-1][0][1].split()[0])
+    assert runtime_image.startswith("gcr.io/distroless/"), runtime_image
+
+
+def test_acmesh_flavour_adds_a_shell_userland_and_the_shim() -> None:
+    stage = named_stage("acmesh")
+    base = resolve(stage[0][1].split()[0])
+    assert base.endswith("bookworm-slim"), base  # the builder's glibc
+    runs = " ".join(rest for word, rest in stage if word == "RUN")
+    for package in ("curl", "openssl", "ca-certificates"):
+        assert re.search(rf"apt-get install [^;]*\b{package}\b", runs), package
+    # The image build fails when the shim lacks a tool.
+    assert "acmesh-run.sh --check-tools" in runs
+    copies = [rest for word, rest in stage if word == "COPY"]
+    assert any("--from=build" in c and c.endswith("/usr/local/bin/") for c in copies)
+    # Where the binary looks for the shim: ../libexec/dns01-webhook/acmesh next to it.
+    assert any("shims/acmesh/acmesh-run.sh" in c and "shims/acmesh/acmesh-shim.sh" in c
+               and c.endswith("/usr/local/libexec/dns01-webhook/acmesh/") for c in copies)
+    for shim in ("acmesh-run.sh", "acmesh-shim.sh"):
+        assert (REPO / "shims" / "acmesh" / shim).is_file()
+    assert [rest for word, rest in stage if word == "USER"][-1] == "65532:65532"
+    assert [json.loads(rest) for word, rest in stage if word == "ENTRYPOINT"][-1] == ["/usr/local/bin/dns01-webhook"]
+    assert [json.loads(rest) for word, rest in stage if word == "CMD"][-1] == ["serve"]
+    ignored = (REPO / ".dockerignore").read_text().split()
+    assert "shims" not in ignored

@@ -271,7 +271,10 @@ def test_domain_solver_binding_names_cert_managers_service_account(any_rendering
     assert len(solver_roles) == 1
     role = solver_roles[0]
     assert role["kind"] == "ClusterRole"
-    assert role["rules"] == [{"apiGroups": [group], "resources": r.values["solvers"], "verbs": ["create"]}]
+    solvers = r.values["solvers"]
+    if (r.values.get("image") or {}).get("flavor") == "acmesh" and "acmesh" not in solvers:
+        solvers = solvers + ["acmesh"]
+    assert role["rules"] == [{"apiGroups": [group], "resources": solvers, "verbs": ["create"]}]
     (binding,) = bindings_to(r.docs, role)
     assert binding["kind"] == "ClusterRoleBinding"
     assert binding["subjects"] == [
@@ -302,9 +305,19 @@ def test_solvers_value_limits_what_cert_manager_may_call(solvers: list[str]) -> 
 def test_default_solvers_are_the_served_ones(default_rendering: Rendered) -> None:
     # Every served solver is callable by default (a provider added to the registry and not to
     # the chart would be refused by RBAC before it reaches the webhook), dispatch first.
-    assert len(SERVED_SOLVERS) > 10
+    # `acmesh` needs the acmesh image flavour, which adds it (below).
+    assert len(SERVED_SOLVERS) > 10 and "acmesh" in SERVED_SOLVERS
     assert default_rendering.values["solvers"][0] == "dispatch"
-    assert sorted(default_rendering.values["solvers"]) == sorted(SERVED_SOLVERS)
+    assert sorted(default_rendering.values["solvers"]) == sorted(set(SERVED_SOLVERS) - {"acmesh"})
+
+
+def test_acmesh_flavour_lets_cert_manager_call_acmesh() -> None:
+    r = render({"groupName": GROUP, "image": {"flavor": "acmesh"}})
+    (rule,) = [rule for _, rule in rbac_rules(r.docs) if GROUP in rule.get("apiGroups", [])]
+    assert sorted(rule["resources"]) == sorted(SERVED_SOLVERS)
+    r = render({"groupName": GROUP, "image": {"flavor": "acmesh"}, "solvers": ["dispatch", "acmesh"]})
+    (rule,) = [rule for _, rule in rbac_rules(r.docs) if GROUP in rule.get("apiGroups", [])]
+    assert rule["resources"] == ["dispatch", "acmesh"]
 
 
 def test_authentication_reader_and_auth_delegator(any_rendering: Rendered) -> None:

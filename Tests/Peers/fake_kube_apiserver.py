@@ -56,7 +56,16 @@ API served
 ----------
 * ``GET /api/v1/namespaces/{ns}/secrets/{name}``: ``v1 Secret`` (``type``
   ``Opaque`` unless given, ``data`` base64, ``metadata.{name,namespace,uid,
-  resourceVersion,creationTimestamp}``); 404 ``secrets "name" not found``.
+  resourceVersion,creationTimestamp,labels}``); 404 ``secrets "name" not found``.
+* ``POST /api/v1/namespaces/{ns}/secrets`` (``create``): 201 with the stored
+  Secret; 409 ``AlreadyExists``; 422 when ``metadata.name`` is missing, its
+  namespace differs, or a ``data`` value is not base64.
+  ``PUT .../secrets/{name}`` (``update``): 200; 404 when missing; 409
+  ``Conflict`` when ``metadata.resourceVersion`` is given and stale.
+  ``DELETE .../secrets/{name}`` (``delete``): 200 ``Status`` Success; 404 when
+  missing; 409 ``Conflict`` when a ``DeleteOptions`` body's
+  ``preconditions.resourceVersion`` is stale.  Each write bumps the Secret's ``resourceVersion``; written Secrets
+  are in ``GET /__admin/state`` under ``secrets`` (``data`` base64, ``labels``).
 * ``POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token`` with a
   ``TokenRequest`` (``spec.audiences``, ``spec.expirationSeconds``; default
   3600, below 600 -> 422 like the real validation): 201 ``TokenRequest`` with
@@ -447,6 +456,7 @@ def evaluate(rules: list[dict], user: str, groups: list[str], attrs: dict) -> tu
 # -------------------------------------------------------------------- HTTP
 
 SECRET_RE = re.compile(r"^/api/v1/namespaces/([^/]+)/secrets/([^/]+)$")
+SECRET_LIST_RE = re.compile(r"^/api/v1/namespaces/([^/]+)/secrets$")
 TOKEN_RE = re.compile(r"^/api/v1/namespaces/([^/]+)/serviceaccounts/([^/]+)/token$")
 CM_ITEM_RE = re.compile(r"^/api/v1/namespaces/([^/]+)/configmaps/([^/]+)$")
 CM_LIST_RE = re.compile(r"^/api/v1/namespaces/([^/]+)/configmaps$")
@@ -638,8 +648,20 @@ class Handler(BaseHTTPRequestHandler):
     def route(self, method, path, query, body, who: Identity):
         m = SECRET_RE.match(path)
         if m:
+            if method == "PUT":
+                return self.write_secret(who, *m.groups(), body, create=False)
+            if method == "DELETE":
+                return self.delete_secret(who, *m.groups(), body)
             self.only(method, "GET")
             return self.get_secret(who, *m.groups())
+        m = SECRET_LIST_RE.match(path)
+        if m:
+            self.only(method, "POST")
+            name = ((body or {}).get("metadata") or {}).get("name") if isinstance(body, dict) else None
+            if not name:
+                raise ApiError(422, "Invalid", "Secret \"\" is invalid: metadata.name: Required value: name or generateName is required",
+                               {"kind": "Secret"})
+            return self.write_secret(who, m.group(1), name, body, create=True)
         m = TOKEN_RE.match(path)
         if m:
             self.only(method, "POST")
@@ -754,14 +776,72 @@ class Handler(BaseHTTPRequestHandler):
         secret = (self.state.get("secrets") or {}).get(f"{ns}/{name}")
         if secret is None:
             raise ApiError(404, "NotFound", f'secrets "{name}" not found', {"name": name, "kind": "secrets"})
+        return 200, self.secret_object(ns, name, secret)
+
+    def secret_object(self, ns, name, secret):
         data = dict(secret.get("data") or {})
         for k, v in (secret.get("stringData") or {}).items():
             data[k] = base64.b64encode(v.encode()).decode()
-        return 200, {"kind": "Secret", "apiVersion": "v1",
-                     "metadata": {"name": name, "namespace": ns,
-                                  "uid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"secret:{ns}/{name}")),
-                                  "resourceVersion": "1", "creationTimestamp": self.state.created},
-                     "data": data, "type": secret.get("type", "Opaque")}
+        meta = {"name": name, "namespace": ns,
+                "uid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"secret:{ns}/{name}")),
+                "resourceVersion": str(secret.get("resourceVersion", "1")), "creationTimestamp": self.state.created}
+        if secret.get("labels"):
+            meta["labels"] = dict(secret["labels"])
+        return {"kind": "Secret", "apiVersion": "v1", "metadata": meta, "data": data,
+                "type": secret.get("type", "Opaque")}
+
+    def write_secret(self, who, ns, name, body, create):
+        self.authorize(who, "create" if create else "update", "", "secrets", ns=ns, name="" if create else name)
+        if not isinstance(body, dict):
+            raise ApiError(400, "BadRequest", "the body must be a Secret object", {})
+        meta = body.get("metadata") or {}
+        if meta.get("name") != name or meta.get("namespace", ns) != ns:
+            raise ApiError(422 if create else 400, "Invalid" if create else "BadRequest",
+                           f'Secret "{name}" is invalid: metadata: the name and namespace of the body must match the URL',
+                           {"name": name, "kind": "Secret"})
+        data = body.get("data") or {}
+        for k, v in data.items():
+            try:
+                base64.b64decode(v, validate=True)
+            except (ValueError, TypeError):
+                raise ApiError(422, "Invalid", f'Secret "{name}" is invalid: data[{k}]: Invalid value: not base64',
+                               {"name": name, "kind": "Secret"}) from None
+        with self.state.lock:
+            secrets = self.state.data.setdefault("secrets", {})
+            key = f"{ns}/{name}"
+            existing = secrets.get(key)
+            if create and existing is not None:
+                raise ApiError(409, "AlreadyExists", f'secrets "{name}" already exists', {"name": name, "kind": "secrets"})
+            if not create:
+                if existing is None:
+                    raise ApiError(404, "NotFound", f'secrets "{name}" not found', {"name": name, "kind": "secrets"})
+                wanted = meta.get("resourceVersion")
+                if wanted and str(wanted) != str(existing.get("resourceVersion", "1")):
+                    raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on secrets "{name}": the object has been '
+                                   f"modified; please apply your changes to the latest version and try again",
+                                   {"name": name, "kind": "secrets"})
+            stored = {"data": dict(data), "type": body.get("type", "Opaque"),
+                      "labels": dict(meta.get("labels") or {}), "resourceVersion": str(self.state._bump())}
+            secrets[key] = stored
+            self.state.lock.notify_all()
+        return (201 if create else 200), self.secret_object(ns, name, stored)
+
+    def delete_secret(self, who, ns, name, body=None):
+        self.authorize(who, "delete", "", "secrets", ns=ns, name=name)
+        wanted = (((body or {}).get("preconditions") or {}).get("resourceVersion")
+                  if isinstance(body, dict) else None)
+        with self.state.lock:
+            secrets = self.state.data.setdefault("secrets", {})
+            existing = secrets.get(f"{ns}/{name}")
+            if existing is None:
+                raise ApiError(404, "NotFound", f'secrets "{name}" not found', {"name": name, "kind": "secrets"})
+            if wanted and str(wanted) != str(existing.get("resourceVersion", "1")):
+                raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on secrets "{name}": Precondition failed: '
+                               f'ResourceVersion in precondition: {wanted}, ResourceVersion in object meta: '
+                               f'{existing.get("resourceVersion", "1")}', {"name": name, "kind": "secrets"})
+            del secrets[f"{ns}/{name}"]
+        return 200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                     "details": {"name": name, "kind": "secrets"}}
 
     def token_request(self, who, ns, name, body):
         self.authorize(who, "create", "", "serviceaccounts", "token", ns, name)

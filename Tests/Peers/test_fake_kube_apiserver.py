@@ -35,6 +35,8 @@ STATE = {
                "webhook-token": {"user": WEBHOOK_USER, "groups": ["system:serviceaccounts"]}},
     "rules": [
         {"users": [WEBHOOK_USER], "verbs": ["get"], "resources": ["secrets"], "namespaces": ["team-a"]},
+        {"users": [WEBHOOK_USER], "verbs": ["get", "create", "update", "delete"], "resources": ["secrets"],
+         "namespaces": ["webhook-ns"]},
         {"users": [WEBHOOK_USER], "verbs": ["create"], "resources": ["serviceaccounts/token"], "namespaces": ["team-a"]},
         {"users": [WEBHOOK_USER], "verbs": ["create"], "apiGroups": ["authentication.k8s.io"],
          "resources": ["tokenreviews"]},
@@ -202,6 +204,45 @@ def test_secret_missing_is_404_status(webhook):
     body = assert_status(webhook.get("/api/v1/namespaces/team-a/secrets/nope"), 404, "NotFound",
                          'secrets "nope" not found')
     assert body["details"] == {"name": "nope", "kind": "secrets"}
+
+
+def test_secret_create_update_delete(api, webhook):
+    base = "/api/v1/namespaces/webhook-ns/secrets"
+    secret = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+              "metadata": {"name": "state-1", "namespace": "webhook-ns", "labels": {"app.kubernetes.io/managed-by": "t"}},
+              "data": {"f": base64.b64encode(b"one").decode()}}
+    r = webhook.post(base, secret)
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["metadata"]["labels"] == {"app.kubernetes.io/managed-by": "t"}
+    assert_status(webhook.post(base, secret), 409, "AlreadyExists", 'secrets "state-1" already exists')
+    got = webhook.get(base + "/state-1").json()
+    assert base64.b64decode(got["data"]["f"]) == b"one"
+    version = got["metadata"]["resourceVersion"]
+    secret["metadata"]["resourceVersion"] = version
+    secret["data"] = {"f": base64.b64encode(b"two").decode()}
+    r = webhook.s.put(webhook.base + base + "/state-1", json=secret, timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json()["metadata"]["resourceVersion"] != version
+    stale = webhook.s.put(webhook.base + base + "/state-1", json=secret, timeout=10)
+    assert_status(stale, 409, "Conflict")
+    assert base64.b64decode(webhook.get(base + "/state-1").json()["data"]["f"]) == b"two"
+    stale_delete = webhook.s.delete(webhook.base + base + "/state-1", timeout=10,
+                                    json={"kind": "DeleteOptions", "preconditions": {"resourceVersion": version}})
+    assert_status(stale_delete, 409, "Conflict")
+    current = webhook.get(base + "/state-1").json()["metadata"]["resourceVersion"]
+    r = webhook.s.delete(webhook.base + base + "/state-1", timeout=10,
+                         json={"kind": "DeleteOptions", "preconditions": {"resourceVersion": current}})
+    assert r.status_code == 200 and r.json()["status"] == "Success"
+    assert_status(webhook.get(base + "/state-1"), 404, "NotFound")
+    assert_status(webhook.s.delete(webhook.base + base + "/state-1", timeout=10), 404, "NotFound")
+    missing = dict(secret, metadata={"name": "nope", "namespace": "webhook-ns"})
+    assert_status(webhook.s.put(webhook.base + base + "/nope", json=missing, timeout=10), 404, "NotFound")
+    # RBAC: writes elsewhere are refused with the real message.
+    other = dict(secret, metadata={"name": "x", "namespace": "team-a"})
+    assert_status(webhook.post("/api/v1/namespaces/team-a/secrets", other), 403, "Forbidden",
+                  'secrets is forbidden: User "%s" cannot create resource "secrets" in API group "" in the namespace '
+                  '"team-a"' % WEBHOOK_USER)
 
 
 def test_secret_forbidden_has_real_kubernetes_message(api):

@@ -21,6 +21,7 @@ public struct ChallengeDispatcher: Sendable {
     let logger: Logger
     private let environment: [String: String]
     private let serviceAccountTokens: (any ServiceAccountTokenSource)?
+    private let providerState: (any ProviderStateStore)?
     private let issuerTables = IssuerTableCache()
     /// Serializes read-modify-write providers' steps per record name across processes
     /// (`ChallengeDispatcher+NameLock.swift`); `nil`: within this process only.
@@ -36,11 +37,13 @@ public struct ChallengeDispatcher: Sendable {
         logger: Logger,
         environment: [String: String],
         serviceAccountTokens: (any ServiceAccountTokenSource)? = nil,
-        nameLocking: NameLocking? = nil
+        nameLocking: NameLocking? = nil,
+        providerState: (any ProviderStateStore)? = nil
     ) throws(DNS01Error) {
         self.registry = registry
         self.nameLocking = nameLocking
         self.serviceAccountTokens = serviceAccountTokens
+        self.providerState = providerState
         self.secrets = secrets
         self.logger = logger
         self.environment = environment
@@ -58,6 +61,14 @@ public struct ChallengeDispatcher: Sendable {
         } else {
             self.defaultTable = nil
             self.defaultTablesByPlugin = [:]
+        }
+    }
+
+    /// Runs every plugin's start-up check on the operator's default table (tools a provider
+    /// needs in the image…), so a pod that cannot serve its own config says why at once.
+    public func startupChecks() async throws {
+        for binding in defaultTable?.bindings ?? [] {
+            try await binding.startupCheck(logger: logger)
         }
     }
 
@@ -88,7 +99,8 @@ public struct ChallengeDispatcher: Sendable {
             origin: route.origin,
             logger: logger,
             environment: environment,
-            serviceAccountTokens: serviceAccountTokens
+            serviceAccountTokens: serviceAccountTokens,
+            providerState: providerState
         )
         return (try await route.binding.makeProvider(context: context), route)
     }

@@ -12,6 +12,9 @@ public struct ProviderContext: Sendable {
     public var environment: [String: String]
     /// Service-account tokens from the cluster, when there is one.
     public var serviceAccountTokens: (any ServiceAccountTokenSource)?
+    /// Where state kept between Present and CleanUp lives (`ProviderStateStore`), when the
+    /// process has one.
+    public var providerState: (any ProviderStateStore)?
 
     public init(
         namespace: String,
@@ -20,7 +23,8 @@ public struct ProviderContext: Sendable {
         origin: ConfigOrigin,
         logger: Logger,
         environment: [String: String],
-        serviceAccountTokens: (any ServiceAccountTokenSource)? = nil
+        serviceAccountTokens: (any ServiceAccountTokenSource)? = nil,
+        providerState: (any ProviderStateStore)? = nil
     ) {
         self.namespace = namespace
         self.secrets = secrets
@@ -29,6 +33,7 @@ public struct ProviderContext: Sendable {
         self.logger = logger
         self.environment = environment
         self.serviceAccountTokens = serviceAccountTokens
+        self.providerState = providerState
     }
 
     /// Reads a referenced Secret value in the challenge's namespace; an empty value is an error

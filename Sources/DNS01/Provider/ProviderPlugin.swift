@@ -1,3 +1,5 @@
+import Logging
+
 /// A provider plugin: a descriptor, a validating decoder for its config block, and a factory.
 ///
 /// A plugin instance lives as long as the process and is shared by every challenge, so it is
@@ -20,11 +22,18 @@ public protocol ProviderPlugin: Sendable {
     /// Resolves credentials for one challenge and returns the provider to use. Runs off the
     /// server's I/O threads; see docs/providers.md for what a provider may do here.
     func makeProvider(for configuration: Configuration, context: ProviderContext) async throws -> any DNSProvider
+
+    /// Checks, once at start-up, what a configuration of the operator's own config needs from
+    /// the machine it runs on (tools in the image, files), so a pod that cannot work says why
+    /// before the first challenge. Most plugins need nothing (the default).
+    func startupCheck(_ configuration: Configuration, logger: Logger) async throws
 }
 
 extension ProviderPlugin {
     /// The config key and solver name.
     public var name: String { Self.descriptor.name }
+
+    public func startupCheck(_ configuration: Configuration, logger: Logger) async throws {}
 }
 
 /// A plugin's decoded configuration, with the plugin's type erased so routing tables can mix
@@ -37,12 +46,19 @@ public struct ProviderBinding: Sendable {
     /// How the plugin's API stores several values at one name (its descriptor's `recordModel`).
     public let recordModel: RecordModel
     private let factory: @Sendable (ProviderContext) async throws -> any DNSProvider
+    private let check: @Sendable (Logger) async throws -> Void
 
     init<Plugin: ProviderPlugin>(plugin: Plugin, configuration: Plugin.Configuration, path: ConfigPath) {
         self.pluginName = plugin.name
         self.path = path
         self.recordModel = Plugin.descriptor.recordModel
         self.factory = { context in try await plugin.makeProvider(for: configuration, context: context) }
+        self.check = { logger in try await plugin.startupCheck(configuration, logger: logger) }
+    }
+
+    /// The plugin's start-up check of this configuration (`ProviderPlugin.startupCheck`).
+    public func startupCheck(logger: Logger) async throws {
+        try await check(logger)
     }
 
     public func makeProvider(context: ProviderContext) async throws -> any DNSProvider {

@@ -51,13 +51,15 @@ public struct KubernetesClient: Sendable {
         return try decode(Answer.self, from: body, status: status, method: .PUT, path: path)
     }
 
-    /// `DELETE path`, with `options` (a `DeleteOptions`, e.g. with preconditions) as the body.
-    public func delete<Options: Encodable>(_ path: String, options: Options) async throws(KubernetesError) {
-        let (status, body) = try await send(.DELETE, path, query: [], body: try encode(options, for: "DELETE \(path)"))
+    /// `DELETE path`, with `options` (a `DeleteOptions`, e.g. its preconditions) as the body
+    /// when given; the answer (a Status or the deleted object) is not read.
+    public func delete(_ path: String, options: (any Encodable & Sendable)? = nil) async throws(KubernetesError) {
+        let payload = try options.map { options throws(KubernetesError) in try encode(options, for: "DELETE \(path)") }
+        let (status, body) = try await send(.DELETE, path, query: [], body: payload)
         guard (200..<300).contains(status) else { throw httpError(status: status, body: body, method: .DELETE, path: path) }
     }
 
-    private func encode<Body: Encodable>(_ object: Body, for request: String) throws(KubernetesError) -> ByteBuffer {
+    private func encode(_ object: any Encodable, for request: String) throws(KubernetesError) -> ByteBuffer {
         do {
             return ByteBuffer(data: try JSONEncoder().encode(object))
         } catch {

@@ -29,7 +29,7 @@ extension ProviderBenchSubject {
     static let all: [ProviderBenchSubject] = [
         .memory, .route53, .alidns,
         .cloudflare, .digitalocean, .akamai, .acmeDNS, .dnspod, .huaweicloud,
-        .hetzner, .gandi, .pdns, .ovh, .cloudDNS, .azureDNS,
+        .hetzner, .gandi, .pdns, .ovh, .cloudDNS, .azureDNS, .acmesh,
     ]
 }
 

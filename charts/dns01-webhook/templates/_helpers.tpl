@@ -92,8 +92,24 @@ auth-delegator and Secret access to this account. */}}
 {{- if $image.digest }}
 {{- printf "%s@%s" $name $image.digest }}
 {{- else }}
-{{- printf "%s:%s" $name (default .Chart.AppVersion $image.tag | toString) }}
+{{- printf "%s:%s%s" $name (default .Chart.AppVersion $image.tag | toString) (include "dns01-webhook.flavorSuffix" .) }}
 {{- end }}
+{{- end }}
+
+{{/* The tag suffix of the image flavour: "-acmesh" for the acmesh flavour, "" for the
+default (distroless) image. */}}
+{{- define "dns01-webhook.flavorSuffix" -}}
+{{- if eq (include "dns01-webhook.acmesh" .) "true" }}-acmesh{{ end }}
+{{- end }}
+
+{{/* "true" when the acmesh flavour is selected (image.flavor: acmesh). A default config
+naming an acmesh solver without it fails here: the distroless image has no shell. */}}
+{{- define "dns01-webhook.acmesh" -}}
+{{- $flavor := (.Values.image | default dict).flavor | default "" }}
+{{- if eq $flavor "acmesh" }}true{{ else }}
+{{- if contains "\"acmesh\"" (toJson (.Values.config | default dict)) }}
+{{- fail "config names the acmesh provider, which needs the acmesh image flavour: set image.flavor: acmesh (docs/providers/acmesh.md)" }}
+{{- end }}false{{ end }}
 {{- end }}
 
 {{/* Pull secrets: global.imagePullSecrets (cert-manager's name) followed by the older

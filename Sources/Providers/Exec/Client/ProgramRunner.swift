@@ -19,26 +19,30 @@ import SystemPackage
 /// Swift Subprocess waits for the child asynchronously, so no thread of the cooperative pool
 /// blocks. The child gets its own session (process group): on timeout the whole group gets
 /// SIGTERM, then SIGKILL two seconds later, so a script's own children die with it and cannot
-/// keep the output pipe open.
-struct ProgramRunner: Sendable {
-    struct Outcome: Sendable {
-        enum Termination: Sendable, Hashable {
+/// keep the output pipe open. Public for the other out-of-process provider (`acmesh`).
+public struct ProgramRunner: Sendable {
+    public struct Outcome: Sendable {
+        public enum Termination: Sendable, Hashable {
             case exited(Int32)
             case signaled(Int32)
             /// Killed after the time limit.
             case timedOut
         }
-        var termination: Termination
+        public var termination: Termination
         /// stdout and stderr, interleaved as written, at most `outputLimit` bytes (the end of it
         /// when there was more, since errors are usually printed last).
-        var output: [UInt8]
+        public var output: [UInt8]
         /// Whether the start of the output was dropped to stay within the limit.
-        var truncated: Bool
+        public var truncated: Bool
     }
 
-    var outputLimit = 16 << 10
+    public var outputLimit = 16 << 10
 
-    func run(_ command: String, arguments: [String], environment: [String: String], input: String, timeout: Duration) async throws -> Outcome {
+    public init() {}
+
+    /// Runs `command` (a path, or a name looked up in the `PATH` of `environment`) with exactly
+    /// `environment`: nothing of this process's own environment is passed on.
+    public func run(_ command: String, arguments: [String], environment: [String: String], input: String, timeout: Duration) async throws -> Outcome {
         let captured = CapturedOutput(limit: outputLimit)
         var options = PlatformOptions()
         options.createSession = true
