@@ -133,6 +133,14 @@ struct RoutingTableTests {
         #expect(Duration(configText: "") == nil)
         #expect(Duration(configText: "5x") == nil)
         #expect(Duration(configText: "s") == nil)
+        // Found by fuzz-config: huge, infinite and NaN values are refused, not trapped on.
+        #expect(Duration(configText: "3033333333333333333333333333333333333333s") == nil)
+        #expect(Duration(configText: "30333333333333333333333333333") == nil)
+        #expect(Duration(configText: "inf") == nil)
+        #expect(Duration(configText: "nan") == nil)
+        #expect(Duration(configText: "-5") == nil)
+        #expect(Duration(configText: "1000000000") == .seconds(1_000_000_000))
+        #expect(Duration(configText: "0.0015s") == .milliseconds(2))
     }
 }
 

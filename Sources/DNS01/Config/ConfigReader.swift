@@ -171,45 +171,52 @@ public struct ConfigReader: Sendable {
 }
 
 extension Duration {
-    /// Parses `30`, `30s`, `1500ms`, `2m`, `1h`, `1m30s` (Go/Kubernetes style durations).
+    /// The longest duration a config may give (about 31 years): a longer one is a typo, and
+    /// would overflow `Duration`'s arithmetic.
+    public static let configMaximumSeconds: Double = 1_000_000_000
+
+    /// Parses `30`, `30s`, `1500ms`, `2m`, `1h`, `1m30s` (Go/Kubernetes style durations), to
+    /// the millisecond; `nil` for anything else, and for negative, infinite or longer than
+    /// `configMaximumSeconds`.
     public init?(configText text: String) {
         let trimmed = text.trimmingWhitespace()
-        if let seconds = Double(trimmed), seconds >= 0 {
-            self = .milliseconds(Int64(seconds * 1000))
-            return
-        }
-        var total: Duration = .zero
-        var number = ""
-        var rest = Substring(trimmed)
-        guard !rest.isEmpty else { return nil }
-        while let character = rest.first {
-            if character.isNumber || character == "." {
-                number.append(character)
-                rest = rest.dropFirst()
-                continue
+        var seconds: Double = 0
+        if let bare = Double(trimmed) {
+            seconds = bare
+        } else {
+            var number = ""
+            var rest = Substring(trimmed)
+            guard !rest.isEmpty else { return nil }
+            while let character = rest.first {
+                if character.isNumber || character == "." {
+                    number.append(character)
+                    rest = rest.dropFirst()
+                    continue
+                }
+                guard let value = Double(number) else { return nil }
+                let unit: Double
+                if rest.hasPrefix("ms") {
+                    unit = 0.001
+                    rest = rest.dropFirst(2)
+                } else if rest.hasPrefix("s") {
+                    unit = 1
+                    rest = rest.dropFirst()
+                } else if rest.hasPrefix("m") {
+                    unit = 60
+                    rest = rest.dropFirst()
+                } else if rest.hasPrefix("h") {
+                    unit = 3600
+                    rest = rest.dropFirst()
+                } else {
+                    return nil
+                }
+                seconds += value * unit
+                number = ""
             }
-            guard let value = Double(number) else { return nil }
-            let unit: Duration
-            if rest.hasPrefix("ms") {
-                unit = .milliseconds(1)
-                rest = rest.dropFirst(2)
-            } else if rest.hasPrefix("s") {
-                unit = .seconds(1)
-                rest = rest.dropFirst()
-            } else if rest.hasPrefix("m") {
-                unit = .seconds(60)
-                rest = rest.dropFirst()
-            } else if rest.hasPrefix("h") {
-                unit = .seconds(3600)
-                rest = rest.dropFirst()
-            } else {
-                return nil
-            }
-            total += unit * value
-            number = ""
+            guard number.isEmpty else { return nil }
         }
-        guard number.isEmpty else { return nil }
-        self = total
+        guard seconds.isFinite, seconds >= 0, seconds <= Self.configMaximumSeconds else { return nil }
+        self = .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }
 
