@@ -71,6 +71,9 @@ public struct ChallengeHandler: APIResource {
         let outcome = await context.deadlines.run { () -> Result<Route, any Error> in
             await scope.run {
                 do {
+                    // Answered already (deadline, closed connection) before a thread was free to
+                    // start it: the provider is not called at all.
+                    try Task.checkCancellation()
                     return .success(try await dispatcher.perform(challenge, solver: solver))
                 } catch {
                     return .failure(error)

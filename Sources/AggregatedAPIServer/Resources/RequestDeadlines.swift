@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// How a request's work ended relative to the request deadline.
@@ -17,13 +19,17 @@ public enum DeadlineOutcome<Value: Sendable>: Sendable {
 /// calls may block its thread (a synchronous file read, a DNS lookup through the system
 /// resolver), and on an event loop that would stall every connection the loop serves. A
 /// blocked thread is one of the pool's (as many as there are cores): it slows other work, but
-/// health, discovery and metrics answers stay on the event loops and are not held up. The
-/// hop costs two thread hand-offs per request (there and back), measured in the README.
+/// health, discovery and metrics answers stay on the event loops, and deadlines still fire
+/// when blocked providers hold every thread of the pool (work that had not started by its
+/// deadline sees itself cancelled when it does). The hop costs two thread hand-offs per
+/// request (there and back), measured in the README.
 ///
-/// One sleeping task watches every request's deadline, and only while there are requests: a
-/// request costs a lock and an append rather than a timer of its own (a `Task.sleep` raced in
-/// a task group per request was a large share of the per-request cost). Every deadline is
-/// `timeout` after its request began, so deadlines arrive in order and a FIFO suffices.
+/// One timer watches every request's deadline, and only while there are requests: a request
+/// costs a lock and an append rather than a timer of its own (a `Task.sleep` raced in a task
+/// group per request was a large share of the per-request cost). Every deadline is `timeout`
+/// after its request began, so deadlines arrive in order and a FIFO suffices. The timer is an
+/// event loop's, not a sleeping task's: a sleeping task resumes on the global pool, which
+/// providers blocking every thread of it would keep from ever firing a deadline.
 public final class RequestDeadlines: Sendable {
     public let timeout: Duration
 
@@ -54,9 +60,14 @@ public final class RequestDeadlines: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Where the deadline timer runs.
+    private let timerLoop: any EventLoop
 
-    public init(timeout: Duration) {
+    /// - Parameter timerLoop: the event loop whose timer fires the deadlines (the server passes
+    ///   one of its own).
+    public init(timeout: Duration, timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
         self.timeout = timeout
+        self.timerLoop = timerLoop
     }
 
     /// Runs `work` on the global concurrent executor and waits for it, or for the deadline,
@@ -91,7 +102,7 @@ public final class RequestDeadlines: Sendable {
             return (state.nextID, !state.watching)
         }
         if startWatching {
-            Task { await self.watch() }
+            arm(at: deadline)
         }
         return id
     }
@@ -107,30 +118,32 @@ public final class RequestDeadlines: Sendable {
         }
     }
 
-    private func watch() async {
-        while true {
-            let next = state.withLock { state -> ContinuousClock.Instant? in
-                state.removeSpentPrefix()
-                guard state.head < state.entries.count else {
-                    state.watching = false
-                    return nil
-                }
-                return state.entries[state.head].deadline
+    /// Fires the timer at `deadline` (the oldest live request's).
+    private func arm(at deadline: ContinuousClock.Instant) {
+        let delay = ContinuousClock.now.duration(to: deadline)
+        timerLoop.scheduleTask(in: .nanoseconds(max(0, delay.nanoseconds))) { self.fire() }
+    }
+
+    /// Expires every request whose deadline has passed, then arms the timer for the next one,
+    /// or stops watching when none is left.
+    private func fire() {
+        let now = ContinuousClock.now
+        let (due, next) = state.withLock { state -> ([@Sendable () -> Void], ContinuousClock.Instant?) in
+            var due: [@Sendable () -> Void] = []
+            while state.head < state.entries.count, state.entries[state.head].deadline <= now {
+                if let expire = state.entries[state.head].expire { due.append(expire) }
+                state.entries[state.head].expire = nil
+                state.head += 1
             }
-            guard let next else { return }
-            try? await Task.sleep(until: next, clock: .continuous)
-            let now = ContinuousClock.now
-            let due = state.withLock { state -> [@Sendable () -> Void] in
-                var due: [@Sendable () -> Void] = []
-                while state.head < state.entries.count, state.entries[state.head].deadline <= now {
-                    if let expire = state.entries[state.head].expire { due.append(expire) }
-                    state.entries[state.head].expire = nil
-                    state.head += 1
-                }
-                return due
+            state.removeSpentPrefix()
+            guard state.head < state.entries.count else {
+                state.watching = false
+                return (due, nil)
             }
-            for expire in due { expire() }
+            return (due, state.entries[state.head].deadline)
         }
+        for expire in due { expire() }
+        if let next { arm(at: next) }
     }
 }
 

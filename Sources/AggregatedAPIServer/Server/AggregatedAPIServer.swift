@@ -79,7 +79,7 @@ public struct AggregatedAPIServer: Service, CustomStringConvertible {
                     deniedTTL: configuration.authorizationDeniedTTL
                 )
             ),
-            deadlines: RequestDeadlines(timeout: configuration.requestTimeout),
+            deadlines: RequestDeadlines(timeout: configuration.requestTimeout, timerLoop: configuration.eventLoopGroup.next()),
             health: HealthHandler(readiness: readiness),
             maximumBodyBytes: configuration.maximumBodyBytes,
             metrics: metrics,
