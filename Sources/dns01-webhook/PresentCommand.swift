@@ -16,6 +16,13 @@ struct RecordOptions: ParsableArguments {
     @Option(help: "The domain the provider is selected by (default: the fqdn without _acme-challenge.).")
     var domain: String?
 
+    @Option(help: "Seconds the provider's requests, retries and waits may take in all (serve gives a challenge --request-timeout less a margin).")
+    var timeout: Double = 60
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+    }
+
     func challenge(action: Challenge.Action, providers: ProviderOptions) throws -> Challenge {
         let fqdn = try parseDomain(fqdn, flag: "--fqdn")
         let domain: DomainName
@@ -67,7 +74,10 @@ extension RecordOptions {
             let logger = providers.makeLogger()
             let challenge = try challenge(action: action, providers: providers)
             let prepared = try providers.prepare(logger: logger)
-            let route = try await prepared.dispatcher.perform(challenge, solver: prepared.solver)
+            // One budget for the whole step, as serve and check give one: a provider that cannot
+            // be reached fails with its own cause by then.
+            let budget = ProviderCallScope(budget: .milliseconds(Int64(timeout * 1000)))
+            let route = try await budget.run { try await prepared.dispatcher.perform(challenge, solver: prepared.solver) }
             writeLine("\(done) \(challenge.resolvedFQDN.fqdn) via \(route)")
         }
     }

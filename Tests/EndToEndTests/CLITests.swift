@@ -162,6 +162,36 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("dns01-webhook 0."))
     }
+
+    @Test("present --timeout bounds the provider's requests: an endpoint that accepts and never answers fails with the budget named, long before the provider's own limit")
+    func presentTimeoutBoundsTheProvider() throws {
+        // A listening socket nobody accepts from: the kernel completes the handshake, then
+        // nothing ever answers (a black hole).
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        try #require(bound == 0 && listen(listener, 16) == 0)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let port = UInt16(bigEndian: address.sin_port)
+        let hookConfig = "\(directory)/black-hole.yaml"
+        try "http:\n  endpoint: http://127.0.0.1:\(port)\n".write(toFile: hookConfig, atomically: true, encoding: .utf8)
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = try run(["present", "--config", hookConfig, "--solver", "http", "--fqdn", "_acme-challenge.www.example.com.", "--key", "k", "--timeout", "2"])
+        let took = clock.now - started
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("time budget of 2s"), "\(result.stderr)")
+        // The provider's own request timeout is 30 s: the step ended at the budget instead.
+        #expect(took < .seconds(25), "\(took)")
+        let refused = try run(["present", "--config", hookConfig, "--solver", "http", "--fqdn", "x.", "--key", "k", "--timeout", "0"])
+        #expect(refused.stderr.contains("--timeout must be between 0 and 3600 seconds"), "\(refused.stderr)")
+    }
 }
 
 /// The provider solvers the binary serves, as its error lists them: the names of the generated
