@@ -87,6 +87,7 @@ struct RoutingTableTests {
             (["providers": [["memory": [:]], ["cloud": ["region": "r", "secretRef": ["name": "s", "key": "k"]]]]], "providers[0] and providers[1] both have no selector; only one fallback entry is allowed"),
             (["providers": [["memory": ["zones": "x"]]]], "providers[0].memory.zones must be a list of strings, got a string"),
             (["providers": [["memory": ["latency": "soon"]]]], "providers[0].memory.latency must be a duration such as \"30s\", \"2m\" or \"1500ms\", got \"soon\""),
+            (["providers": [["memory": ["latency": .number(1e30)]]]], "providers[0].memory.latency must be a duration of 0 to 1000000000 seconds, got 1e+30"),
             (["providers": [[:], ["cloud": ["region": "r"]]]], "providers[0] must name one provider (cloud, memory)"),
             (["providers": [["cloud": ["region": "r"]]]], "providers[0].cloud.secretRef is required"),
             (["providers": [["cloud": ["region": "r", "secretRef": ["name": "s"]]]]], "providers[0].cloud.secretRef.key is required"),
@@ -141,6 +142,8 @@ struct RoutingTableTests {
         #expect(Duration(configText: "-5") == nil)
         #expect(Duration(configText: "1000000000") == .seconds(1_000_000_000))
         #expect(Duration(configText: "0.0015s") == .milliseconds(2))
+        #expect(Duration(configSeconds: 2.943477656455566e30) == nil)
+        #expect(Duration(configSeconds: 1.5) == .milliseconds(1500))
     }
 }
 

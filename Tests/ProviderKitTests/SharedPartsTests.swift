@@ -142,4 +142,14 @@ struct SharedPartsTests {
             #expect(error.message == "OIDC: cannot read the service account token file \(directory)/none (TOKEN_FILE); is it mounted?")
         }
     }
+
+    @Test("a reset time far in the future waits a day at most, and a non-finite one is ignored, instead of trapping")
+    func resetTimeBounds() {
+        let far = APIResponse(status: 429, headers: [.init("RateLimit-Reset", "1e300")], body: [])
+        #expect(RetryAfter.untilEpoch(header: "ratelimit-reset", in: far, nowEpochSeconds: 0) == .seconds(86_400))
+        let infinite = APIResponse(status: 429, headers: [.init("RateLimit-Reset", "inf")], body: [])
+        #expect(RetryAfter.untilEpoch(header: "ratelimit-reset", in: infinite, nowEpochSeconds: 0) == nil)
+        let soon = APIResponse(status: 429, headers: [.init("RateLimit-Reset", "1002.5")], body: [])
+        #expect(RetryAfter.untilEpoch(header: "ratelimit-reset", in: soon, nowEpochSeconds: 1000) == .milliseconds(2500))
+    }
 }

@@ -77,8 +77,11 @@ public struct ConfigReader: Sendable {
     public mutating func optionalDuration(_ key: String) throws(DNS01Error) -> Duration? {
         guard let value = optionalValue(key) else { return nil }
         switch value {
-        case .number(let seconds) where seconds >= 0:
-            return .milliseconds(Int64(seconds * 1000))
+        case .number(let seconds):
+            guard let duration = Duration(configSeconds: seconds) else {
+                throw DNS01Error.invalidConfiguration(at: path.appending(key), "must be a duration of 0 to \(Int64(Duration.configMaximumSeconds)) seconds, got \(seconds)")
+            }
+            return duration
         case .string(let text):
             guard let duration = Duration(configText: text) else {
                 throw DNS01Error.invalidConfiguration(at: path.appending(key), "must be a duration such as \"30s\", \"2m\" or \"1500ms\", got \"\(text)\"")
@@ -215,6 +218,12 @@ extension Duration {
             }
             guard number.isEmpty else { return nil }
         }
+        self.init(configSeconds: seconds)
+    }
+
+    /// `seconds` to the millisecond; `nil` when negative, not finite or longer than
+    /// `configMaximumSeconds`.
+    public init?(configSeconds seconds: Double) {
         guard seconds.isFinite, seconds >= 0, seconds <= Self.configMaximumSeconds else { return nil }
         self = .milliseconds(Int64((seconds * 1000).rounded()))
     }

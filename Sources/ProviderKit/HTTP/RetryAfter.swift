@@ -14,12 +14,13 @@ public enum RetryAfter {
 
     /// The wait until a reset time given in seconds since the epoch (`RateLimit-Reset` of
     /// DigitalOcean, `X-RateLimit-Reset` of others), from `nowEpochSeconds`; `nil` when the
-    /// header is absent or not a number, zero when the time has passed.
+    /// header is absent or not a finite number, zero when the time has passed. A wait beyond a
+    /// day is read as a day: the retry budget ends long before, and a huge value must not trap.
     public static func untilEpoch(header name: String, in response: APIResponse, nowEpochSeconds: Double) -> Duration? {
         guard let text = response.headers.first(where: { $0.name.lowercased() == name.lowercased() })?.value.trimmingWhitespace(),
-            let reset = Double(text)
+            let reset = Double(text), reset.isFinite
         else { return nil }
-        let wait = max(0, reset - nowEpochSeconds)
+        let wait = min(max(0, reset - nowEpochSeconds), 86_400)
         return .milliseconds(Int64((wait * 1000).rounded(.up)))
     }
 }
