@@ -53,9 +53,7 @@ import hmac
 import json
 import os
 import secrets
-import signal
 import ssl
-import stat
 import sys
 import threading
 import time
@@ -67,7 +65,7 @@ from urllib.parse import parse_qsl, quote, unquote
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from emulator_base import (  # noqa: E402
-    ApiFailure, BaseEmulator, Request, Response, iso8601, load_config, make_handler,
+    ApiFailure, BaseEmulator, Request, Response, iso8601, load_config, make_handler, stop_on_signal_or_stdin_close,
 )
 
 TENANT = "72f988bf-0000-4000-8000-00000000aaaa"
@@ -653,21 +651,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     def stop(*_: Any) -> None:
         stopping.set()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        mode = os.fstat(0).st_mode
-    except OSError:
-        mode = 0
-    if not args.no_stdin_watch and (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
-        def watch_stdin() -> None:
-            try:
-                while os.read(0, 4096):
-                    pass
-            except OSError:
-                pass
-            stop()
-        threading.Thread(target=watch_stdin, daemon=True).start()
+    stop_on_signal_or_stdin_close(stop, watch_stdin=not args.no_stdin_watch)
     for server in servers:
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
     sys.stdout.write(json.dumps(announcement) + "\n")

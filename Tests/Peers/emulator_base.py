@@ -425,6 +425,26 @@ def load_config(path: Optional[str], default: Dict[str, Any]) -> Dict[str, Any]:
         return json.load(handle)
 
 
+def stop_on_signal_or_stdin_close(stop: Callable[..., None], watch_stdin: bool) -> None:
+    """Calls ``stop`` on SIGTERM/SIGINT and, when stdin is a pipe or socket (the test that
+    started the emulator), once it closes: an emulator never outlives its test."""
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        mode = os.fstat(0).st_mode
+    except OSError:
+        mode = 0
+    if watch_stdin and (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        def watch() -> None:
+            try:
+                while os.read(0, 4096):
+                    pass
+            except OSError:
+                pass
+            stop()
+        threading.Thread(target=watch, daemon=True).start()
+
+
 def run(factory: Callable[[Dict[str, Any]], BaseEmulator], default_config: Dict[str, Any],
         description: str, argv: Optional[Iterable[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=description)
@@ -447,21 +467,7 @@ def run(factory: Callable[[Dict[str, Any]], BaseEmulator], default_config: Dict[
             stopping.set()
             threading.Thread(target=server.shutdown, daemon=True).start()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        mode = os.fstat(0).st_mode
-    except OSError:
-        mode = 0
-    if not args.no_stdin_watch and (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
-        def watch_stdin() -> None:
-            try:
-                while os.read(0, 4096):
-                    pass
-            except OSError:
-                pass
-            stop()
-        threading.Thread(target=watch_stdin, daemon=True).start()
+    stop_on_signal_or_stdin_close(stop, watch_stdin=not args.no_stdin_watch)
     sys.stdout.write(json.dumps({"port": server.server_address[1], "host": args.host}) + "\n")
     sys.stdout.flush()
     try:
