@@ -8,7 +8,7 @@ public enum ConfigDocument {
     /// Parses one document. Scalars keep their YAML 1.1 core types (null, bool, int, float);
     /// everything else, timestamps included, stays a string.
     public static func parse(_ text: String, source: String) throws -> ConfigValue {
-        try refuseAliases(in: text, source: source)
+        try refuseWhatYamsMultiplies(in: text, source: source)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -21,7 +21,7 @@ public enum ConfigDocument {
 
     /// Parses every document of a multi-document YAML stream (`---` separated).
     public static func parseAll(_ text: String, source: String) throws -> [ConfigValue] {
-        try refuseAliases(in: text, source: source)
+        try refuseWhatYamsMultiplies(in: text, source: source)
         do {
             return try Yams.compose_all(yaml: text).map { try convert($0, source: source) }
         } catch let error as DNS01Error {
@@ -85,25 +85,50 @@ public enum ConfigDocument {
         }
     }
 
-    /// Refuses a text that uses an alias (`*name`) before Yams reads it. Yams resolves an alias
-    /// to the very node its anchor names, so the tree it returns has no alias left to refuse,
-    /// and expanding it costs as much as the text can multiply: ten nested aliases of ten make
-    /// 10^10 nodes, in `convert` or, for a mapping key, in Yams' own duplicate-key check.
-    /// libyaml's event stream still shows each alias as it is written. Syntax errors are left
-    /// for Yams to report.
-    static func refuseAliases(in text: String, source: String) throws(DNS01Error) {
+    /// Refuses, before Yams reads the text, the two things whose cost Yams multiplies:
+    /// - an alias (`*name`): Yams resolves it to the very node its anchor names, so the tree it
+    ///   returns has no alias left to refuse, and expanding it costs as much as the text can
+    ///   multiply (ten nested aliases of ten make 10^10 nodes);
+    /// - a sequence or mapping used as a mapping key (`? [a]`): Yams' duplicate-key check
+    ///   compares such keys by sorting them recursively, which a 1 KB text of nested
+    ///   complex keys turns into minutes (found by fuzz-config). No config needs either.
+    /// libyaml's event stream shows each as it is written. Syntax errors are left for Yams.
+    static func refuseWhatYamsMultiplies(in text: String, source: String) throws(DNS01Error) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return }
         defer { yaml_parser_delete(&parser) }
         let utf8 = Array(text.utf8)
-        let alias = utf8.withUnsafeBufferPointer { bytes -> (name: String, line: Int)? in
+        let refusal = utf8.withUnsafeBufferPointer { bytes -> String? in
             yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+            // The open collections, innermost last; a mapping alternates between key and value.
+            enum Open { case sequence, mappingAtKey, mappingAtValue }
+            var open: [Open] = []
+            func nodeDone() {
+                switch open.last {
+                case .mappingAtKey: open[open.count - 1] = .mappingAtValue
+                case .mappingAtValue: open[open.count - 1] = .mappingAtKey
+                case .sequence, nil: break
+                }
+            }
             var event = yaml_event_t()
             while yaml_parser_parse(&parser, &event) == 1 {
                 defer { yaml_event_delete(&event) }
+                let line = event.start_mark.line + 1
                 switch event.type {
                 case YAML_ALIAS_EVENT:
-                    return (event.data.alias.anchor.map { String(cString: $0) } ?? "", event.start_mark.line + 1)
+                    let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+                    return "YAML aliases are not supported (*\(name) on line \(line))"
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    if open.last == .mappingAtKey {
+                        let kind = event.type == YAML_SEQUENCE_START_EVENT ? "sequence" : "mapping"
+                        return "mapping keys must be strings (a \(kind) is used as a key on line \(line))"
+                    }
+                    open.append(event.type == YAML_MAPPING_START_EVENT ? .mappingAtKey : .sequence)
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    _ = open.popLast()
+                    nodeDone()
+                case YAML_SCALAR_EVENT:
+                    nodeDone()
                 case YAML_STREAM_END_EVENT:
                     return nil
                 default:
@@ -112,8 +137,8 @@ public enum ConfigDocument {
             }
             return nil
         }
-        if let alias {
-            throw DNS01Error(.invalidConfiguration, "\(source): YAML aliases are not supported (*\(alias.name) on line \(alias.line))")
+        if let refusal {
+            throw DNS01Error(.invalidConfiguration, "\(source): \(refusal)")
         }
     }
 
