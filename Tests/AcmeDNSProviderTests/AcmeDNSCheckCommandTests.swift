@@ -10,7 +10,7 @@ import Testing
 struct AcmeDNSCheckCommandTests {
     @Test("check passes; reading back and waiting for removal are not applicable, with the reason")
     func checkPasses() async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         let directory = try makeTemporaryDirectory("acmedns-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -31,7 +31,7 @@ struct AcmeDNSCheckCommandTests {
         data:
           acmedns.json: \(Data(accounts.utf8).base64EncodedString())
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(
+        let result = try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/acmedns.yaml", "--secrets", "\(directory)/secrets.yaml",

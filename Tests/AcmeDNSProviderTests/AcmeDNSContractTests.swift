@@ -42,7 +42,7 @@ struct AcmeDNSContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         try await contract.verifyOrSkip(Self.subject(emulator, accounts: RegisteredAccounts()))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "acmeDNS") {
             print("acmeDNS: warm Present \(calls.present) API calls, warm CleanUp \(calls.cleanUp)")

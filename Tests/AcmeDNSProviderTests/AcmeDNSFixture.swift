@@ -26,7 +26,7 @@ enum AD {
     }
     static let subdomain = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
 
-    static func emulator() throws -> EmulatorPeer { try EmulatorPeer("acmedns_emulator.py") }
+    static func emulator() async throws -> EmulatorPeer { try await EmulatorPeer("acmedns_emulator.py") }
 
     static let fastRetries = RetryPolicy(baseDelay: .milliseconds(5), maximumDelay: .milliseconds(50))
 

@@ -14,7 +14,7 @@ struct AcmeDNSProviderTests {
 
     @Test("Present updates the account of the challenge's domain; an apex and a wildcard value coexist")
     func presentUpdates() async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         let provider = try await AD.provider(config: AD.config(emulator), secrets: try Self.accounts())
         try await provider.present(AD.challenge(.present, domain: "example.com", AD.value("apex")))
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 2])
@@ -26,7 +26,7 @@ struct AcmeDNSProviderTests {
 
     @Test("a third value evicts the oldest, as acme-dns does: the descriptor says it keeps two")
     func keepsTwo() async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         let provider = try await AD.provider(config: AD.config(emulator), secrets: try Self.accounts())
         for (offset, label) in ["one", "two", "three"].enumerated() {
             try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": offset * 2])
@@ -38,7 +38,7 @@ struct AcmeDNSProviderTests {
 
     @Test("CleanUp succeeds without any API call and changes nothing; it still needs the domain's account")
     func cleanUpIsNoOp() async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         let provider = try await AD.provider(config: AD.config(emulator), secrets: try Self.accounts())
         try await provider.present(AD.challenge(.present, domain: "example.com", AD.value("kept")))
         let before = try await emulator.apiCallCount()
@@ -51,7 +51,7 @@ struct AcmeDNSProviderTests {
 
     @Test("reading back is refused with the way to check instead")
     func noReadBack() async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         let provider = try await AD.provider(config: AD.config(emulator), secrets: try Self.accounts())
         await #expect(throws: DNS01Error(.providerRejected, "acme-dns has no API to read TXT values back: check through DNS instead (check --nameserver with the acme-dns server's DNS address)")) {
             _ = try await provider.txtValues(at: DomainName("_acme-challenge.example.com"), zone: nil)
@@ -60,7 +60,7 @@ struct AcmeDNSProviderTests {
 
     @Test("account keys are matched as DNS names (case, trailing dot)")
     func keyMatching() async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         let provider = try await AD.provider(config: AD.config(emulator), secrets: try Self.accounts(["Example.COM.": AD.account]))
         try await provider.present(AD.challenge(.present, domain: "example.com", AD.value("matched")))
         #expect(try await AD.values(emulator) == [AD.value("matched")])
@@ -80,7 +80,7 @@ struct AcmeDNSProviderTests {
             ),
         ])
     func refusals(kind: String, expected: String) async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         var account = kind == "allowfrom" ? AD.restrictedAccount : AD.account
         if kind == "wrong password" { account["password"] = "wrongPassword_000000000000000000000000000" }
         let provider = try await AD.provider(config: AD.config(emulator), secrets: try Self.accounts(["example.com": account]))
@@ -92,7 +92,7 @@ struct AcmeDNSProviderTests {
 
     @Test("a value that is not ACME-shaped is refused as the challenge's fault")
     func badTXT() async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         let provider = try await AD.provider(config: AD.config(emulator), secrets: try Self.accounts())
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(AD.challenge(.present, domain: "example.com", "short")) }
         #expect(error?.code == .invalidChallenge)
@@ -101,7 +101,7 @@ struct AcmeDNSProviderTests {
 
     @Test("a proxy's 429 is retried after its Retry-After, and acme-dns's db_error like any 5xx")
     func retries() async throws {
-        let emulator = try AD.emulator()
+        let emulator = try await AD.emulator()
         let delays = Mutex<[Duration]>([])
         let policy = RetryPolicy(baseDelay: .milliseconds(1), maximumDelay: .milliseconds(1), sleep: { delay in delays.withLock { $0.append(delay) } })
         let provider = try await AD.provider(AD.plugin(retryPolicy: policy), config: AD.config(emulator), secrets: try Self.accounts())

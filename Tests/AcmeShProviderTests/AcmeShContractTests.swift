@@ -60,7 +60,7 @@ struct AcmeShContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try EmulatorPeer("hetzner_emulator.py")
+        let emulator = try await EmulatorPeer("hetzner_emulator.py")
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "acmesh") {
             print("acmesh (dns_testhcloud): a warm Present costs \(calls.present) API calls, a warm CleanUp \(calls.cleanUp)")

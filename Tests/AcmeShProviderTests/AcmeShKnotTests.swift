@@ -13,8 +13,8 @@ struct AcmeShKnotTests {
     static let secret = "h2eqLHv9h9Ccm8yfC2YdxGpXaZQ0k2VwJQ2+aq4W5Ps="
     static let wrongSecret = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3OA=="
 
-    static func knot() throws -> KnotServer {
-        try KnotServer(
+    static func knot() async throws -> KnotServer {
+        try await KnotServer.start(
             zones: ["example.com": "_acme-challenge.www IN TXT \"unrelated\"\nwww IN A 127.0.0.1"],
             updateKey: KnotServer.TSIGKey(name: "acme-update", algorithm: "hmac-sha256", secretBase64: secret))
     }
@@ -38,7 +38,7 @@ struct AcmeShKnotTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let knot = try Self.knot()
+        let knot = try await Self.knot()
         defer { knot.stop() }
         var registry = ProviderRegistry()
         registry.register(AcmeShFixture.plugin())
@@ -60,7 +60,7 @@ struct AcmeShKnotTests {
                 try "hmac-sha256:acme-update:\(Self.secret)\n".write(toFile: file, atomically: true, encoding: .utf8)
                 let input = file + ".in"
                 try update.write(toFile: input, atomically: true, encoding: .utf8)
-                let result = try runCommand("/bin/sh", ["-c", "knsupdate -k \"$0\" < \"$1\"", file, input])
+                let result = try await runCommand("/bin/sh", ["-c", "knsupdate -k \"$0\" < \"$1\"", file, input])
                 guard result.status == 0 else { throw ProviderContract.Violation("seeding failed: \(result.stderr)") }
             }
         )
@@ -89,8 +89,8 @@ struct AcmeShKnotTests {
     }
 
     /// `timeout`: how long check waits for what it expects (short where it must fail).
-    func check(_ directory: String, _ knot: KnotServer, timeout: String = "10") throws -> CommandResult {
-        try runCommand(
+    func check(_ directory: String, _ knot: KnotServer, timeout: String = "10") async throws -> CommandResult {
+        try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml", "--solver", "acmesh",
@@ -102,12 +102,12 @@ struct AcmeShKnotTests {
 
     @Test("check --solver acmesh --nameserver passes Extended with a script that adds single values, and says so")
     func checkKeepsBoth() async throws {
-        let knot = try Self.knot()
+        let knot = try await Self.knot()
         defer { knot.stop() }
         let directory = try makeTemporaryDirectory("acmesh-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.writeFiles(directory, knot, replaceSet: false)
-        let result = try check(directory, knot)
+        let result = try await check(directory, knot)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("extended: keys A and B visible"))
         #expect(result.stdout.contains("the program or script keeps both values"), "\(result.stdout)")
@@ -118,12 +118,12 @@ struct AcmeShKnotTests {
 
     @Test("check's Extended step tells the user when a script replaces the whole record set")
     func checkReplacesSet() async throws {
-        let knot = try Self.knot()
+        let knot = try await Self.knot()
         defer { knot.stop() }
         let directory = try makeTemporaryDirectory("acmesh-check-replace")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.writeFiles(directory, knot, replaceSet: true)
-        let result = try check(directory, knot, timeout: "2")
+        let result = try await check(directory, knot, timeout: "2")
         #expect(result.status != 0)
         let failed = result.stdout.split(separator: "\n").first { $0.hasPrefix("FAIL") }.map(String.init) ?? ""
         #expect(failed.contains("extended: keys A and B visible"), "\(result.stdout)")
@@ -135,12 +135,12 @@ struct AcmeShKnotTests {
 
     @Test("check's Extended step tells the user when a script removes every value at the name")
     func checkRemovesAll() async throws {
-        let knot = try Self.knot()
+        let knot = try await Self.knot()
         defer { knot.stop() }
         let directory = try makeTemporaryDirectory("acmesh-check-remove-all")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.writeFiles(directory, knot, replaceSet: false, removeAll: true)
-        let result = try check(directory, knot, timeout: "2")
+        let result = try await check(directory, knot, timeout: "2")
         #expect(result.status != 0)
         let failed = result.stdout.split(separator: "\n").first { $0.hasPrefix("FAIL") }.map(String.init) ?? ""
         #expect(failed.contains("extended: key B gone, key A kept"), "\(result.stdout)")
@@ -168,8 +168,8 @@ struct AcmeShKnotTests {
         metadata: {name: state, namespace: cert-manager}
         stringData: {token: state-secret-token}
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        func run(_ command: String, state: String) throws -> CommandResult {
-            try runCommand(
+        func run(_ command: String, state: String) async throws -> CommandResult {
+            try await runCommand(
                 webhookBinary,
                 [
                     command, "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml", "--namespace", "cert-manager",
@@ -177,13 +177,13 @@ struct AcmeShKnotTests {
                 ],
                 environment: ["DNS01_STATE_DIR": state])
         }
-        let present = try run("present", state: "\(directory)/state")
+        let present = try await run("present", state: "\(directory)/state")
         #expect(present.status == 0, "\(present.stderr)")
         #expect(AcmeShFixture.lines("\(directory)/records").count == 1)
-        let lost = try run("cleanup", state: "\(directory)/other-state")
+        let lost = try await run("cleanup", state: "\(directory)/other-state")
         #expect(lost.status != 0)
         #expect(lost.stderr.contains("the state of add is lost"), "\(lost.stderr)")
-        let cleanup = try run("cleanup", state: "\(directory)/state")
+        let cleanup = try await run("cleanup", state: "\(directory)/state")
         #expect(cleanup.status == 0, "\(cleanup.stderr)")
         #expect(AcmeShFixture.lines("\(directory)/records").isEmpty)
     }

@@ -27,7 +27,7 @@ struct AcmeShSignedAPITests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try EmulatorPeer("huaweicloud_emulator.py")
+        let emulator = try await EmulatorPeer("huaweicloud_emulator.py")
         var registry = ProviderRegistry()
         registry.register(AcmeShFixture.plugin())
         let subject = ProviderContractSubject(

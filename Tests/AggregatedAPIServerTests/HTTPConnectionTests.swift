@@ -90,16 +90,15 @@ struct HTTPConnectionTests {
     @Test("an idle connection, and one that stops half-way through a request, are closed after the idle timeout")
     func idleTimeout() async throws {
         var options = ServerOptions.flagsOnly
-        options.idleTimeout = .milliseconds(300)
+        // Long enough for a TLS handshake and a write on a loaded machine: a connection closed
+        // before the client could write would prove nothing about the half-way one.
+        options.idleTimeout = .seconds(1)
         try await withWebhookServer(options) { server in
-            let clock = ContinuousClock()
-            let started = clock.now
+            // Closed by the idle timer (1 s): the exchange would throw at its own timeout (10 s).
             let silent = try await rawExchange(port: server.port, sending: "")
             #expect(silent.closedByServer && silent.text.isEmpty)
             let halfway = try await rawExchange(port: server.port, sending: "POST /apis/acme.example.com/v1alpha1/memory HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"req")
             #expect(halfway.closedByServer && halfway.text.isEmpty)
-            // Closed by the idle timer (300 ms, checked that often), not by the 10 s exchange timeout.
-            #expect(clock.now - started < .seconds(5))
         }
     }
 
@@ -123,8 +122,8 @@ struct HTTPConnectionTests {
     @Test("a request answered slower than the idle timeout is still answered")
     func slowAnswerOutlivesIdleTimeout() async throws {
         var options = ServerOptions.flagsOnly
-        options.idleTimeout = .milliseconds(200)
-        options.defaultConfig = .object(["memory": .object(["latency": .string("900ms")])])
+        options.idleTimeout = .seconds(1)
+        options.defaultConfig = .object(["memory": .object(["latency": .string("2500ms")])])
         try await withWebhookServer(options) { server in
             let exchange = try await rawExchange(port: server.port, sending: Self.request("POST", "/apis/acme.example.com/v1alpha1/dispatch", body: challengePayload(key: "slow", config: nil))) { text in
                 text.hasSuffix("}")

@@ -17,7 +17,7 @@ struct KubectlTests {
     private func kubeconfig(for server: RunningServer, client: String) async throws -> String {
         let directory = try makeTemporaryDirectory("kubectl")
         let path = "\(directory)/kubeconfig-\(client).yaml"
-        let result = try await run(
+        let result = try await runCommand(
             python,
             [
                 "Tests/Peers/pki.py", "kubeconfig", TestPKI.shared["dir"], "--server", server.url, "--out", path,
@@ -28,7 +28,7 @@ struct KubectlTests {
     }
 
     private func kubectl(_ arguments: [String]) async throws -> CommandResult {
-        try await run("kubectl", arguments + ["--request-timeout=30s"])
+        try await runCommand("kubectl", arguments + ["--request-timeout=30s"])
     }
 
     @Test("kubectl reads discovery and presents and cleans up a challenge through the front-proxy path")

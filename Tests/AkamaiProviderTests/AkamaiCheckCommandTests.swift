@@ -9,7 +9,7 @@ import Testing
 struct AkamaiCheckCommandTests {
     @Test("check passes Basic and Extended against the emulator and leaves no record set behind")
     func checkPasses() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         let directory = try makeTemporaryDirectory("akamai-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -38,7 +38,7 @@ struct AkamaiCheckCommandTests {
           clientSecret: \(AK.clientSecret)
           accessToken: \(AK.accessToken)
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(
+        let result = try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/akamai.yaml", "--secrets", "\(directory)/secrets.yaml",

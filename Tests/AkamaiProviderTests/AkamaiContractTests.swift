@@ -34,7 +34,7 @@ struct AkamaiContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "akamai") {
             print("akamai: warm Present \(calls.present) API calls, warm CleanUp \(calls.cleanUp)")

@@ -18,8 +18,8 @@ enum AK {
     static let orgClientSecret = "c2VjcmV0LWZvci10ZXN0cy1vbmx5LWRuczAxLTAwMDE="
     static let orgAccessToken = "akab-aaaaaaaaaaaaaaaa-1111111111111111"
 
-    static func emulator(config: [String: Any]? = nil) throws -> EmulatorPeer {
-        try EmulatorPeer("akamai_emulator.py", config: config)
+    static func emulator(config: [String: Any]? = nil) async throws -> EmulatorPeer {
+        try await EmulatorPeer("akamai_emulator.py", config: config)
     }
 
     static let fastRetries = RetryPolicy(baseDelay: .milliseconds(5), maximumDelay: .milliseconds(50))

@@ -13,7 +13,7 @@ struct AkamaiProviderTests {
 
     @Test("a new name gets a set by POST (201, TTL 300, quoted rdata); its last value goes with the set (204)")
     func createAndDelete() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         let provider = try await AK.provider(config: AK.config(emulator))
         try await provider.present(AK.challenge(.present, Self.fqdn, "value-a"))
         let set = try #require(try await AK.storedSet(emulator, Self.fqdn))
@@ -28,7 +28,7 @@ struct AkamaiProviderTests {
 
     @Test("joining a set keeps its other values and TTL, and is read back; leaving it leaves the others")
     func joinAndLeave() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         try await emulator.seed(["recordsets": [["zone": "example.com", "name": "_acme-challenge.www.example.com", "type": "TXT", "ttl": 900, "rdata": ["foreign"]]]])
         let provider = try await AK.provider(config: AK.config(emulator))
         let before = try await AK.counts(emulator)
@@ -45,7 +45,7 @@ struct AkamaiProviderTests {
 
     @Test("an apex and a wildcard challenge at once in one process: both values kept, no write from a stale read")
     func concurrentInOneProcess() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         try await emulator.seed(["recordsets": [["zone": "example.com", "name": "_acme-challenge.www.example.com", "type": "TXT", "ttl": 300, "rdata": ["foreign"]]]])
         let provider = try await AK.provider(config: AK.config(emulator))
         // Slow writes widen the window a lost update needs.
@@ -59,7 +59,7 @@ struct AkamaiProviderTests {
 
     @Test("a value dropped by another replica's write between the replace and its read-back is written again")
     func repairsAnotherReplicasOverwrite() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         try await emulator.seed(["recordsets": [["zone": "example.com", "name": "_acme-challenge.www.example.com", "type": "TXT", "ttl": 300, "rdata": ["foreign"]]]])
         let interfered = Mutex(false)
         // Right after this replica's first PUT is answered, "another replica" writes the set
@@ -77,7 +77,7 @@ struct AkamaiProviderTests {
 
     @Test("a value that another replica's write puts back after its removal is removed again")
     func repairsResurrection() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         try await emulator.seed(["recordsets": [["zone": "example.com", "name": "_acme-challenge.www.example.com", "type": "TXT", "ttl": 300, "rdata": ["foreign", "mine"]]]])
         let interfered = Mutex(false)
         let transport = HookTransport(inner: AsyncHTTPClientTransport()) { request, response in
@@ -92,7 +92,7 @@ struct AkamaiProviderTests {
 
     @Test("a set created by another writer between the read and the create (409) is read again and joined")
     func createConflict() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         let interfered = Mutex(false)
         let transport = HookTransport(inner: AsyncHTTPClientTransport()) { request, response in
             guard request.method == "GET", response.status == 404, request.url.contains("/names/"), !interfered.withLock({ $0 }) else { return }
@@ -123,7 +123,7 @@ struct AkamaiProviderTests {
             ),
         ])
     func refusals(data: [String: SecretValue], expected: String) async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         let provider = try await AK.provider(config: AK.config(emulator), context: AK.context(secrets: AK.secrets(data)))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(AK.challenge(.present, Self.fqdn, "v")) }
         #expect(error?.code == .credentialsUnavailable)
@@ -137,7 +137,7 @@ struct AkamaiProviderTests {
 
     @Test("a clock off by more than Akamai's window is reported as a clock problem")
     func clockSkew() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         let plugin = AkamaiPlugin(retryPolicy: AK.fastRetries, environment: AkamaiEnvironment(epochSeconds: { Date().timeIntervalSince1970 - 600 }))
         let provider = try await AK.provider(plugin, config: AK.config(emulator))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(AK.challenge(.present, Self.fqdn, "v")) }
@@ -146,7 +146,7 @@ struct AkamaiProviderTests {
 
     @Test("a zone the API client cannot see is a zone error; a throttle is retried after its Retry-After")
     func zonesAndThrottling() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         let org = try await AK.provider(config: AK.config(emulator), context: AK.context(secrets: AK.secrets(AK.secretData(clientToken: AK.orgClientToken, clientSecret: AK.orgClientSecret, accessToken: AK.orgAccessToken))))
         let error = await #expect(throws: DNS01Error.self) { try await org.present(AK.challenge(.present, Self.fqdn, "v")) }
         #expect(error?.code == .zoneNotFound)
@@ -163,7 +163,7 @@ struct AkamaiProviderTests {
 
     @Test("only a 404 means 'no record set': a refused read fails Present and CleanUp, and nothing is created or deleted")
     func onlyNotFoundIsEmpty() async throws {
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         try await emulator.seed(["recordsets": [["zone": "example.com", "name": "_acme-challenge.www.example.com", "type": "TXT", "ttl": 300, "rdata": ["mine"]]]])
         let provider = try await AK.provider(config: AK.config(emulator))
         let forbidden: [String: Any] = ["status": 403, "title": "Forbidden", "detail": "Client does not have access to zone example.com", "type": "https://problems.luna.akamaiapis.net/authoritative-dns/forbidden"]
@@ -180,7 +180,7 @@ struct AkamaiProviderTests {
     @Test("a missing Secret key names the field that references it")
     func missingSecret() async throws {
         let plugin = AK.plugin()
-        let emulator = try AK.emulator()
+        let emulator = try await AK.emulator()
         let configuration = try plugin.decodeConfiguration(AK.config(emulator), at: .root.appending("akamai"), source: .operatorConfig)
         var data = AK.secretData()
         data["accessToken"] = nil

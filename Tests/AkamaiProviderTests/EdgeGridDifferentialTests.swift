@@ -75,7 +75,7 @@ struct EdgeGridDifferentialTests {
     }
 
     @Test("agrees with edgegrid-python on 500 generated requests: authorization, data to sign, signing key, content hash")
-    func agreesWithOfficialSigner() throws {
+    func agreesWithOfficialSigner() async throws {
         let cases = Self.cases(count: 500)
         let directory = try makeTemporaryDirectory("edgegrid-oracle")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -91,7 +91,7 @@ struct EdgeGridDifferentialTests {
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-        let result = try runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/edgegrid_signature_oracle.py < \"$1\"", python, input])
+        let result = try await runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/edgegrid_signature_oracle.py < \"$1\"", python, input])
         try #require(result.status == 0, "oracle failed (is edgegrid-python installed? Tests/Peers/requirements-builtin.txt): \(result.stderr)")
         let answers = result.stdout.split(separator: "\n")
         try #require(answers.count == cases.count)

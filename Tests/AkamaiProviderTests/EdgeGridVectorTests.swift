@@ -131,8 +131,8 @@ struct EdgeGridVectorTests {
     }
 
     @Test("the vector files shipped with edgegrid-python agree with the signer, case by case")
-    func publishedFilesAgree() throws {
-        let result = try runCommand(python, ["Tests/Peers/edgegrid_signature_oracle.py", "--vectors"])
+    func publishedFilesAgree() async throws {
+        let result = try await runCommand(python, ["Tests/Peers/edgegrid_signature_oracle.py", "--vectors"])
         try #require(result.status == 0, "edgegrid-python is not installed (Tests/Peers/requirements-builtin.txt): \(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let data = try #require(document["testdata"] as? [String: Any])

@@ -45,7 +45,7 @@ struct AliDNSContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         try await contract.verifyOrSkip(Self.subject(emulator))
     }
 }

@@ -13,10 +13,10 @@ struct AliDNSCredentialTests {
     static let providerArn = "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee"
 
     /// An emulator with the default account plus an OIDC role whose STS keys act for it.
-    static func rrsaEmulator(tokens: [String], durationSeconds: Int? = nil) throws -> AliDNSEmulator {
+    static func rrsaEmulator(tokens: [String], durationSeconds: Int? = nil) async throws -> AliDNSEmulator {
         var oidc: [String: Any] = ["roleArn": roleArn, "oidcProviderArn": providerArn, "tokens": tokens]
         if let durationSeconds { oidc["durationOverrideSeconds"] = durationSeconds }
-        return try AliDNSEmulator(config: [
+        return try await AliDNSEmulator(config: [
             "accounts": [["accessKeyId": "testid", "accessKeySecret": "testsecret", "domains": ["example.com"]]],
             "oidc": oidc,
         ])
@@ -44,7 +44,7 @@ struct AliDNSCredentialTests {
 
     @Test("STS keys from Secrets carry their security token")
     func stsKeysFromSecrets() async throws {
-        let emulator = try AliDNSEmulator(config: [
+        let emulator = try await AliDNSEmulator(config: [
             "accounts": [
                 ["accessKeyId": "STS.key", "accessKeySecret": "sts-secret", "securityToken": "CAIS+token/with==", "domains": ["example.com"]]
             ]
@@ -62,7 +62,7 @@ struct AliDNSCredentialTests {
 
     @Test("a missing Secret key is named, and nothing is sent")
     func missingSecretKey() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let secrets = StaticSecretSource([.init(namespace: Fixture.namespace, name: "alidns-secrets"): ["access-token": SecretValue("testid")]])
         let text = await message { _ = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator), context: Fixture.context(secrets: secrets)) }
         #expect(text == "secret cert-manager/alidns-secrets has no key \"secret-key\" (it has: access-token)")
@@ -71,7 +71,7 @@ struct AliDNSCredentialTests {
 
     @Test("ambient credentials are refused when the challenge does not allow them, even if the environment has keys")
     func ambientDenied() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let environment = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "testid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret"]
         let text = await message {
             _ = try await Fixture.provider(Fixture.plugin(), config: Self.ambientConfig(emulator), context: Fixture.context(allowAmbient: false, environment: environment))
@@ -82,7 +82,7 @@ struct AliDNSCredentialTests {
 
     @Test("environment keys are used when ambient credentials are allowed")
     func environmentKeys() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let environment = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "testid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret"]
         let provider = try await Fixture.provider(Fixture.plugin(), config: Self.ambientConfig(emulator), context: Fixture.context(allowAmbient: true, environment: environment))
         try await provider.present("_acme-challenge.example.com", "k")
@@ -91,7 +91,7 @@ struct AliDNSCredentialTests {
 
     @Test("a half-set environment is reported by variable name; an empty one asks for credentials")
     func incompleteEnvironment() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let half = await message {
             _ = try await Fixture.provider(Fixture.plugin(), config: Self.ambientConfig(emulator), context: Fixture.context(allowAmbient: true, environment: ["ALIBABA_CLOUD_ROLE_ARN": Self.roleArn]))
         }
@@ -104,7 +104,7 @@ struct AliDNSCredentialTests {
 
     @Test("RRSA: the OIDC token is exchanged once for STS keys that sign every call, with their token")
     func rrsaFlow() async throws {
-        let emulator = try Self.rrsaEmulator(tokens: ["oidc-token-1"])
+        let emulator = try await Self.rrsaEmulator(tokens: ["oidc-token-1"])
         let directory = try makeTemporaryDirectory("rrsa")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let tokenFile = "\(directory)/token"
@@ -134,7 +134,7 @@ struct AliDNSCredentialTests {
 
     @Test("RRSA: keys are refreshed five minutes before they expire, reading the token file again")
     func rrsaRefresh() async throws {
-        let emulator = try Self.rrsaEmulator(tokens: ["token-a", "token-b"])
+        let emulator = try await Self.rrsaEmulator(tokens: ["token-a", "token-b"])
         let directory = try makeTemporaryDirectory("rrsa")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let tokenFile = "\(directory)/token"
@@ -166,7 +166,7 @@ struct AliDNSCredentialTests {
 
     @Test("RRSA: keys the service expires early are replaced and the call retried")
     func rrsaExpiredEarly() async throws {
-        let emulator = try Self.rrsaEmulator(tokens: ["oidc-token"])
+        let emulator = try await Self.rrsaEmulator(tokens: ["oidc-token"])
         let directory = try makeTemporaryDirectory("rrsa")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "oidc-token".write(toFile: "\(directory)/token", atomically: true, encoding: .utf8)
@@ -183,7 +183,7 @@ struct AliDNSCredentialTests {
 
     @Test("RRSA: an unknown role is reported with the variable to check")
     func rrsaUnknownRole() async throws {
-        let emulator = try Self.rrsaEmulator(tokens: ["t"])
+        let emulator = try await Self.rrsaEmulator(tokens: ["t"])
         let directory = try makeTemporaryDirectory("rrsa")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "t".write(toFile: "\(directory)/token", atomically: true, encoding: .utf8)
@@ -196,7 +196,7 @@ struct AliDNSCredentialTests {
 
     @Test("challenges with different credentials share no cached state, not even a domain list")
     func noSharedStateBetweenCredentials() async throws {
-        let emulator = try AliDNSEmulator(config: [
+        let emulator = try await AliDNSEmulator(config: [
             "accounts": [
                 ["accessKeyId": "alice", "accessKeySecret": "alice-secret", "domains": ["example.com"]],
                 ["accessKeyId": "bob", "accessKeySecret": "bob-secret", "domains": ["example.net"]],

@@ -16,14 +16,14 @@ final class AliDNSEmulator: Sendable {
 
     /// Starts an emulator; `config` is its JSON config (nil: the built-in `testid` account with
     /// example.com, cn.example.com and xn--bcher-kva.example).
-    init(config: [String: Any]? = nil) throws {
+    init(config: [String: Any]? = nil) async throws {
         var arguments = ["Tests/Peers/alidns_emulator.py", "--port", "0"]
         if let config {
             let file = try makeTemporaryDirectory("alidns-emulator") + "/config.json"
             try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: file))
             arguments += ["--config", file]
         }
-        peer = try PeerProcess(python, arguments)
+        peer = try await PeerProcess.start(python, arguments)
         endpoint = "http://127.0.0.1:\(peer.port)"
     }
 

@@ -23,7 +23,7 @@ struct AliDNSFailureTests {
 
     @Test("throttling then success: retried with backoff, each attempt signed afresh")
     func throttlingThenSuccess() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let delays = Mutex<[Duration]>([])
         let policy = RetryPolicy(sleep: { delay in delays.withLock { $0.append(delay) } }, jitter: { $0 })
         let provider = try await Fixture.provider(Fixture.plugin(retryPolicy: policy), config: Fixture.config(emulator))
@@ -40,7 +40,7 @@ struct AliDNSFailureTests {
 
     @Test("5xx then success on listing and on delete")
     func serverErrorThenSuccess() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         try await provider.present("_acme-challenge.example.com", "k")
         try await emulator.injectFaults(["error5xx": 1, "actions": ["DescribeDomainRecords", "DeleteDomainRecord"]])
@@ -56,7 +56,7 @@ struct AliDNSFailureTests {
 
     @Test("throttling that never ends gives a stable message without request ids")
     func throttlingForever() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         try await emulator.injectFaults(["throttle": 100, "actions": ["AddDomainRecord"]])
         let first = await failure { try await provider.present("_acme-challenge.example.com", "k") }
@@ -69,7 +69,7 @@ struct AliDNSFailureTests {
 
     @Test("a wrong AccessKey secret says the secret does not match its ID, names the Secret, and is stable")
     func wrongSecret() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator), context: Fixture.context(secrets: Fixture.secrets(secret: "not-the-secret")))
         let first = await failure { try await provider.present("_acme-challenge.example.com", "k") }
         let second = await failure { try await provider.cleanUp("_acme-challenge.example.com", "k") }
@@ -83,7 +83,7 @@ struct AliDNSFailureTests {
 
     @Test("an unknown AccessKey ID says so")
     func unknownAccessKey() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator), context: Fixture.context(secrets: Fixture.secrets(id: "LTAI-unknown")))
         let error = await failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.message == "AliDNS does not know the AccessKey ID from secret cert-manager/alidns-secrets (InvalidAccessKeyId.NotFound): check that it is the ID of an existing AccessKey (not its secret, and not deleted)")
@@ -91,7 +91,7 @@ struct AliDNSFailureTests {
 
     @Test("Forbidden.RAM says which permission to grant")
     func forbidden() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         try await emulator.injectFaults(["errors": [["status": 403, "code": "Forbidden.RAM", "message": "User not authorized to operate on the specified resource."]], "actions": ["AddDomainRecord"]])
         let error = await failure { try await provider.present("_acme-challenge.example.com", "k") }
@@ -104,7 +104,7 @@ struct AliDNSFailureTests {
 
     @Test("a name outside the account's domains is a zone-not-found error that says what to do")
     func domainNotInAccount() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         let error = await failure { try await provider.present("_acme-challenge.www.example.org", "k", zone: "example.org") }
         #expect(error?.code == .zoneNotFound)
@@ -116,7 +116,7 @@ struct AliDNSFailureTests {
 
     @Test("a clock more than 15 minutes off is reported as a clock problem")
     func clockSkew() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let skewed = RPCEnvironment(epochSeconds: { Int64(Date().timeIntervalSince1970) - 3600 })
         let provider = try await Fixture.provider(Fixture.plugin(environment: skewed), config: Fixture.config(emulator))
         let error = await failure { try await provider.present("_acme-challenge.example.com", "k") }
@@ -125,7 +125,7 @@ struct AliDNSFailureTests {
 
     @Test("a TTL below the edition's minimum says which ttl to set")
     func ttlTooLow() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator, extra: ["ttl": 60]))
         let error = await failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.message.hasPrefix("AliDNS refused the record's TTL (QuotaExceeded.TTL): ") == true)
@@ -136,7 +136,7 @@ struct AliDNSFailureTests {
     func unreachable() async throws {
         // AsyncHTTPClient keeps trying to connect until the request's deadline; keep it short.
         let plugin = Fixture.plugin(environment: RPCEnvironment(requestTimeout: .milliseconds(500)))
-        let configuration = try plugin.decodeConfiguration(Fixture.config(try AliDNSEmulator(), extra: ["endpoint": "http://127.0.0.1:9"]), at: .root, source: .operatorConfig)
+        let configuration = try await plugin.decodeConfiguration(Fixture.config(try AliDNSEmulator(), extra: ["endpoint": "http://127.0.0.1:9"]), at: .root, source: .operatorConfig)
         let provider = try await plugin.makeProvider(for: configuration, context: Fixture.context())
         let error = await failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .providerUnavailable)

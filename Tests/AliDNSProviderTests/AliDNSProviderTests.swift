@@ -9,7 +9,7 @@ import Testing
 struct AliDNSProviderTests {
     @Test("present adds one TXT record with TTL 600 at the exact RR, read-back sees it, clean-up removes it")
     func presentAndCleanUp() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
 
         try await provider.present("_acme-challenge.www.example.com", "key-1", zone: "example.com")
@@ -33,7 +33,7 @@ struct AliDNSProviderTests {
 
     @Test("apex and wildcard keys on one name survive each other's clean-up, in either order")
     func apexAndWildcard() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         let name = "_acme-challenge.example.com"
         for (first, second) in [("apex", "wildcard"), ("wildcard", "apex")] {
@@ -49,7 +49,7 @@ struct AliDNSProviderTests {
 
     @Test("present twice keeps one record, clean-up twice succeeds, and a duplicate answer counts as present")
     func idempotency() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         let name = "_acme-challenge.example.com"
         try await provider.present(name, "k")
@@ -68,7 +68,7 @@ struct AliDNSProviderTests {
 
     @Test("clean-up deletes every record holding its key, and none holding another")
     func cleanUpOnlyItsOwnValue() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         try await emulator.seed([
             "records": [
                 ["domain": "example.com", "rr": "_acme-challenge", "type": "TXT", "value": "mine"],
@@ -83,7 +83,7 @@ struct AliDNSProviderTests {
 
     @Test("RRKeyWord's fuzzy match never leaks in: records at longer RRs are neither counted nor deleted")
     func exactRR() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         try await emulator.seed([
             "records": [
                 ["domain": "example.com", "rr": "_acme-challenge.www", "type": "TXT", "value": "k"],
@@ -101,7 +101,7 @@ struct AliDNSProviderTests {
 
     @Test("nested domains in one account: each name goes to the longest domain it ends with")
     func nestedDomains() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         try await provider.present("_acme-challenge.www.cn.example.com", "a", zone: "example.com")
         try await provider.present("_acme-challenge.cn.example.com", "b")
@@ -116,7 +116,7 @@ struct AliDNSProviderTests {
 
     @Test("a single-label resolvedZone such as com. is not trusted: the account's domain is found anyway")
     func singleLabelResolvedZone() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         try await provider.present("_acme-challenge.shop.example.com", "k", zone: "com.")
         #expect(try await emulator.txt() == ["example.com _acme-challenge.shop k"])
@@ -126,7 +126,7 @@ struct AliDNSProviderTests {
 
     @Test("a name whose zone text also appears earlier keeps it in the RR (the zone is cut at the end only)")
     func zoneCutAtTheEnd() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         try await provider.present("_acme-challenge.example.com.example.com", "k")
         #expect(try await emulator.txt() == ["example.com _acme-challenge.example.com k"])
@@ -134,7 +134,7 @@ struct AliDNSProviderTests {
 
     @Test("an internationalised domain is matched by its punycode and addressed by the API's name")
     func internationalisedDomain() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         try await provider.present("_acme-challenge.www.bücher.example", "k")
         #expect(try await emulator.txt() == ["xn--bcher-kva.example _acme-challenge.www k"])
@@ -143,7 +143,7 @@ struct AliDNSProviderTests {
 
     @Test("pages past 500 records: finds a key on the second page, adds nothing, deletes exactly it")
     func pagingPast500Records() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         try await emulator.seed(["domain": "example.com", "count": 620, "rr": "_acme-challenge", "value": "v{i}"])
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         // Newest first: v0, the oldest, is on page 2.
@@ -162,7 +162,7 @@ struct AliDNSProviderTests {
     @Test("pages through DescribeDomains: a domain on the third page of 100 is found")
     func pagingDomains() async throws {
         let domains = (0..<250).map { "d\($0).example.net" }
-        let emulator = try AliDNSEmulator(config: ["accounts": [["accessKeyId": "testid", "accessKeySecret": "testsecret", "domains": domains]]])
+        let emulator = try await AliDNSEmulator(config: ["accounts": [["accessKeyId": "testid", "accessKeySecret": "testsecret", "domains": domains]]])
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator))
         try await provider.present("_acme-challenge.d249.example.net", "k")
         #expect(try await emulator.txt() == ["d249.example.net _acme-challenge k"])
@@ -171,7 +171,7 @@ struct AliDNSProviderTests {
 
     @Test("the domain list is cached: a second challenge lists no domains")
     func domainListCached() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let plugin = Fixture.plugin()
         try await Fixture.provider(plugin, config: Fixture.config(emulator)).present("_acme-challenge.example.com", "a")
         try await Fixture.provider(plugin, config: Fixture.config(emulator)).cleanUp("_acme-challenge.example.com", "a")
@@ -180,7 +180,7 @@ struct AliDNSProviderTests {
 
     @Test("ttl and line from the config reach the record")
     func ttlAndLine() async throws {
-        let emulator = try AliDNSEmulator(config: ["accounts": [["accessKeyId": "testid", "accessKeySecret": "testsecret", "domains": ["example.com"]]], "minTTL": 60])
+        let emulator = try await AliDNSEmulator(config: ["accounts": [["accessKeyId": "testid", "accessKeySecret": "testsecret", "domains": ["example.com"]]], "minTTL": 60])
         let provider = try await Fixture.provider(Fixture.plugin(), config: Fixture.config(emulator, extra: ["ttl": 120, "line": "oversea"]))
         try await provider.present("_acme-challenge.example.com", "k")
         let record = try #require(try await emulator.records().first)
@@ -194,7 +194,7 @@ struct AliDNSProviderTests {
 
     @Test("concurrent challenges: two keys both land, and the same key presented twice at once lands once")
     func concurrentPresents() async throws {
-        let emulator = try AliDNSEmulator()
+        let emulator = try await AliDNSEmulator()
         let plugin = Fixture.plugin()
         let name = "_acme-challenge.example.com"
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -54,7 +54,7 @@ struct SignatureDifferentialTests {
     }
 
     @Test("agrees with aliyun-python-sdk-core and the Tea SDK on 400 generated requests, string to sign included")
-    func agreesWithOfficialSDK() throws {
+    func agreesWithOfficialSDK() async throws {
         let cases = Self.cases(count: 400)
         let directory = try makeTemporaryDirectory("alidns-oracle")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -67,7 +67,7 @@ struct SignatureDifferentialTests {
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-        let result = try runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/alidns_signature_oracle.py < \"$1\"", python, input])
+        let result = try await runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/alidns_signature_oracle.py < \"$1\"", python, input])
         try #require(result.status == 0, "oracle failed: \(result.stderr)")
         let answers = result.stdout.split(separator: "\n")
         try #require(answers.count == cases.count)

@@ -8,7 +8,7 @@ import Testing
 /// cert-manager's page shows it.
 @Suite("dns01-webhook check with azureDNS", .serialized)
 struct AzureDNSCheckCommandTests {
-    func check(_ emulator: EmulatorPeer, secret: String, extraArguments: [String] = []) throws -> CommandResult {
+    func check(_ emulator: EmulatorPeer, secret: String, extraArguments: [String] = []) async throws -> CommandResult {
         let directory = try makeTemporaryDirectory("azuredns-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -37,7 +37,7 @@ struct AzureDNSCheckCommandTests {
         stringData:
           client-secret: \(secret)
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(
+        return try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/azuredns.yaml", "--secrets", "\(directory)/secrets.yaml",
@@ -47,8 +47,8 @@ struct AzureDNSCheckCommandTests {
 
     @Test("check passes Basic and Extended against the emulator and leaves no record set behind")
     func checkPasses() async throws {
-        let emulator = try AZ.emulator()
-        let result = try check(emulator, secret: AZ.clientSecret)
+        let emulator = try await AZ.emulator()
+        let result = try await check(emulator, secret: AZ.clientSecret)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13, "\(result.stdout)")
@@ -62,8 +62,8 @@ struct AzureDNSCheckCommandTests {
 
     @Test("check under the azureDNS solver fails with Entra ID's reason when the Secret holds a wrong client secret")
     func checkFailsOnWrongSecret() async throws {
-        let emulator = try AZ.emulator()
-        let result = try check(emulator, secret: AZ.wrongSecret, extraArguments: ["--solver", "azureDNS", "--basic-only"])
+        let emulator = try await AZ.emulator()
+        let result = try await check(emulator, secret: AZ.wrongSecret, extraArguments: ["--solver", "azureDNS", "--basic-only"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: present key A"), "\(result.stdout)")
         #expect(

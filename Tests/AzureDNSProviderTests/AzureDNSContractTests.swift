@@ -30,7 +30,7 @@ struct AzureDNSContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "azureDNS") {
             print("azureDNS: warm Present \(calls.present) API calls, warm CleanUp \(calls.cleanUp)")

@@ -31,15 +31,15 @@ enum AZ {
 
     /// The emulator, serving plain HTTP (admin, IMDS) and TLS with the test PKI's serving
     /// certificate (for 127.0.0.1).
-    static func emulator(config: [String: Any]? = nil) throws -> EmulatorPeer {
+    static func emulator(config: [String: Any]? = nil) async throws -> EmulatorPeer {
         let pki = TestPKI.shared
-        return try EmulatorPeer("azuredns_emulator.py", config: config, arguments: ["--tls-cert", pki["servingACert"], "--tls-key", pki["servingAKey"]])
+        return try await EmulatorPeer("azuredns_emulator.py", config: config, arguments: ["--tls-cert", pki["servingACert"], "--tls-key", pki["servingAKey"]])
     }
 
     /// The emulator's default config with changes, for tests that need another cloud or
     /// shorter-lived tokens.
-    static func config(_ changes: [String: Any]) throws -> [String: Any] {
-        let result = try runCommand(python, ["-c", "import json,sys; sys.path.insert(0, 'Tests/Peers'); import azuredns_emulator as e; print(json.dumps(e.DEFAULT_CONFIG))"])
+    static func config(_ changes: [String: Any]) async throws -> [String: Any] {
+        let result = try await runCommand(python, ["-c", "import json,sys; sys.path.insert(0, 'Tests/Peers'); import azuredns_emulator as e; print(json.dumps(e.DEFAULT_CONFIG))"])
         guard var config = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else { throw PeerError("no default config: \(result.stderr)") }
         config.merge(changes) { $1 }
         return config

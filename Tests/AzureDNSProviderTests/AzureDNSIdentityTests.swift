@@ -18,7 +18,7 @@ struct AzureDNSIdentityTests {
 
     @Test("client secret: one token serves every challenge of the identity until it nears expiry")
     func clientSecretTokenIsCached() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let plugin = AZ.plugin()
         for key in ["first", "second", "third"] {
             let provider = try await AZ.provider(plugin, config: AZ.secretConfig(emulator))
@@ -33,7 +33,7 @@ struct AzureDNSIdentityTests {
 
     @Test("a token Resource Manager refuses (expired early) is replaced once, within the same step")
     func refusedTokenIsReplaced() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let plugin = AZ.plugin()
         try await AZ.provider(plugin, config: AZ.secretConfig(emulator)).present(AZ.challenge(.present, Self.fqdn, "before"))
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 7200])
@@ -46,7 +46,7 @@ struct AzureDNSIdentityTests {
 
     @Test("a reader may not write: the message names the role to grant")
     func readerIsRefused() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator, clientID: AZ.readerClientID, secret: "reader"), context: AZ.context(secrets: AZ.secrets(["reader": AZ.readerSecret])))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(AZ.challenge(.present, Self.fqdn, "x")) }
         #expect(error?.code == .providerRejected)
@@ -57,7 +57,7 @@ struct AzureDNSIdentityTests {
 
     @Test("without clientID, ambient credentials must be allowed: cert-manager's rule, and no request is made")
     func ambientNotAllowed() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let error = await #expect(throws: DNS01Error.self) {
             try await AZ.provider(config: AZ.ambientConfig(emulator), context: AZ.context(ambient: false, environment: AZ.imdsEnvironment(emulator)))
         }
@@ -68,7 +68,7 @@ struct AzureDNSIdentityTests {
 
     @Test("managed identity: IMDS with Metadata: true, the identity chosen by clientID or resourceID")
     func managedIdentity() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let context = AZ.context(ambient: true, environment: AZ.imdsEnvironment(emulator))
         let byClient = try await AZ.provider(config: AZ.ambientConfig(emulator, managedIdentity: ["clientID": .string(AZ.managedClientID)]), context: context)
         try await byClient.present(AZ.challenge(.present, Self.fqdn, "by-client-id"))
@@ -91,7 +91,7 @@ struct AzureDNSIdentityTests {
 
     @Test("workload identity: the token file is read for every token, so a rotated service account token is used")
     func workloadIdentityRotation() async throws {
-        let emulator = try AZ.emulator(config: AZ.config(["tokenLifetimeSeconds": 2]))
+        let emulator = try await AZ.emulator(config: AZ.config(["tokenLifetimeSeconds": 2]))
         let directory = try makeTemporaryDirectory("azure-wi")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let tokenFile = "\(directory)/azure-identity-token"
@@ -138,7 +138,7 @@ struct AzureDNSIdentityTests {
 
     @Test("workload identity: managedIdentity.clientID and tenantID take precedence over AZURE_CLIENT_ID and AZURE_TENANT_ID")
     func workloadIdentityOverrides() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let directory = try makeTemporaryDirectory("azure-wi")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await AZ.mintServiceAccountToken(emulator).token.write(toFile: "\(directory)/token", atomically: true, encoding: .utf8)
@@ -155,7 +155,7 @@ struct AzureDNSIdentityTests {
 
     @Test("a client secret wins over ambient credentials, as in cert-manager")
     func clientSecretFirst() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let environment = ["AZURE_FEDERATED_TOKEN_FILE": "/nonexistent/token", "AZURE_CLIENT_ID": AZ.workloadClientID, "AZURE_TENANT_ID": AZ.tenant]
             .merging(AZ.imdsEnvironment(emulator)) { $1 }
         try await AZ.provider(config: AZ.secretConfig(emulator), context: AZ.context(ambient: true, environment: environment)).present(AZ.challenge(.present, Self.fqdn, "sp"))
@@ -166,7 +166,7 @@ struct AzureDNSIdentityTests {
 
     @Test("AzureChinaCloud asks for a token for China's Resource Manager audience, which public Resource Manager refuses")
     func chinaCloud() async throws {
-        let china = try AZ.emulator(config: AZ.config(["cloud": "china"]))
+        let china = try await AZ.emulator(config: AZ.config(["cloud": "china"]))
         var block = try #require(AZ.secretConfig(china).objectValue)
         block["environment"] = "AzureChinaCloud"
         try await AZ.provider(config: .object(block)).present(AZ.challenge(.present, Self.fqdn, "china"))

@@ -11,7 +11,7 @@ struct AzureDNSProviderTests {
 
     @Test("a write that loses a race (412) reads the set again and keeps the other writer's value")
     func preconditionRace() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator))
         try await provider.present(AZ.challenge(.present, Self.fqdn, "apex"))
         // Hold the next PUT: the provider has read the set and its write is on the way.
@@ -33,7 +33,7 @@ struct AzureDNSProviderTests {
 
     @Test("a new set gets TTL 60 and If-None-Match: *; an existing set keeps its TTL, metadata and records split over several strings")
     func keepsForeignRecords() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator))
         try await provider.present(AZ.challenge(.present, Self.fqdn, "mine"))
         #expect(try await AZ.recordSets(emulator).first?["ttl"] as? Int == 60)
@@ -52,7 +52,7 @@ struct AzureDNSProviderTests {
 
     @Test("a value longer than 255 characters is written as several strings and read back whole")
     func longValue() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator))
         let long = String(repeating: "a", count: 300)
         try await provider.present(AZ.challenge(.present, Self.fqdn, long))
@@ -64,7 +64,7 @@ struct AzureDNSProviderTests {
 
     @Test("without hostedZoneName the zone is the longest zone of the resource group (all pages, listed once)")
     func longestZone() async throws {
-        let emulator = try AZ.emulator(config: AZ.config(["zonesPageSize": 1]))
+        let emulator = try await AZ.emulator(config: AZ.config(["zonesPageSize": 1]))
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator, hostedZone: nil))
         try await provider.present(AZ.challenge(.present, "_acme-challenge.www.sub.example.com", "deep"))
         try await provider.present(AZ.challenge(.present, "_acme-challenge.example.com", "apex"))
@@ -78,7 +78,7 @@ struct AzureDNSProviderTests {
 
     @Test("at a zone's apex (a delegated _acme-challenge zone) the record set is @, not the full name cert-manager writes")
     func apexIsAt() async throws {
-        let emulator = try AZ.emulator(config: AZ.config(["resourceGroups": ["dns-rg": ["example.com", "_acme-challenge.example.org"]]]))
+        let emulator = try await AZ.emulator(config: AZ.config(["resourceGroups": ["dns-rg": ["example.com", "_acme-challenge.example.org"]]]))
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator, hostedZone: nil))
         try await provider.present(AZ.challenge(.present, "_acme-challenge.example.org", "delegated"))
         let set = try #require(try await AZ.recordSets(emulator).first)
@@ -88,7 +88,7 @@ struct AzureDNSProviderTests {
 
     @Test("a record name outside hostedZoneName is refused before any call")
     func outsideHostedZone() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(AZ.challenge(.present, "_acme-challenge.example.org", "x")) }
         #expect(error?.code == .zoneNotFound)
@@ -100,7 +100,7 @@ struct AzureDNSProviderTests {
 
     @Test("a zone the resource group does not have is reported with the fields to check")
     func missingZone() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator, hostedZone: "example.net"))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(AZ.challenge(.present, "_acme-challenge.example.net", "x")) }
         #expect(error?.code == .zoneNotFound)
@@ -109,7 +109,7 @@ struct AzureDNSProviderTests {
 
     @Test("throttling waits for Retry-After and 5xx is retried; an endless outage fails plainly")
     func throttlingAndOutage() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let provider = try await AZ.provider(config: AZ.secretConfig(emulator))
         try await provider.present(AZ.challenge(.present, Self.fqdn, "warm"))
         try await emulator.injectFaults(2)
@@ -123,7 +123,7 @@ struct AzureDNSProviderTests {
 
     @Test("a server whose certificate is not trusted is refused at once, before any secret is sent")
     func untrustedCertificate() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let plugin = AzureDNSPlugin(retryPolicy: AZ.fastRetries, requestTimeout: .seconds(10))  // the system's CAs only
         let provider = try await AZ.provider(plugin, config: AZ.secretConfig(emulator))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(AZ.challenge(.present, Self.fqdn, "x")) }

@@ -28,7 +28,7 @@ struct AzureDNSSecretTests {
 
     @Test("client secret, managed identity and workload identity: successes and failures say nothing secret")
     func nothingSecret() async throws {
-        let emulator = try AZ.emulator()
+        let emulator = try await AZ.emulator()
         let recorder = LogRecorder()
         let logger = recorder.logger(label: "azuredns")
         var output: [String] = []

@@ -7,7 +7,7 @@ import Testing
 /// that page has it made (`kubectl create secret generic … --from-file=key.json`).
 @Suite("dns01-webhook check with cloudDNS", .serialized)
 struct CloudDNSCheckCommandTests {
-    func check(_ emulator: EmulatorPeer, key: String, blockKey: String = "cloudDNS", extraArguments: [String] = []) throws -> CommandResult {
+    func check(_ emulator: EmulatorPeer, key: String, blockKey: String = "cloudDNS", extraArguments: [String] = []) async throws -> CommandResult {
         let directory = try makeTemporaryDirectory("clouddns-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -30,7 +30,7 @@ struct CloudDNSCheckCommandTests {
         data:
           key.json: \(Data(key.utf8).base64EncodedString())
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(
+        return try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/clouddns.yaml", "--secrets", "\(directory)/secrets.yaml",
@@ -40,8 +40,8 @@ struct CloudDNSCheckCommandTests {
 
     @Test("check passes Basic and Extended against the emulator and leaves no record behind")
     func checkPasses() async throws {
-        let emulator = try GCP.emulator()
-        let result = try check(emulator, key: try await GCP.keyFile(emulator))
+        let emulator = try await GCP.emulator()
+        let result = try await check(emulator, key: try await GCP.keyFile(emulator))
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13, "\(result.stdout)")
@@ -53,9 +53,9 @@ struct CloudDNSCheckCommandTests {
 
     @Test("check with the block under the old clouddns key fails with the key message when the Secret holds a key Google does not know")
     func checkFailsOnUnknownKey() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let foreign = try await GCP.foreignKeyFile(emulator)
-        let result = try check(emulator, key: foreign, blockKey: "clouddns", extraArguments: ["--basic-only"])
+        let result = try await check(emulator, key: foreign, blockKey: "clouddns", extraArguments: ["--basic-only"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: present key A"), "\(result.stdout)")
         #expect(

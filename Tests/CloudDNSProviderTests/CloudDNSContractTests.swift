@@ -43,7 +43,7 @@ struct CloudDNSContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "cloudDNS") {
             print("cloudDNS: warm Present \(calls.present) API calls, warm CleanUp \(calls.cleanUp)")

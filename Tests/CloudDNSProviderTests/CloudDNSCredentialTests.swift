@@ -33,7 +33,7 @@ struct CloudDNSCredentialTests {
 
     @Test("a key from the Secret gets one token, reused by later challenges until it nears expiry")
     func serviceAccountKeyIsCachedUntilRefresh() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let clock = MovableClock()
         let plugin = plugin(clock)
         let context = GCP.context(secrets: GCP.secrets([GCP.secretName: try await GCP.keyFile(emulator)]), ambient: false)
@@ -57,7 +57,7 @@ struct CloudDNSCredentialTests {
 
     @Test("two keys (two accounts) never share a token")
     func tokensAreKeyedByIdentity() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let plugin = plugin()
         let secrets = GCP.secrets([GCP.secretName: try await GCP.keyFile(emulator), "reader": try await GCP.keyFile(emulator, email: GCP.readerAccount)])
         try await roundTrip(try await GCP.provider(plugin, config: GCP.config(emulator), context: GCP.context(secrets: secrets)), emulator, value: "admin")
@@ -72,7 +72,7 @@ struct CloudDNSCredentialTests {
 
     @Test("a token the API refuses (revoked) is replaced once and the step goes on")
     func refusedTokenIsRenewed() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let plugin = plugin()
         let context = GCP.context(secrets: GCP.secrets([GCP.secretName: try await GCP.keyFile(emulator)]))
         try await roundTrip(try await GCP.provider(plugin, config: GCP.config(emulator), context: context), emulator, value: "first")
@@ -83,7 +83,7 @@ struct CloudDNSCredentialTests {
 
     @Test("without a Secret, ambient credentials are refused unless the challenge allows them")
     func ambientNeedsPermission() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let error = await dns01Failure {
             _ = try await GCP.provider(plugin(), config: GCP.config(emulator, secret: nil), context: GCP.context(ambient: false, environment: ["GCE_METADATA_HOST": "127.0.0.1:1"]))
         }
@@ -94,7 +94,7 @@ struct CloudDNSCredentialTests {
 
     @Test("GOOGLE_APPLICATION_CREDENTIALS naming a service-account key")
     func applicationDefaultKeyFile() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let directory = try makeTemporaryDirectory("clouddns-adc")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await GCP.keyFile(emulator).write(toFile: "\(directory)/key.json", atomically: true, encoding: .utf8)
@@ -105,7 +105,7 @@ struct CloudDNSCredentialTests {
 
     @Test("the metadata server, found by GCE_METADATA_HOST or metadataEndpoint, with Metadata-Flavor: Google")
     func metadataServer() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let host = emulator.baseURL.replacingOccurrences(of: "http://", with: "")
         let recorder = RecordingTransport()
         let byEnvironment = try await GCP.provider(plugin(transport: recorder), config: GCP.config(emulator, secret: nil), context: GCP.context(environment: ["GCE_METADATA_HOST": host]))
@@ -121,7 +121,7 @@ struct CloudDNSCredentialTests {
 
     @Test("no Secret, no credentials file and no metadata server: one clear sentence")
     func nothingAmbient() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let provider = try await GCP.provider(plugin(), config: GCP.config(emulator, secret: nil), context: GCP.context(environment: ["GCE_METADATA_HOST": "127.0.0.1:1"]))
         let error = await dns01Failure { try await provider.present(GCP.challenge(.present, fqdn, "nothing")) }
         #expect(error?.code == .credentialsUnavailable)
@@ -141,7 +141,7 @@ struct CloudDNSCredentialTests {
 
     @Test("workload identity federation: the subject token file is read again at each exchange, so a rotated token is used")
     func workloadIdentityRotation() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let directory = try makeTemporaryDirectory("clouddns-wif")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let credentials = try writeExternalAccount(emulator, directory: directory)
@@ -164,7 +164,7 @@ struct CloudDNSCredentialTests {
 
     @Test("workload identity federation with service account impersonation")
     func workloadIdentityImpersonation() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let directory = try makeTemporaryDirectory("clouddns-wif")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let credentials = try writeExternalAccount(emulator, directory: directory, impersonate: GCP.serviceAccount)
@@ -177,7 +177,7 @@ struct CloudDNSCredentialTests {
 
     @Test("an expired or foreign subject token is refused by STS with what to check")
     func workloadIdentityRefused() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let directory = try makeTemporaryDirectory("clouddns-wif")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let credentials = try writeExternalAccount(emulator, directory: directory)
@@ -201,7 +201,7 @@ struct CloudDNSCredentialTests {
             (#"{"type":"service_account","client_email":"a@b","private_key":"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}"#, "is not a usable service-account key: its private_key is not an RSA private key"),
         ])
     func badKeyFiles(content: String, expected: String) async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let error = await dns01Failure {
             _ = try await GCP.provider(plugin(), config: GCP.config(emulator), context: GCP.context(secrets: GCP.secrets([GCP.secretName: content])))
         }

@@ -18,8 +18,8 @@ enum GCP {
     static let secretName = "clouddns-dns01-solver-svc-acct"
     static let scope = "https://www.googleapis.com/auth/ndev.clouddns.readwrite"
 
-    static func emulator(config: [String: Any]? = nil) throws -> EmulatorPeer {
-        try EmulatorPeer("clouddns_emulator.py", config: config)
+    static func emulator(config: [String: Any]? = nil) async throws -> EmulatorPeer {
+        try await EmulatorPeer("clouddns_emulator.py", config: config)
     }
 
     static func endpoint(_ emulator: EmulatorPeer) -> String { emulator.baseURL + "/dns/v1" }
@@ -33,7 +33,7 @@ enum GCP {
     /// A well-formed key of `email` that `emulator` does not know (made by another emulator),
     /// whose `token_uri` is `emulator`'s, so the token endpoint refuses its signature.
     static func foreignKeyFile(_ emulator: EmulatorPeer, email: String = GCP.serviceAccount) async throws -> String {
-        let other = try GCP.emulator()
+        let other = try await GCP.emulator()
         defer { other.stop() }
         var key = try #require(GoogleKeyJSON.object(try await keyFile(other, email: email)))
         key["token_uri"] = emulator.baseURL + "/token"

@@ -49,7 +49,7 @@ struct CloudDNSPolicyTests {
 
     @Test("the token_uri of a key in an Issuer's Secret is held to the same rule, before any request")
     func keyTokenURIFromIssuer() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let key = try await GCP.keyFile(emulator)  // token_uri: http://127.0.0.1:PORT/token
         let issuerBlock: ConfigValue = ["project": "test-project", "serviceAccountSecretRef": ["name": .string(GCP.secretName), "key": "key.json"]]
         let plugin = GCP.plugin()

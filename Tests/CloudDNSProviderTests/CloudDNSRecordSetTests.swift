@@ -45,7 +45,7 @@ struct CloudDNSRecordSetTests {
 
     @Test("a change that lost a race (412) is re-read and retried; the other writer's value stays")
     func lostRaceIsRetried() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let fqdn = "_acme-challenge.race.example.com"
         try await emulator.seed(["rrsets": [["zone": "example-com", "name": fqdn + ".", "type": "TXT", "ttl": 60, "rrdatas": ["\"first\""]]]])
         // Between our read and our change, another writer adds a value.
@@ -61,7 +61,7 @@ struct CloudDNSRecordSetTests {
 
     @Test("a set created by another writer between our read and our change (409) is re-read and retried")
     func createRaceIsRetried() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let fqdn = "_acme-challenge.create-race.example.com"
         let transport = InterposingTransport(method: "POST", pathSuffix: "/changes") {
             try await emulator.seed(["rrsets": [["zone": "example-com", "name": fqdn + ".", "type": "TXT", "ttl": 120, "rrdatas": ["\"theirs\""]]]])
@@ -76,7 +76,7 @@ struct CloudDNSRecordSetTests {
 
     @Test("new sets get TTL 60 and quoted values; existing sets keep their TTL; a bare value of another tool is recognised")
     func ttlAndQuoting() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let provider = try await GCP.provider(GCP.plugin(), config: GCP.config(emulator), context: try await context(emulator))
         try await provider.present(GCP.challenge(.present, "_acme-challenge.new.example.com", "v1"))
         #expect(try await GCP.storedSet(emulator, "_acme-challenge.new.example.com").map { [String($0.ttl)] + $0.rrdatas } == ["60", "\"v1\""])
@@ -93,7 +93,7 @@ struct CloudDNSRecordSetTests {
 
     @Test("the zone: the longest holding the name, the public one of a public and a private zone of one name, or hostedZoneName")
     func zoneChoice() async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let plugin = GCP.plugin()
         let provider = try await GCP.provider(plugin, config: GCP.config(emulator), context: try await context(emulator))
         try await provider.present(GCP.challenge(.present, "_acme-challenge.www.example.com", "public"))
@@ -118,7 +118,7 @@ struct CloudDNSRecordSetTests {
 
     @Test("a pending change is polled until it is done")
     func pendingChangeIsAwaited() async throws {
-        let emulator = try GCP.emulator(config: try Self.defaultConfig(pendingReads: 2))
+        let emulator = try await GCP.emulator(config: try Self.defaultConfig(pendingReads: 2))
         let provider = try await GCP.provider(GCP.plugin(), config: GCP.config(emulator), context: try await context(emulator))
         try await provider.present(GCP.challenge(.present, "_acme-challenge.pending.example.com", "p"))
         #expect(try await GCP.counts(emulator)["dns.changes.get"] == 2)
@@ -126,9 +126,9 @@ struct CloudDNSRecordSetTests {
     }
 
     /// The emulator's default config with `pendingReads` set.
-    static func defaultConfig(pendingReads: Int) throws -> [String: Any] {
+    static func defaultConfig(pendingReads: Int) async throws -> [String: Any] {
         let script = "import json, sys; sys.path.insert(0, 'Tests/Peers'); import clouddns_emulator as e; print(json.dumps(e.DEFAULT_CONFIG))"
-        let result = try runCommand(python, ["-c", script])
+        let result = try await runCommand(python, ["-c", script])
         guard result.status == 0, var config = GoogleKeyJSON.object(result.stdout) else { throw PeerError("cannot read the emulator's default config: \(result.stderr)") }
         config["pendingReads"] = pendingReads
         return config

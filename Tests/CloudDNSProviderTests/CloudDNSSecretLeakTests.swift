@@ -16,7 +16,7 @@ struct CloudDNSSecretLeakTests {
 
     @Test(arguments: Mode.allCases)
     func nothingSecretIsPrinted(_ mode: Mode) async throws {
-        let emulator = try GCP.emulator()
+        let emulator = try await GCP.emulator()
         let directory = try makeTemporaryDirectory("clouddns-leak")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let logs = LogRecorder()

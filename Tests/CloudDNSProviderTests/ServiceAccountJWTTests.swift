@@ -9,25 +9,26 @@ import Testing
 /// read the claims we meant.
 @Suite("service-account JWT: RS256 signatures equal google-auth's")
 struct ServiceAccountJWTTests {
-    static func newKey(bits: Int) throws -> [String: Any] {
-        let result = try runCommand(python, ["Tests/Peers/google_jwt_oracle.py", "--new-key", "signer-\(bits)@test-project.iam.gserviceaccount.com", String(bits)])
+    static func newKey(bits: Int) async throws -> [String: Any] {
+        let result = try await runCommand(python, ["Tests/Peers/google_jwt_oracle.py", "--new-key", "signer-\(bits)@test-project.iam.gserviceaccount.com", String(bits)])
         guard result.status == 0 else { throw PeerError("oracle failed: \(result.stderr)") }
         return try #require(GoogleKeyJSON.object(result.stdout))
     }
 
-    static func runOracle(_ lines: [String]) throws -> [[String: Any]] {
+    static func runOracle(_ lines: [String]) async throws -> [[String: Any]] {
         let directory = try makeTemporaryDirectory("jwt-oracle")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let input = "\(directory)/in.jsonl"
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-        let result = try runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/google_jwt_oracle.py < \"$1\"", python, input])
+        let result = try await runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/google_jwt_oracle.py < \"$1\"", python, input])
         guard result.status == 0 else { throw PeerError("oracle failed: \(result.stderr)") }
         return result.stdout.split(separator: "\n").map { GoogleKeyJSON.object(String($0)) ?? [:] }
     }
 
     @Test("signatures equal google-auth's for keys of 2048, 3072 and 4096 bits and varied claims")
-    func signaturesEqualGoogleAuth() throws {
-        let keys = try [2048, 3072, 4096].map { try Self.newKey(bits: $0) }
+    func signaturesEqualGoogleAuth() async throws {
+        var keys: [[String: Any]] = []
+        for bits in [2048, 3072, 4096] { keys.append(try await Self.newKey(bits: bits)) }
         var cases: [(jwt: ServiceAccountJWT, input: String, assertion: String, key: [String: Any], scopes: [String], audience: String, issuedAt: Int64)] = []
         for key in keys {
             let email = try #require(key["client_email"] as? String)
@@ -46,7 +47,7 @@ struct ServiceAccountJWTTests {
         let lines = try cases.map { item in
             String(decoding: try JSONSerialization.data(withJSONObject: ["key": item.key, "signingInput": item.input, "jwt": item.assertion, "audience": item.audience]), as: UTF8.self)
         }
-        let answers = try Self.runOracle(lines)
+        let answers = try await Self.runOracle(lines)
         try #require(answers.count == cases.count)
         for (item, answer) in zip(cases, answers) {
             try #require(answer["error"] == nil, "oracle error: \(answer["error"] ?? "")")
@@ -66,8 +67,8 @@ struct ServiceAccountJWTTests {
     }
 
     @Test("the signing input is compact JSON in Go's claim order, base64url without padding")
-    func signingInputShape() throws {
-        let key = try Self.newKey(bits: 2048)
+    func signingInputShape() async throws {
+        let key = try await Self.newKey(bits: 2048)
         let jwt = try ServiceAccountJWT(issuer: "a\"b@example.iam.gserviceaccount.com", keyID: "k1", privateKeyPEM: try #require(key["private_key"] as? String))
         let parts = jwt.signingInput(scopes: ["s1", "s2"], audience: "https://oauth2.googleapis.com/token", issuedAt: 1_700_000_000).split(separator: ".")
         try #require(parts.count == 2)

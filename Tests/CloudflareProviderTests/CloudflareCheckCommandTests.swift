@@ -7,7 +7,7 @@ import Testing
 /// that page shows it.
 @Suite("dns01-webhook check with cloudflare", .serialized)
 struct CloudflareCheckCommandTests {
-    func check(_ emulator: EmulatorPeer, token: String, extraArguments: [String] = []) throws -> CommandResult {
+    func check(_ emulator: EmulatorPeer, token: String, extraArguments: [String] = []) async throws -> CommandResult {
         let directory = try makeTemporaryDirectory("cloudflare-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -27,7 +27,7 @@ struct CloudflareCheckCommandTests {
         stringData:
           api-token: \(token)
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(
+        return try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/cloudflare.yaml", "--secrets", "\(directory)/secrets.yaml",
@@ -37,8 +37,8 @@ struct CloudflareCheckCommandTests {
 
     @Test("check passes Basic and Extended against the emulator and leaves no record behind")
     func checkPasses() async throws {
-        let emulator = try CF.emulator()
-        let result = try check(emulator, token: CF.token)
+        let emulator = try await CF.emulator()
+        let result = try await check(emulator, token: CF.token)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13, "\(result.stdout)")
@@ -49,8 +49,8 @@ struct CloudflareCheckCommandTests {
 
     @Test("check under the cloudflare solver fails with the token message when the Secret holds an unknown token")
     func checkFailsOnWrongToken() async throws {
-        let emulator = try CF.emulator()
-        let result = try check(emulator, token: CF.unknownToken, extraArguments: ["--solver", "cloudflare", "--basic-only"])
+        let emulator = try await CF.emulator()
+        let result = try await check(emulator, token: CF.unknownToken, extraArguments: ["--solver", "cloudflare", "--basic-only"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: present key A"), "\(result.stdout)")
         #expect(result.stdout.contains("Cloudflare does not accept the API token in secret default/cloudflare-api-token-secret (cloudflare.apiTokenSecretRef)"), "\(result.stdout)")

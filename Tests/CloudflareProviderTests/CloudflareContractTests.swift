@@ -30,7 +30,7 @@ struct CloudflareContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try CF.emulator()
+        let emulator = try await CF.emulator()
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "cloudflare") {
             print("cloudflare: warm Present \(calls.present) API calls, warm CleanUp \(calls.cleanUp)")

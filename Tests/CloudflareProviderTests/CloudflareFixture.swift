@@ -17,8 +17,8 @@ enum CF {
     static let email = "dns01@example.com"
     static let apiKey = "0123456789abcdef0123456789abcdef01234"
 
-    static func emulator(config: [String: Any]? = nil) throws -> EmulatorPeer {
-        try EmulatorPeer("cloudflare_emulator.py", config: config)
+    static func emulator(config: [String: Any]? = nil) async throws -> EmulatorPeer {
+        try await EmulatorPeer("cloudflare_emulator.py", config: config)
     }
 
     static func endpoint(_ emulator: EmulatorPeer) -> String { emulator.baseURL + "/client/v4" }

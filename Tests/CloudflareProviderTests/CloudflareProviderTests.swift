@@ -13,7 +13,7 @@ struct CloudflareProviderTests {
 
     @Test("a warm Present is one POST; presenting again is a success (81058) that changes nothing")
     func presentIsOneCall() async throws {
-        let emulator = try CF.emulator()
+        let emulator = try await CF.emulator()
         let provider = try await CF.provider(config: CF.tokenConfig(emulator))
         try await provider.present(CF.challenge(.present, Self.fqdn, "first"))
         let before = try await CF.counts(emulator)
@@ -30,7 +30,7 @@ struct CloudflareProviderTests {
 
     @Test("CleanUp reads every page of records at the name, stopping at result_info.total_pages, and deletes only its own value")
     func cleanUpPages() async throws {
-        let emulator = try CF.emulator()
+        let emulator = try await CF.emulator()
         try await emulator.seed(["zone": "example.com", "count": 250, "name": Self.fqdn, "type": "TXT", "content": "foreign-{i}"])
         let provider = try await CF.provider(config: CF.tokenConfig(emulator))
         try await provider.present(CF.challenge(.present, Self.fqdn, "mine"))
@@ -49,7 +49,7 @@ struct CloudflareProviderTests {
     func longestZone() async throws {
         var config = Self.config(zones: ["example.com", "sub.example.com"] + (0..<70).map { "zone\($0).example" })
         config["records"] = []
-        let emulator = try CF.emulator(config: config)
+        let emulator = try await CF.emulator(config: config)
         let provider = try await CF.provider(config: CF.tokenConfig(emulator))
         try await provider.present(CF.challenge(.present, "_acme-challenge.www.sub.example.com", "deep"))
         try await provider.present(CF.challenge(.present, "_acme-challenge.example.com", "apex"))
@@ -65,7 +65,7 @@ struct CloudflareProviderTests {
     func quotedContent() async throws {
         var config = Self.config(zones: ["example.com"])
         config["quoteTxtContent"] = true
-        let emulator = try CF.emulator(config: config)
+        let emulator = try await CF.emulator(config: config)
         let provider = try await CF.provider(config: CF.tokenConfig(emulator))
         try await provider.present(CF.challenge(.present, Self.fqdn, "value-a"))
         try await provider.present(CF.challenge(.present, Self.fqdn, "value-a"))
@@ -77,7 +77,7 @@ struct CloudflareProviderTests {
 
     @Test("the global API key with its email works like a token")
     func globalKey() async throws {
-        let emulator = try CF.emulator()
+        let emulator = try await CF.emulator()
         let provider = try await CF.provider(config: CF.keyConfig(emulator))
         try await provider.present(CF.challenge(.present, Self.fqdn, "by-key"))
         #expect(try await provider.txtValues(at: DomainName(Self.fqdn), zone: nil) == ["by-key"])
@@ -87,7 +87,7 @@ struct CloudflareProviderTests {
 
     @Test("a 429 is retried after the Retry-After Cloudflare sends")
     func retryAfter() async throws {
-        let emulator = try CF.emulator()
+        let emulator = try await CF.emulator()
         let delays = Mutex<[Duration]>([])
         let policy = RetryPolicy(baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5), deadline: .seconds(20), sleep: { delay in delays.withLock { $0.append(delay) } })
         let provider = try await CF.provider(CF.plugin(retryPolicy: policy), config: CF.tokenConfig(emulator))
@@ -99,7 +99,7 @@ struct CloudflareProviderTests {
 
     @Test("a Retry-After beyond the challenge's retry deadline fails at once, with a stable message")
     func retryAfterTooLong() async throws {
-        let emulator = try CF.emulator()
+        let emulator = try await CF.emulator()
         let delays = Mutex<[Duration]>([])
         let policy = RetryPolicy(deadline: .seconds(20), sleep: { delay in delays.withLock { $0.append(delay) } })
         let provider = try await CF.provider(CF.plugin(retryPolicy: policy), config: CF.tokenConfig(emulator))
@@ -124,7 +124,7 @@ struct CloudflareProviderTests {
             ),
         ])
     func refusals(token: String, expected: String) async throws {
-        let emulator = try CF.emulator()
+        let emulator = try await CF.emulator()
         let provider = try await CF.provider(config: CF.tokenConfig(emulator), context: CF.context(secrets: CF.secrets(token: token)))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(CF.challenge(.present, Self.fqdn, "v")) }
         #expect(error?.message.hasPrefix(expected) == true, "\(error?.message ?? "")")
@@ -133,7 +133,7 @@ struct CloudflareProviderTests {
 
     @Test("a zone the token cannot see is reported as such")
     func zoneNotVisible() async throws {
-        let emulator = try CF.emulator()
+        let emulator = try await CF.emulator()
         let provider = try await CF.provider(config: CF.tokenConfig(emulator), context: CF.context(secrets: CF.secrets(token: CF.exampleComOnlyToken)))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(CF.challenge(.present, "_acme-challenge.www.example.org", "v")) }
         #expect(error?.code == .zoneNotFound)
@@ -145,7 +145,7 @@ struct CloudflareProviderTests {
 
     @Test("a wrong email with the global key is refused, naming email")
     func wrongEmail() async throws {
-        let emulator = try CF.emulator()
+        let emulator = try await CF.emulator()
         let provider = try await CF.provider(config: CF.keyConfig(emulator, email: "someone@example.com"))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(CF.challenge(.present, Self.fqdn, "v")) }
         #expect(

@@ -8,7 +8,7 @@ import Testing
 struct DNSPodCheckCommandTests {
     /// Writes `dnspod.yaml` (that webhook's config block plus the emulator's endpoint) and
     /// `secrets.yaml` (the chart's Secret, keys secret-id and secret-key), and runs `check`.
-    func check(_ emulator: EmulatorPeer, secretData: String, wrapped: Bool, extraArguments: [String]) throws -> CommandResult {
+    func check(_ emulator: EmulatorPeer, secretData: String, wrapped: Bool, extraArguments: [String]) async throws -> CommandResult {
         let directory = try makeTemporaryDirectory("dnspod-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let block = """
@@ -31,7 +31,7 @@ struct DNSPodCheckCommandTests {
         type: Opaque
         \(secretData)
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(
+        return try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/dnspod.yaml", "--secrets", "\(directory)/secrets.yaml",
@@ -41,9 +41,9 @@ struct DNSPodCheckCommandTests {
 
     @Test("check passes Basic and Extended against the emulator and leaves no record behind")
     func checkPasses() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         // base64 of "AKIDDNSPODTEST" and of "dnspod-test-secret\n" (the newline `echo | base64` leaves is trimmed).
-        let result = try check(emulator, secretData: "data: {secret-id: QUtJREROU1BPRFRFU1Q=, secret-key: ZG5zcG9kLXRlc3Qtc2VjcmV0Cg==}", wrapped: true, extraArguments: ["--timeout", "10"])
+        let result = try await check(emulator, secretData: "data: {secret-id: QUtJREROU1BPRFRFU1Q=, secret-key: ZG5zcG9kLXRlc3Qtc2VjcmV0Cg==}", wrapped: true, extraArguments: ["--timeout", "10"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13, "\(result.stdout)")
@@ -57,8 +57,8 @@ struct DNSPodCheckCommandTests {
 
     @Test("check under the plugin's own solver name fails with the signature message when the Secret holds a wrong SecretKey")
     func checkFailsOnWrongSecret() async throws {
-        let emulator = try DNSPodFixture.emulator()
-        let result = try check(emulator, secretData: "stringData: {secret-id: AKIDDNSPODTEST, secret-key: wrong}", wrapped: false, extraArguments: ["--solver", "dnspod", "--basic-only", "--timeout", "2"])
+        let emulator = try await DNSPodFixture.emulator()
+        let result = try await check(emulator, secretData: "stringData: {secret-id: AKIDDNSPODTEST, secret-key: wrong}", wrapped: false, extraArguments: ["--solver", "dnspod", "--basic-only", "--timeout", "2"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: present key A"), "\(result.stdout)")
         #expect(result.stdout.contains("DNSPod rejected the request signature (AuthFailure.SignatureFailure): the SecretKey from secret default/cert-manager-webhook-dnspod-secret does not belong to its SecretId"), "\(result.stdout)")

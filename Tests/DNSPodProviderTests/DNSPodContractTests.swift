@@ -52,7 +52,7 @@ struct DNSPodContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "dnspod") {
             print("dnspod: a warm Present cost \(calls.present) API call(s), a warm CleanUp \(calls.cleanUp)")

@@ -29,7 +29,7 @@ struct DNSPodCredentialTests {
 
     @Test("a temporary key from Secrets carries its session token")
     func temporaryKeyFromSecrets() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let config = DNSPodFixture.config(emulator, extra: ["sessionTokenRef": ["name": "dnspod-secret", "key": "session-token"]])
         let secrets = DNSPodFixture.secrets(id: DNSPodFixture.temporarySecretId, key: DNSPodFixture.temporarySecretKey, token: DNSPodFixture.temporaryToken)
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: config, context: DNSPodFixture.context(secrets: secrets))
@@ -44,7 +44,7 @@ struct DNSPodCredentialTests {
 
     @Test("the inline secretId of older configs signs like one from a Secret")
     func inlineSecretId() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let config: ConfigValue = ["endpoint": .string(emulator.baseURL), "secretId": .string(DNSPodFixture.secretId), "secretKeyRef": ["name": "dnspod-secret", "key": "secret-key"]]
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: config)
         try await provider.present("_acme-challenge.www.example.com", "inline")
@@ -53,7 +53,7 @@ struct DNSPodCredentialTests {
 
     @Test("a missing Secret key is named, and nothing is sent")
     func missingSecretKey() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let secrets = StaticSecretSource([.init(namespace: DNSPodFixture.namespace, name: "dnspod-secret"): ["secret-id": SecretValue(DNSPodFixture.secretId)]])
         let text = await failureMessage { _ = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator), context: DNSPodFixture.context(secrets: secrets)) }
         #expect(text == "secret cert-manager/dnspod-secret has no key \"secret-key\" (it has: secret-id)")
@@ -62,7 +62,7 @@ struct DNSPodCredentialTests {
 
     @Test("ambient credentials are refused when the challenge does not allow them, even if the environment has keys")
     func ambientDenied() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let environment = ["TENCENTCLOUD_SECRET_ID": DNSPodFixture.secretId, "TENCENTCLOUD_SECRET_KEY": DNSPodFixture.secretKey]
         let text = await failureMessage {
             _ = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: Self.ambientConfig(emulator), context: DNSPodFixture.context(allowAmbient: false, environment: environment))
@@ -73,7 +73,7 @@ struct DNSPodCredentialTests {
 
     @Test("environment keys, with a session token for a temporary key, are used when ambient credentials are allowed")
     func environmentKeys() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let plugin = DNSPodFixture.plugin()
         let permanent = ["TENCENTCLOUD_SECRET_ID": DNSPodFixture.secretId, "TENCENTCLOUD_SECRET_KEY": DNSPodFixture.secretKey]
         try await DNSPodFixture.provider(plugin, config: Self.ambientConfig(emulator), context: DNSPodFixture.context(allowAmbient: true, environment: permanent))
@@ -86,7 +86,7 @@ struct DNSPodCredentialTests {
 
     @Test("a half-set environment is reported by variable name; an empty one asks for credentials")
     func incompleteEnvironment() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let half = await failureMessage {
             _ = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: Self.ambientConfig(emulator), context: DNSPodFixture.context(allowAmbient: true, environment: ["TKE_ROLE_ARN": DNSPodFixture.roleArn]))
         }
@@ -99,7 +99,7 @@ struct DNSPodCredentialTests {
 
     @Test("TKE OIDC: the token is exchanged once for temporary keys that sign every call with their token")
     func tkeFlow() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let (directory, file) = try Self.tokenFile(DNSPodFixture.oidcToken)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let plugin = DNSPodFixture.plugin()
@@ -122,7 +122,7 @@ struct DNSPodCredentialTests {
 
     @Test("TKE OIDC: STS is called anonymously with the region; DNSPod calls are signed with the temporary key and carry no region")
     func tkeRequestHeaders() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let (directory, file) = try Self.tokenFile(DNSPodFixture.oidcToken)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let recorder = RecordingTransport()
@@ -148,7 +148,7 @@ struct DNSPodCredentialTests {
 
     @Test("TKE OIDC: keys are refreshed before they expire, reading the token file again")
     func tkeRefresh() async throws {
-        let emulator = try DNSPodFixture.emulator(config: [
+        let emulator = try await DNSPodFixture.emulator(config: [
             "accounts": [["secretId": DNSPodFixture.secretId, "secretKey": DNSPodFixture.secretKey, "domains": ["example.com"]]],
             "oidc": ["providerId": DNSPodFixture.providerId, "roleArn": DNSPodFixture.roleArn, "tokens": ["token-a", "token-b"], "account": DNSPodFixture.secretId],
         ])
@@ -184,7 +184,7 @@ struct DNSPodCredentialTests {
 
     @Test("TKE OIDC: keys the service expires early are replaced and the call retried")
     func tkeExpiredEarly() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let (directory, file) = try Self.tokenFile(DNSPodFixture.oidcToken)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let context = DNSPodFixture.context(allowAmbient: true, environment: Self.tkeEnvironment(tokenFile: file))
@@ -200,7 +200,7 @@ struct DNSPodCredentialTests {
 
     @Test("TKE OIDC: an unknown role is reported with the variable to check")
     func tkeUnknownRole() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let (directory, file) = try Self.tokenFile(DNSPodFixture.oidcToken)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var environment = Self.tkeEnvironment(tokenFile: file)
@@ -212,7 +212,7 @@ struct DNSPodCredentialTests {
 
     @Test("TKE OIDC: an unreadable token file is named with its variable")
     func tkeMissingTokenFile() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let environment = ["TKE_ROLE_ARN": DNSPodFixture.roleArn, "TKE_PROVIDER_ID": DNSPodFixture.providerId, "TKE_IDENTITY_TOKEN_FILE": "/nonexistent/token"]
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: Self.ambientConfig(emulator), context: DNSPodFixture.context(allowAmbient: true, environment: environment))
         let text = await failureMessage { try await provider.present("_acme-challenge.example.com", "k") }
@@ -222,7 +222,7 @@ struct DNSPodCredentialTests {
 
     @Test("challenges with different credentials share no cached state, not even a domain list")
     func noSharedStateBetweenCredentials() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let plugin = DNSPodFixture.plugin()
         let alice = try await DNSPodFixture.provider(plugin, config: DNSPodFixture.config(emulator), context: DNSPodFixture.context(secrets: DNSPodFixture.secrets()))
         let bob = try await DNSPodFixture.provider(plugin, config: DNSPodFixture.config(emulator), context: DNSPodFixture.context(secrets: DNSPodFixture.secrets(id: DNSPodFixture.otherSecretId, key: DNSPodFixture.otherSecretKey)))

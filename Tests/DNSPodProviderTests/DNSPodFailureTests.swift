@@ -11,7 +11,7 @@ struct DNSPodFailureTests {
 
     @Test("a CAM policy without the action names the dnspod: action that was denied and the ones to allow")
     func camDenied() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         try await emulator.admin("POST", "/__admin/faults", ["errors": [["code": "AuthFailure.UnauthorizedOperation", "message": "you are not authorized to perform operation (dnspod:CreateRecord)"]], "actions": ["CreateRecord"]])
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator))
         let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
@@ -25,7 +25,7 @@ struct DNSPodFailureTests {
 
     @Test("a TTL below the plan's minimum names the field to change")
     func ttlTooLow() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator, extra: ["ttl": 300]))
         let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .invalidConfiguration)
@@ -34,7 +34,7 @@ struct DNSPodFailureTests {
 
     @Test("a line the domain does not have names recordLine")
     func unknownLine() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator, extra: ["recordLine": "火星"]))
         let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.message.hasPrefix("DNSPod does not offer the recordLine of the config on the domain of _acme-challenge.example.com (InvalidParameter.RecordLineInvalid)") == true)
@@ -42,7 +42,7 @@ struct DNSPodFailureTests {
 
     @Test("records go on the configured line; the default is 默认")
     func lines() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator)).present("_acme-challenge.example.com", "default-line")
         try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator, extra: ["recordLine": "境外", "ttl": 3600])).present("_acme-challenge.example.com", "abroad")
         let records = try await emulator.dnspodRecords().filter { $0["Type"] as? String == "TXT" }
@@ -51,7 +51,7 @@ struct DNSPodFailureTests {
 
     @Test("a clock more than five minutes off is reported as such, not as bad credentials")
     func clockSkew() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 600])
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator))
         let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
@@ -60,7 +60,7 @@ struct DNSPodFailureTests {
 
     @Test("throttling is retried with backoff, and reported when it outlasts the retries")
     func throttling() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let plugin = DNSPodFixture.plugin(retryPolicy: RetryPolicy(maximumAttempts: 3, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5)))
         try await emulator.admin("POST", "/__admin/faults", ["throttle": 2])
         let provider = try await DNSPodFixture.provider(plugin, config: DNSPodFixture.config(emulator))
@@ -76,7 +76,7 @@ struct DNSPodFailureTests {
 
     @Test("internal errors and gateway failures are retried; a lasting gateway failure is reported with its status")
     func serverErrors() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let plugin = DNSPodFixture.plugin(retryPolicy: RetryPolicy(maximumAttempts: 3, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5)))
         try await emulator.admin("POST", "/__admin/faults", ["errors": [["code": "InternalError", "message": "An internal error has occurred."]], "error5xx": 1])
         let provider = try await DNSPodFixture.provider(plugin, config: DNSPodFixture.config(emulator))
@@ -99,7 +99,7 @@ struct DNSPodFailureTests {
 
     @Test("a name in no domain of the account says which account and how many domains it holds")
     func zoneNotFound() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator))
         let error = await dns01Failure { try await provider.present("_acme-challenge.www.example.org", "k") }
         #expect(error?.code == .zoneNotFound)
@@ -110,7 +110,7 @@ struct DNSPodFailureTests {
 
     @Test("the longest domain of the account wins, and the record name is relative to it")
     func longestDomain() async throws {
-        let emulator = try DNSPodFixture.emulator(config: [
+        let emulator = try await DNSPodFixture.emulator(config: [
             "accounts": [["secretId": DNSPodFixture.secretId, "secretKey": DNSPodFixture.secretKey, "domains": ["example.com", "sub.example.com"]]]
         ])
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator))
@@ -121,7 +121,7 @@ struct DNSPodFailureTests {
 
     @Test("a name with more records than one page is read through every page, and clean-up keeps the others")
     func pagination() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         try await emulator.seed(["domain": "example.com", "count": 3005, "subDomain": "_acme-challenge.busy", "value": "other-{i}"])
         let provider = try await DNSPodFixture.provider(DNSPodFixture.plugin(), config: DNSPodFixture.config(emulator))
         try await provider.present("_acme-challenge.busy.example.com", "mine")
@@ -134,7 +134,7 @@ struct DNSPodFailureTests {
 
     @Test("clean-up deletes its own record even when the record list lags behind the write")
     func laggingRecordList() async throws {
-        let emulator = try DNSPodFixture.emulator()
+        let emulator = try await DNSPodFixture.emulator()
         let lagging = DNSPodFixture.plugin(transport: LaggingRecordList())
         let provider = try await DNSPodFixture.provider(lagging, config: DNSPodFixture.config(emulator))
         try await provider.present("_acme-challenge.example.com", "fresh")

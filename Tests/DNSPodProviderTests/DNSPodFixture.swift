@@ -22,8 +22,8 @@ enum DNSPodFixture {
     static let roleArn = "qcs::cam::uin/100000000001:roleName/dns01-webhook"
     static let oidcToken = "tke-test-oidc-token"
 
-    static func emulator(config: [String: Any]? = nil) throws -> EmulatorPeer {
-        try EmulatorPeer("dnspod_emulator.py", config: config)
+    static func emulator(config: [String: Any]? = nil) async throws -> EmulatorPeer {
+        try await EmulatorPeer("dnspod_emulator.py", config: config)
     }
 
     /// A retry policy that barely sleeps, so retry tests run quickly.

@@ -62,7 +62,7 @@ struct TC3SignatureDifferentialTests {
     }
 
     @Test("agrees with AbstractClient._get_tc3_signature and Sign.sign_tc3 on 500 generated requests")
-    func agreesWithOfficialSDK() throws {
+    func agreesWithOfficialSDK() async throws {
         let cases = Self.cases(count: 500)
         var signatures: [TC3Signer.Signature] = []
         var lines: [String] = []
@@ -82,7 +82,7 @@ struct TC3SignatureDifferentialTests {
             ]
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
         }
-        let answers = try Self.runOracle(lines)
+        let answers = try await Self.runOracle(lines)
         try #require(answers.count == cases.count)
         for ((item, ours), answer) in zip(zip(cases, signatures), answers) {
             try #require(answer["error"] == nil, "oracle error: \(answer["error"] ?? "")")
@@ -92,12 +92,12 @@ struct TC3SignatureDifferentialTests {
         }
     }
 
-    static func runOracle(_ lines: [String]) throws -> [[String: Any]] {
+    static func runOracle(_ lines: [String]) async throws -> [[String: Any]] {
         let directory = try makeTemporaryDirectory("tc3-oracle")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let input = "\(directory)/in.jsonl"
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-        let result = try runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/tc3_signature_oracle.py < \"$1\"", python, input])
+        let result = try await runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/tc3_signature_oracle.py < \"$1\"", python, input])
         guard result.status == 0 else { throw PeerError("oracle failed: \(result.stderr)") }
         return try result.stdout.split(separator: "\n").map { line in
             try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]

@@ -17,7 +17,7 @@ struct DNSExchangeTests {
             _acme-challenge.big IN TXT \(Self.manyValues.map { "\"\($0)\"" }.joined(separator: "\n_acme-challenge.big IN TXT "))
             empty IN A 127.0.0.1
             """
-        let knot = try KnotServer(zones: ["example.com": records])
+        let knot = try await KnotServer.start(zones: ["example.com": records])
         defer { knot.stop() }
         try await body(knot)
     }

@@ -8,7 +8,7 @@ import Testing
 struct DigitalOceanCheckCommandTests {
     @Test("check passes Basic and Extended against the emulator and leaves no record behind")
     func checkPasses() async throws {
-        let emulator = try DO.emulator()
+        let emulator = try await DO.emulator()
         let directory = try makeTemporaryDirectory("digitalocean-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -29,7 +29,7 @@ struct DigitalOceanCheckCommandTests {
         data:
           access-token: \(Data(DO.token.utf8).base64EncodedString())
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(
+        let result = try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/digitalocean.yaml", "--secrets", "\(directory)/secrets.yaml",

@@ -31,7 +31,7 @@ struct DigitalOceanContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try DO.emulator()
+        let emulator = try await DO.emulator()
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "digitalocean") {
             print("digitalocean: warm Present \(calls.present) API calls, warm CleanUp \(calls.cleanUp)")

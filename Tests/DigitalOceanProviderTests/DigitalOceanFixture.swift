@@ -13,8 +13,8 @@ enum DO {
     static let readOnlyToken = "dop_v1_" + String(repeating: "1", count: 64)
     static let unknownToken = "dop_v1_" + String(repeating: "9", count: 64)
 
-    static func emulator(config: [String: Any]? = nil) throws -> EmulatorPeer {
-        try EmulatorPeer("digitalocean_emulator.py", config: config)
+    static func emulator(config: [String: Any]? = nil) async throws -> EmulatorPeer {
+        try await EmulatorPeer("digitalocean_emulator.py", config: config)
     }
 
     static let fastRetries = RetryPolicy(baseDelay: .milliseconds(5), maximumDelay: .milliseconds(50))

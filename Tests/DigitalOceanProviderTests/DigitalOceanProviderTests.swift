@@ -12,7 +12,7 @@ struct DigitalOceanProviderTests {
 
     @Test("Present lists the name and adds its value once, with the name fully qualified as cert-manager sends it")
     func presentOnce() async throws {
-        let emulator = try DO.emulator()
+        let emulator = try await DO.emulator()
         let provider = try await DO.provider(config: DO.config(emulator))
         try await provider.present(DO.challenge(.present, Self.fqdn, "value-a"))
         try await provider.present(DO.challenge(.present, Self.fqdn, "value-a"))
@@ -26,7 +26,7 @@ struct DigitalOceanProviderTests {
 
     @Test("every page of records at the name is read (200 a page, no page past the last), and CleanUp deletes only its own value")
     func paging() async throws {
-        let emulator = try DO.emulator()
+        let emulator = try await DO.emulator()
         try await emulator.seed(["domain": "example.com", "count": 450, "name": "_acme-challenge.www", "data": "foreign-{i}"])
         let provider = try await DO.provider(config: DO.config(emulator))
         try await provider.present(DO.challenge(.present, Self.fqdn, "mine"))
@@ -43,7 +43,7 @@ struct DigitalOceanProviderTests {
     @Test("the domain is the account's longest domain holding the name (domain list paged and cached)")
     func longestDomain() async throws {
         let domains = ["example.com", "sub.example.com"] + (0..<210).map { "d\($0).example" }
-        let emulator = try DO.emulator(config: ["domains": domains, "tokens": [["token": DO.token, "scopes": ["read", "write"]]]])
+        let emulator = try await DO.emulator(config: ["domains": domains, "tokens": [["token": DO.token, "scopes": ["read", "write"]]]])
         let provider = try await DO.provider(config: DO.config(emulator))
         try await provider.present(DO.challenge(.present, "_acme-challenge.www.sub.example.com", "deep"))
         try await provider.present(DO.challenge(.present, "_acme-challenge.example.com", "apex"))
@@ -54,7 +54,7 @@ struct DigitalOceanProviderTests {
 
     @Test("a 429 without Retry-After waits until ratelimit-reset")
     func rateLimitReset() async throws {
-        let emulator = try DO.emulator()
+        let emulator = try await DO.emulator()
         let now = 1_900_000_000.0
         try await emulator.admin("POST", "/__admin/clock", ["now": now])
         let delays = Mutex<[Duration]>([])
@@ -79,7 +79,7 @@ struct DigitalOceanProviderTests {
             ),
         ])
     func refusals(token: String, expected: String) async throws {
-        let emulator = try DO.emulator()
+        let emulator = try await DO.emulator()
         let provider = try await DO.provider(config: DO.config(emulator), context: DO.context(secrets: DO.secrets(token: token)))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(DO.challenge(.present, Self.fqdn, "v")) }
         #expect(error?.message.hasPrefix(expected) == true, "\(error?.message ?? "")")
@@ -92,14 +92,14 @@ struct DigitalOceanProviderTests {
         let configuration = try plugin.decodeConfiguration(["tokenSecretRef": ["name": "absent", "key": "access-token"]], at: .root.appending("digitalocean"), source: .operatorConfig)
         let error = await #expect(throws: DNS01Error.self) { try await plugin.makeProvider(for: configuration, context: DO.context()) }
         #expect(error?.message == "digitalocean.tokenSecretRef: secret \"absent\" not found in namespace \"cert-manager\" (in-memory secrets)")
-        let emulator = try DO.emulator()
+        let emulator = try await DO.emulator()
         let provider = try await DO.provider(config: DO.config(emulator), context: DO.context(secrets: DO.secrets(token: " \(DO.token)\n")))
         try await provider.present(DO.challenge(.present, Self.fqdn, "trimmed"))
     }
 
     @Test("a domain the account does not hold is a zone error")
     func noDomain() async throws {
-        let emulator = try DO.emulator()
+        let emulator = try await DO.emulator()
         let provider = try await DO.provider(config: DO.config(emulator))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(DO.challenge(.present, "_acme-challenge.www.example.net", "v")) }
         #expect(error?.code == .zoneNotFound)

@@ -21,16 +21,16 @@ struct CLIGuidanceTests {
         return path
     }
 
-    func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws -> CommandResult {
-        try runCommand(webhookBinary, arguments, environment: environment.merging(extra) { $1 }, input: input)
+    func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) async throws -> CommandResult {
+        try await runCommand(webhookBinary, arguments, environment: environment.merging(extra) { $1 }, input: input)
     }
 
     // MARK: Progress and the JSON report
 
     @Test("--output json prints one document with every step, its timing and outcome")
-    func jsonReport() throws {
+    func jsonReport() async throws {
         let config = try file("memory.yaml", "memory: {zones: [example.com]}\n")
-        let result = try run(["check", "--config", config, "--domain", "www.example.com", "--output", "json", "--poll-interval", "0.05", "--timeout", "5"])
+        let result = try await run(["check", "--config", config, "--domain", "www.example.com", "--output", "json", "--poll-interval", "0.05", "--timeout", "5"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(report["passed"] as? Bool == true)
@@ -49,9 +49,9 @@ struct CLIGuidanceTests {
     }
 
     @Test("--output json still prints a document when the check cannot start, with the reason, and exits 1")
-    func jsonReportOnSetupFailure() throws {
+    func jsonReportOnSetupFailure() async throws {
         let config = try file("typo.yaml", "memory: {zone: [example.com]}\n")
-        let result = try run(["check", "--config", config, "--domain", "www.example.com", "--output", "json"])
+        let result = try await run(["check", "--config", config, "--domain", "www.example.com", "--output", "json"])
         #expect(result.status == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(report["passed"] as? Bool == false)
@@ -61,11 +61,11 @@ struct CLIGuidanceTests {
     }
 
     @Test("while it waits, check says so on stderr: what for, through which path, elapsed of the timeout, at most every 5 s")
-    func progress() throws {
-        let knot = try KnotServer(zones: ["example.com": "www IN A 127.0.0.1"])
+    func progress() async throws {
+        let knot = try await KnotServer.start(zones: ["example.com": "www IN A 127.0.0.1"])
         defer { knot.stop() }
         let config = try file("memory.yaml", "memory: {zones: [example.com]}\n")
-        let result = try run([
+        let result = try await run([
             "check", "--config", config, "--domain", "www.example.com", "--nameserver", knot.address,
             "--poll-interval", "0.5", "--timeout", "7", "--basic-only",
         ])
@@ -87,11 +87,11 @@ struct CLIGuidanceTests {
     }
 
     @Test("a visibility step gives up only once --timeout has passed, never a poll interval early")
-    func fullTimeout() throws {
-        let knot = try KnotServer(zones: ["example.com": "www IN A 127.0.0.1"])
+    func fullTimeout() async throws {
+        let knot = try await KnotServer.start(zones: ["example.com": "www IN A 127.0.0.1"])
         defer { knot.stop() }
         let config = try file("memory.yaml", "memory: {zones: [example.com]}\n")
-        let result = try run([
+        let result = try await run([
             "check", "--config", config, "--domain", "www.example.com", "--nameserver", knot.address,
             "--poll-interval", "0.7", "--timeout", "1", "--basic-only", "--output", "json",
         ])
@@ -108,26 +108,26 @@ struct CLIGuidanceTests {
     // MARK: --config -
 
     @Test("--config - reads the config from standard input for check, present, cleanup and config validate")
-    func configFromStandardInput() throws {
+    func configFromStandardInput() async throws {
         let config = "memory: {zones: [example.com]}\n"
-        let check = try run(["check", "--config", "-", "--domain", "www.example.com", "--basic-only", "--poll-interval", "0.05", "--timeout", "2"], input: config)
+        let check = try await run(["check", "--config", "-", "--domain", "www.example.com", "--basic-only", "--poll-interval", "0.05", "--timeout", "2"], input: config)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         for command in ["present", "cleanup"] {
-            let result = try run([command, "--config", "-", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], input: config)
+            let result = try await run([command, "--config", "-", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], input: config)
             #expect(result.status == 0, "\(result.stderr)")
         }
-        let validate = try run(["config", "validate", "--config", "-"], input: config)
+        let validate = try await run(["config", "validate", "--config", "-"], input: config)
         #expect(validate.stdout == "standard input: valid (one memory entry)\n")
-        let broken = try run(["present", "--config", "-", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], input: "memory: {zones: [example.com]\n")
+        let broken = try await run(["present", "--config", "-", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], input: "memory: {zones: [example.com]\n")
         #expect(broken.stderr.hasPrefix("error: standard input is not valid YAML or JSON: line 2, column 1"))
     }
 
     // MARK: Messages that say what to do
 
     @Test("a YAML error gives the line, the column, the parser's reason and the offending line")
-    func yamlError() throws {
+    func yamlError() async throws {
         let config = try file("broken.yaml", "providers:\n  - selector: {dnsZones: [example.com]\n    memory: {}\n")
-        let result = try run(["config", "validate", "--config", config])
+        let result = try await run(["config", "validate", "--config", config])
         #expect(result.status == 1)
         #expect(
             result.stderr
@@ -136,15 +136,15 @@ struct CLIGuidanceTests {
     }
 
     @Test("cert-manager's route53 block pasted as the whole config: use --solver route53, or wrap it")
-    func bareBlock() throws {
+    func bareBlock() async throws {
         let config = try file(
             "route53-block.yaml",
             "region: us-east-1\naccessKeyIDSecretRef: {name: aws, key: id}\nsecretAccessKeySecretRef: {name: aws, key: secret}\n"
         )
-        let result = try run(["config", "validate", "--config", config])
+        let result = try await run(["config", "validate", "--config", config])
         #expect(result.status == 1)
         #expect(result.stderr.contains("this looks like a route53 block on its own; name its solver (--solver route53; in an Issuer, solverName: route53), or put the block under \"route53:\""))
-        let fixed = try run(["config", "validate", "--config", config, "--solver", "route53"])
+        let fixed = try await run(["config", "validate", "--config", config, "--solver", "route53"])
         #expect(fixed.stdout == "\(config): valid (one route53 entry)\n", "\(fixed.stderr)")
     }
 
@@ -166,16 +166,16 @@ struct CLIGuidanceTests {
         """
 
     @Test("a ClusterIssuer given as config: its webhook solver's config and solverName are used, with a note")
-    func issuerWebhookConfig() throws {
+    func issuerWebhookConfig() async throws {
         let config = try file("issuer.yaml", Self.clusterIssuerWithWebhook)
-        let result = try run(["check", "--config", config, "--domain", "www.example.com", "--basic-only", "--poll-interval", "0.05", "--timeout", "2"])
+        let result = try await run(["check", "--config", config, "--domain", "www.example.com", "--basic-only", "--poll-interval", "0.05", "--timeout", "2"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("note: \(config) is the ClusterIssuer \"letsencrypt\": using .spec.acme.solvers[1].dns01.webhook.config with solver memory\n"))
         #expect(result.stdout.contains("→ memory ("))
     }
 
     @Test("an Issuer with cert-manager's built-in route53 solver: its block is used as the route53 block")
-    func issuerBuiltInBlock() throws {
+    func issuerBuiltInBlock() async throws {
         let config = try file(
             "route53-issuer.yaml",
             """
@@ -189,13 +189,13 @@ struct CLIGuidanceTests {
                       cnameStrategy: Follow
                       route53: {region: eu-west-1, hostedZoneID: Z123}
             """)
-        let result = try run(["config", "validate", "--config", config])
+        let result = try await run(["config", "validate", "--config", config])
         #expect(result.stdout == "\(config): valid (one route53 entry)\n", "\(result.stderr)")
         #expect(result.stderr == "note: \(config) is the Issuer \"r53\": using .spec.acme.solvers[0].dns01.route53 as the route53 block\n")
     }
 
     @Test("an Issuer with several DNS-01 solvers is refused with the path of each block to copy; --solver picks one")
-    func issuerWithSeveralSolvers() throws {
+    func issuerWithSeveralSolvers() async throws {
         let config = try file(
             "two.yaml",
             """
@@ -209,35 +209,35 @@ struct CLIGuidanceTests {
                     dns01: {route53: {region: us-east-1}}
                   - dns01: {webhook: {groupName: acme.example.com, solverName: alidns-solver, config: {regionId: cn-beijing}}}
             """)
-        let result = try run(["config", "validate", "--config", config])
+        let result = try await run(["config", "validate", "--config", config])
         #expect(result.status == 1)
         #expect(
             result.stderr
                 == "error: \(config) is the ClusterIssuer \"two\", which has 2 DNS-01 solvers; copy the one you mean into a file of its own (for example yq '.spec.acme.solvers[0].dns01.route53' \(config)): .spec.acme.solvers[0].dns01.route53 (cert-manager's route53 solver), .spec.acme.solvers[1].dns01.webhook.config (webhook, solverName alidns-solver)\n"
         )
-        let picked = try run(["config", "validate", "--config", config, "--solver", "route53"])
+        let picked = try await run(["config", "validate", "--config", config, "--solver", "route53"])
         #expect(picked.stdout == "\(config): valid (one route53 entry)\n", "\(picked.stderr)")
     }
 
     @Test("--solver NAME with a config that has no NAME block is an error, not an empty block")
-    func solverWithoutBlock() throws {
+    func solverWithoutBlock() async throws {
         let config = try file("memory.yaml", "memory: {zones: [example.com]}\n")
         let expected = "--solver alidns: \(config) has no alidns block (it has only memory); give a config with a block for alidns (on its own or under \"alidns:\"), or leave out --solver to use the config as it is"
-        let present = try run(["present", "--config", config, "--solver", "alidns", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"])
+        let present = try await run(["present", "--config", config, "--solver", "alidns", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"])
         #expect(present.status == 1)
         #expect(present.stderr == "error: \(expected)\n")
-        let validate = try run(["config", "validate", "--config", config, "--solver", "alidns"])
+        let validate = try await run(["config", "validate", "--config", config, "--solver", "alidns"])
         #expect(validate.stderr == "error: \(expected)\n")
     }
 
     @Test("a Secret missing from --namespace but present elsewhere in the --secrets file: pass --namespace")
-    func secretInAnotherNamespace() throws {
+    func secretInAnotherNamespace() async throws {
         let config = try file("secret.yaml", "memory: {zones: [example.com], apiTokenSecretRef: {name: memory-token, key: token}}\n")
         let secrets = try file(
             "secrets.yaml",
             "apiVersion: v1\nkind: Secret\nmetadata: {name: memory-token, namespace: cert-manager}\nstringData: {token: t}\n"
         )
-        let result = try run(["present", "--config", config, "--secrets", secrets, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"])
+        let result = try await run(["present", "--config", config, "--secrets", secrets, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"])
         #expect(result.status == 1)
         #expect(
             result.stderr
@@ -246,9 +246,9 @@ struct CLIGuidanceTests {
     }
 
     @Test("route53 with no credentials names the fields to set and --allow-ambient-credentials")
-    func route53WithoutCredentials() throws {
+    func route53WithoutCredentials() async throws {
         let config = try file("r53.yaml", "route53: {region: us-east-1, endpoint: \"http://127.0.0.1:1\"}\n")
-        let result = try run(["present", "--config", config, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"])
+        let result = try await run(["present", "--config", config, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"])
         #expect(result.status == 1)
         for words in ["accessKeyID", "accessKeyIDSecretRef", "secretAccessKeySecretRef", "auth.kubernetes.serviceAccountRef", "--allow-ambient-credentials"] {
             #expect(result.stderr.contains(words), "\(result.stderr)")
@@ -258,7 +258,7 @@ struct CLIGuidanceTests {
     // MARK: The cluster, like kubectl
 
     @Test("a ~/.kube/config that cannot be used matters only once a Secret is needed, and then says why")
-    func unusableHomeKubeconfig() throws {
+    func unusableHomeKubeconfig() async throws {
         let home = try makeTemporaryDirectory("home")
         try FileManager.default.createDirectory(atPath: "\(home)/.kube", withIntermediateDirectories: true)
         try """
@@ -268,16 +268,16 @@ struct CLIGuidanceTests {
         users: [{name: gke, user: {auth-provider: {name: gcp}}}]
         """.write(toFile: "\(home)/.kube/config", atomically: true, encoding: .utf8)
         let plain = try file("memory.yaml", "memory: {zones: [example.com]}\n")
-        let passing = try run(["present", "--config", plain, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], environment: ["HOME": home])
+        let passing = try await run(["present", "--config", plain, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], environment: ["HOME": home])
         #expect(passing.status == 0, "\(passing.stderr)")
         let needsSecret = try file("secret.yaml", "memory: {zones: [example.com], apiTokenSecretRef: {name: memory-token, key: token}}\n")
-        let failing = try run(["present", "--config", needsSecret, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], environment: ["HOME": home])
+        let failing = try await run(["present", "--config", needsSecret, "--fqdn", "_acme-challenge.www.example.com", "--key", "k"], environment: ["HOME": home])
         #expect(
             failing.stderr
                 == "error: cannot read secret default/memory-token: no --secrets file was given, and the cluster cannot be used: kubeconfig \(home)/.kube/config (context gke): only client certificates, token, tokenFile and exec credential plugins are supported (not auth-provider or basic auth)\n"
         )
         // Named on the command line, the same kubeconfig must work from the start.
-        let named = try run(["present", "--config", plain, "--kubeconfig", "\(home)/.kube/config", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"])
+        let named = try await run(["present", "--config", plain, "--kubeconfig", "\(home)/.kube/config", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"])
         #expect(named.status == 1)
     }
 
@@ -307,7 +307,7 @@ struct CLIGuidanceTests {
             users: [{name: plugin, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ./plugin.sh}}}]
             """)
         let config = try file("secret.yaml", "memory: {zones: [example.com], apiTokenSecretRef: {name: memory-token, key: token}}\n")
-        let result = try run(
+        let result = try await run(
             ["present", "--config", config, "--namespace", "cert-manager", "--fqdn", "_acme-challenge.www.example.com", "--key", "k"],
             environment: ["KUBECONFIG": "\(directory)/absent:\(kubeconfig)"]
         )

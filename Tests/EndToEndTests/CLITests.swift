@@ -32,13 +32,13 @@ struct CLITests {
     }
 
     /// Run with no cluster configured: the user's own kubeconfig never leaks in.
-    func run(_ arguments: [String]) throws -> CommandResult {
-        try runCommand(webhookBinary, arguments, environment: ["HOME": directory, "KUBECONFIG": ""])
+    func run(_ arguments: [String]) async throws -> CommandResult {
+        try await runCommand(webhookBinary, arguments, environment: ["HOME": directory, "KUBECONFIG": ""])
     }
 
     @Test("check passes Basic and Extended against the memory provider, with config and secrets files")
-    func checkPasses() throws {
-        let result = try run([
+    func checkPasses() async throws {
+        let result = try await run([
             "check", "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
             "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "5",
         ])
@@ -54,8 +54,8 @@ struct CLITests {
     }
 
     @Test("check fails, exit 1, when the Secret is in another namespace, and says which")
-    func checkFailsOnSecretNamespace() throws {
-        let result = try run([
+    func checkFailsOnSecretNamespace() async throws {
+        let result = try await run([
             "check", "--config", config, "--secrets", secrets, "--namespace", "default",
             "--domain", "www.example.com", "--poll-interval", "0.05", "--timeout", "1",
         ])
@@ -66,8 +66,8 @@ struct CLITests {
     }
 
     @Test("check fails when the provider refuses the zone, and leaves nothing behind")
-    func checkFailsOnZone() throws {
-        let result = try run([
+    func checkFailsOnZone() async throws {
+        let result = try await run([
             "check", "--config", config, "--domain", "www.elsewhere.net", "--basic-only",
             "--poll-interval", "0.05", "--timeout", "1",
         ])
@@ -76,10 +76,10 @@ struct CLITests {
     }
 
     @Test("with --nameserver, visibility must also hold in DNS: records only in memory fail the check")
-    func checkConsultsDNS() throws {
-        let knot = try KnotServer(zones: ["example.com": "www IN A 127.0.0.1"])
+    func checkConsultsDNS() async throws {
+        let knot = try await KnotServer.start(zones: ["example.com": "www IN A 127.0.0.1"])
         defer { knot.stop() }
-        let result = try run([
+        let result = try await run([
             "check", "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
             "--domain", "www.example.com", "--nameserver", knot.address,
             "--poll-interval", "0.1", "--timeout", "0.5",
@@ -92,9 +92,9 @@ struct CLITests {
     }
 
     @Test("present and cleanup do one step each and exit 0")
-    func presentAndCleanUp() throws {
+    func presentAndCleanUp() async throws {
         for command in ["present", "cleanup"] {
-            let result = try run([
+            let result = try await run([
                 command, "--config", config, "--secrets", secrets, "--namespace", "cert-manager",
                 "--fqdn", "_acme-challenge.www.example.com.", "--key", "k1",
             ])
@@ -123,32 +123,32 @@ struct CLITests {
                 "error: cannot read secret default/memory-token: no --secrets file was given, and no cluster is configured (no --kubeconfig, KUBECONFIG or ~/.kube/config)"
             ),
         ])
-    func oneLineErrors(arguments: [String], expected: String) throws {
+    func oneLineErrors(arguments: [String], expected: String) async throws {
         let arguments = arguments.map { $0 == "CONFIG" ? config : $0 == "SECRETS" ? secrets : $0 }
-        let result = try run(arguments)
+        let result = try await run(arguments)
         #expect(result.status == 1)
         #expect(result.stderr == expected.replacingOccurrences(of: "SECRETS", with: secrets) + "\n")
     }
 
     @Test("a config with a misspelt field fails before any step, naming the path")
-    func badConfig() throws {
+    func badConfig() async throws {
         let bad = "\(directory)/bad.yaml"
         try "providers:\n  - memory: {zone: [a.org]}\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let result = try run(["check", "--config", bad, "--domain", "a.org"])
+        let result = try await run(["check", "--config", bad, "--domain", "a.org"])
         #expect(result.status == 1)
         #expect(result.stderr == "error: providers[0].memory has an unknown field \"zone\" (did you mean \"zones\"?)\n")
     }
 
     @Test("with --solver NAME the config file may hold NAME's block bare")
-    func bareBlockForProviderSolver() throws {
+    func bareBlockForProviderSolver() async throws {
         let bare = "\(directory)/bare.yaml"
         try "zones: [example.com]\n".write(toFile: bare, atomically: true, encoding: .utf8)
-        let passing = try run([
+        let passing = try await run([
             "check", "--config", bare, "--solver", "memory", "--domain", "www.example.com",
             "--poll-interval", "0.05", "--timeout", "2", "--basic-only",
         ])
         #expect(passing.status == 0, "\(passing.stdout)\(passing.stderr)")
-        let refused = try run([
+        let refused = try await run([
             "check", "--config", bare, "--solver", "memory", "--domain", "www.example.net",
             "--poll-interval", "0.05", "--timeout", "1", "--basic-only",
         ])
@@ -157,14 +157,14 @@ struct CLITests {
     }
 
     @Test("version prints the version")
-    func version() throws {
-        let result = try run(["version"])
+    func version() async throws {
+        let result = try await run(["version"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("dns01-webhook 0."))
     }
 
     @Test("present --timeout bounds the provider's requests: an endpoint that accepts and never answers fails with the budget named, long before the provider's own limit")
-    func presentTimeoutBoundsTheProvider() throws {
+    func presentTimeoutBoundsTheProvider() async throws {
         // A listening socket nobody accepts from: the kernel completes the handshake, then
         // nothing ever answers (a black hole).
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -183,13 +183,13 @@ struct CLITests {
 
         let clock = ContinuousClock()
         let started = clock.now
-        let result = try run(["present", "--config", hookConfig, "--solver", "http", "--fqdn", "_acme-challenge.www.example.com.", "--key", "k", "--timeout", "2"])
+        let result = try await run(["present", "--config", hookConfig, "--solver", "http", "--fqdn", "_acme-challenge.www.example.com.", "--key", "k", "--timeout", "2"])
         let took = clock.now - started
         #expect(result.status != 0)
         #expect(result.stderr.contains("time budget of 2s"), "\(result.stderr)")
         // The provider's own request timeout is 30 s: the step ended at the budget instead.
         #expect(took < .seconds(25), "\(took)")
-        let refused = try run(["present", "--config", hookConfig, "--solver", "http", "--fqdn", "x.", "--key", "k", "--timeout", "0"])
+        let refused = try await run(["present", "--config", hookConfig, "--solver", "http", "--fqdn", "x.", "--key", "k", "--timeout", "0"])
         #expect(refused.stderr.contains("--timeout must be between 0 and 3600 seconds"), "\(refused.stderr)")
     }
 }

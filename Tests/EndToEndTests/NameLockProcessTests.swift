@@ -20,9 +20,9 @@ struct NameLockProcessTests {
     let directory: String
     let emulator: EmulatorPeer
 
-    init() throws {
+    init() async throws {
         directory = try makeTemporaryDirectory("name-locks")
-        emulator = try EmulatorPeer("gandi_emulator.py")
+        emulator = try await EmulatorPeer("gandi_emulator.py")
         try """
         gandi:
           apiKeySecretRef: {name: gandi, key: token}
@@ -53,16 +53,16 @@ struct NameLockProcessTests {
         return try await FakeKubeAPIServer.start(pki: .shared, state: ["rules": rules, "secrets": ["cert-manager/gandi": ["stringData": ["token": "gandi-test-pat"]]]])
     }
 
-    func startReplica(_ name: String, api: FakeKubeAPIServer) async throws -> PeerProcess {
+    func startReplica(_ name: String, api: FakeKubeAPIServer, requestTimeoutSeconds: Int = Self.requestTimeoutSeconds) async throws -> PeerProcess {
         let pki = TestPKI.shared
         let arguments = [
             "serve", "--group-name", Self.group, "--bind-address", "127.0.0.1", "--secure-port", "0",
             "--tls-cert-file", pki["servingACert"], "--tls-private-key-file", pki["servingAKey"],
             "--kubeconfig", api.kubeconfig, "--config", "\(directory)/config.yaml",
-            "--request-timeout", "\(Self.requestTimeoutSeconds)s", "--log-format", "json", "--announce",
+            "--request-timeout", "\(requestTimeoutSeconds)s", "--log-format", "json", "--announce",
         ]
         let environment = ["POD_NAME": name, "POD_NAMESPACE": Self.namespace]
-        let replica = try await offloaded { try PeerProcess(webhookBinary, arguments, environment: environment) }
+        let replica = try await PeerProcess.start(webhookBinary, arguments, environment: environment)
         // Ready once it has read the front-proxy CA from the cluster.
         let ready = await eventually { (try? await send(.GET, "https://127.0.0.1:\(replica.port)/readyz"))?.status == 200 }
         try #require(ready, "\(name) did not become ready: \(replica.stderrText)")
@@ -102,7 +102,11 @@ struct NameLockProcessTests {
             "metadata": ["name": "dns01-lock-left-behind", "namespace": Self.namespace, "labels": ["app.kubernetes.io/managed-by": "dns01-webhook", "dns01-webhook/lock": "record-name"]],
             "spec": ["holderIdentity": "webhook-gone", "leaseDurationSeconds": 13, "acquireTime": twoDaysAgo, "renewTime": twoDaysAgo],
         ])
-        let replicas = [try await startReplica("webhook-0", api: api), try await startReplica("webhook-1", api: api)]
+        // 16 steps one after another, each with a slow write: on a loaded machine they need more
+        // than the usual request timeout (the last would fail as cert-manager would retry it).
+        let replicas = [
+            try await startReplica("webhook-0", api: api, requestTimeoutSeconds: 30), try await startReplica("webhook-1", api: api, requestTimeoutSeconds: 30),
+        ]
         defer {
             for replica in replicas { replica.stop() }
         }
@@ -199,7 +203,7 @@ struct NameLockProcessTests {
         try await withThrowingTaskGroup(of: (String, CommandResult).self) { group in
             for key in keys {
                 let arguments = cli(action, key: key, stateDirectory: stateDirectory)
-                group.addTask { (key, try await offloaded { try runCommand(webhookBinary, arguments) }) }
+                group.addTask { (key, try await runCommand(webhookBinary, arguments)) }
             }
             for try await (key, result) in group {
                 #expect(result.status == 0, "\(action) \(key): \(result.stderr)")
@@ -222,19 +226,17 @@ struct NameLockProcessTests {
     func killedCLIProcess() async throws {
         let state = try makeTemporaryDirectory("cli-state")
         try await emulator.admin("POST", "/__admin/faults", ["delayMs": 30_000, "delayCount": 1])
-        let doomed = try await offloaded {
-            try PeerProcess(webhookBinary, cli("present", key: "doomed", stateDirectory: state), expectJSONLine: false)
-        }
+        let doomed = try await PeerProcess.start(webhookBinary, cli("present", key: "doomed", stateDirectory: state), expectJSONLine: false)
         defer { doomed.stop() }
         // Its Gandi call hangs inside the lock: wait until the lock file is locked.
         let lockFile = "\(state)/locks/_acme-challenge.example.com.lock"
         let held = await eventually(timeout: .seconds(10)) { Self.isLocked(lockFile) }
         try #require(held, "the doomed process never took the lock: \(doomed.stderrText)")
         kill(doomed.process.processIdentifier, SIGKILL)
-        let result = try await offloaded { try runCommand(webhookBinary, cli("present", key: "after", stateDirectory: state) + ["--lock-timeout", "5s"]) }
+        let result = try await runCommand(webhookBinary, cli("present", key: "after", stateDirectory: state) + ["--lock-timeout", "5s"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try await values() == ["after"])
-        _ = try await offloaded { try runCommand(webhookBinary, cli("cleanup", key: "after", stateDirectory: state)) }
+        _ = try await runCommand(webhookBinary, cli("cleanup", key: "after", stateDirectory: state))
     }
 
     /// Whether another process holds the flock on `path`.

@@ -21,7 +21,7 @@ struct PlainCLIMessagesTests {
     }
 
     @Test("config, secret, file and serve start-up failures read as sentences")
-    func failures() throws {
+    func failures() async throws {
         let directory = try makeTemporaryDirectory("plain")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let badYAML = try Self.write("providers: [ {memory: {}\n", directory, "bad.yaml")
@@ -41,11 +41,11 @@ struct PlainCLIMessagesTests {
             ["serve", "--group-name", "acme.example.com", "--tls-cert-file", notACert, "--tls-private-key-file", notAKey, "--secure-port", "0", "--authentication-skip-lookup"],
             ["serve", "--group-name", "acme.example.com", "--tls-cert-file", "\(directory)/absent.crt", "--tls-private-key-file", notAKey, "--secure-port", "0", "--authentication-skip-lookup"],
         ]
-        try scan(runs, directory: directory)
+        try await scan(runs, directory: directory)
     }
 
     @Test("the first-day messages (pasted blocks and manifests, missing blocks, Secrets and credentials, kubeconfigs) read as sentences")
-    func guidance() throws {
+    func guidance() async throws {
         let directory = try makeTemporaryDirectory("plain-guidance")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let record = ["--fqdn", "_acme-challenge.www.example.com", "--key", "k"]
@@ -84,12 +84,12 @@ struct PlainCLIMessagesTests {
             ["present", "--config", memory, "--kubeconfig", prompting] + record,
             ["check", "--config", memory, "--secrets", secrets, "--domain", "www.example.com", "--output", "json"],
         ]
-        try scan(runs, directory: directory)
+        try await scan(runs, directory: directory)
     }
 
-    private func scan(_ runs: [[String]], directory: String) throws {
+    private func scan(_ runs: [[String]], directory: String) async throws {
         for arguments in runs {
-            let result = try runCommand(webhookBinary, arguments, environment: ["HOME": directory, "KUBECONFIG": ""])
+            let result = try await runCommand(webhookBinary, arguments, environment: ["HOME": directory, "KUBECONFIG": ""])
             #expect(result.status != 0, "\(arguments) succeeded")
             let output = result.stdout + result.stderr
             #expect(!output.isEmpty, "\(arguments) said nothing")

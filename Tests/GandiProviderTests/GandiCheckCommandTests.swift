@@ -8,7 +8,7 @@ import Testing
 struct GandiCheckCommandTests {
     @Test("check passes Basic and Extended against the emulator and leaves nothing behind")
     func checkPasses() async throws {
-        let emulator = try EmulatorPeer("gandi_emulator.py")
+        let emulator = try await EmulatorPeer("gandi_emulator.py")
         let directory = try makeTemporaryDirectory("gandi-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -28,7 +28,7 @@ struct GandiCheckCommandTests {
         stringData:
           token: \(GandiFixture.token)
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(
+        let result = try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",

@@ -36,7 +36,7 @@ struct GandiContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try EmulatorPeer("gandi_emulator.py")
+        let emulator = try await EmulatorPeer("gandi_emulator.py")
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "gandi") {
             print("gandi: a warm Present costs \(calls.present) API calls, a warm CleanUp \(calls.cleanUp)")

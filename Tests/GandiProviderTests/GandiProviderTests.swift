@@ -51,7 +51,7 @@ struct GandiProviderTests {
 
     @Test("the last value's CleanUp deletes the rrset; a value of someone else keeps it")
     func deletesEmptySet() async throws {
-        let emulator = try EmulatorPeer("gandi_emulator.py")
+        let emulator = try await EmulatorPeer("gandi_emulator.py")
         let provider = try await GandiFixture.provider(config: GandiFixture.config(emulator))
         try await provider.present(GandiFixture.challenge(.present, fqdn, "mine"))
         #expect(try await GandiFixture.values(emulator, name: name) == ["mine"])
@@ -64,7 +64,7 @@ struct GandiProviderTests {
 
     @Test("sixteen concurrent Presents are coalesced into a few writes, and all sixteen values hold")
     func coalescesConcurrentPresents() async throws {
-        let emulator = try EmulatorPeer("gandi_emulator.py")
+        let emulator = try await EmulatorPeer("gandi_emulator.py")
         let provider = try await GandiFixture.provider(config: GandiFixture.config(emulator))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<16 { group.addTask { try await provider.present(GandiFixture.challenge(.present, fqdn, "v\(index)")) } }
@@ -77,7 +77,7 @@ struct GandiProviderTests {
 
     @Test("a value another writer drops between our write and our verifying read is written again")
     func repairsALostValue() async throws {
-        let emulator = try EmulatorPeer("gandi_emulator.py")
+        let emulator = try await EmulatorPeer("gandi_emulator.py")
         let intruded = Once()
         let transport = InterceptingTransport(after: { request, response in
             // Right after our first write, another client replaces the set with its own value.
@@ -95,7 +95,7 @@ struct GandiProviderTests {
 
     @Test("an rrset created by someone else between our read and our create is kept (POST answers 409, then PUT merges)")
     func createConflict() async throws {
-        let emulator = try EmulatorPeer("gandi_emulator.py")
+        let emulator = try await EmulatorPeer("gandi_emulator.py")
         let raced = Once()
         let transport = InterceptingTransport(before: { request in
             guard request.method == "POST", request.url.hasSuffix("/records/_acme-challenge.www/TXT"), raced.first() else { return }
@@ -110,7 +110,7 @@ struct GandiProviderTests {
 
     @Test("a legacy API key works with apiKeyType: apiKey (Authorization: Apikey)")
     func legacyAPIKey() async throws {
-        let emulator = try EmulatorPeer("gandi_emulator.py")
+        let emulator = try await EmulatorPeer("gandi_emulator.py")
         let provider = try await GandiFixture.provider(config: GandiFixture.config(emulator, secret: "gandi-apikey", extra: ["apiKeyType": "apiKey"]))
         try await provider.present(GandiFixture.challenge(.present, fqdn, "by-key"))
         #expect(try await provider.txtValues(at: DomainName(fqdn), zone: nil) == ["by-key"])
@@ -120,7 +120,7 @@ struct GandiProviderTests {
 
     @Test("a refused token, a token limited to other domains and a domain LiveDNS does not serve fail saying what to fix")
     func clearFailures() async throws {
-        let emulator = try EmulatorPeer("gandi_emulator.py")
+        let emulator = try await EmulatorPeer("gandi_emulator.py")
         let keyAsToken = try await GandiFixture.provider(config: GandiFixture.config(emulator, secret: "gandi-apikey"))
         let refused = await dns01Failure { try await keyAsToken.present(GandiFixture.challenge(.present, fqdn, "k")) }
         #expect(refused?.code == .credentialsUnavailable)
@@ -141,7 +141,7 @@ struct GandiProviderTests {
 
     @Test("the old dns.api.gandi.net base path works the same")
     func oldBase() async throws {
-        let emulator = try EmulatorPeer("gandi_emulator.py")
+        let emulator = try await EmulatorPeer("gandi_emulator.py")
         let provider = try await GandiFixture.provider(config: ["apiKeySecretRef": ["name": "gandi-access-token", "key": "token"], "endpoint": .string(emulator.baseURL + "/api/v5")])
         try await provider.present(GandiFixture.challenge(.present, fqdn, "old-base"))
         #expect(try await GandiFixture.values(emulator, name: name) == ["old-base"])

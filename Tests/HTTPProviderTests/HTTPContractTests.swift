@@ -30,7 +30,7 @@ struct HTTPContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let hook = try HookPeer(["--bearer", "t0ken-abcdef"])
+        let hook = try await HookPeer(["--bearer", "t0ken-abcdef"])
         defer { hook.stop() }
         try await contract.verifyOrSkip(Self.subject(hook))
     }

@@ -24,7 +24,7 @@ struct HTTPPolicyTests {
 
     @Test("an endpoint under an allowed prefix is used; others are refused before any request", arguments: ["dispatch", "http"])
     func allowList(solver: String) async throws {
-        let hook = try HookPeer()
+        let hook = try await HookPeer()
         defer { hook.stop() }
         // Only the policy, no default table: every Issuer brings its own config.
         let dispatcher = try dispatcher(default: ["issuerPolicy": ["allowedEndpoints": .array([.string(hook.base + "/tenants/")])]])
@@ -47,7 +47,7 @@ struct HTTPPolicyTests {
 
     @Test("without an issuerPolicy, no Issuer endpoint is allowed, while the operator's own config may name any")
     func denyByDefault() async throws {
-        let hook = try HookPeer()
+        let hook = try await HookPeer()
         defer { hook.stop() }
         let dispatcher = try dispatcher(default: ["http": ["endpoint": .string(hook.base + "/operator")]])
         let error = await #expect(throws: DNS01Error.self) {

@@ -10,7 +10,7 @@ struct HTTPProviderTests {
 
     @Test("POSTs the challenge to <endpoint>/present and /cleanup with basic auth; two values on one name")
     func basicAuth() async throws {
-        let hook = try HookPeer(["--basic", "alice:pa55-word"])
+        let hook = try await HookPeer(["--basic", "alice:pa55-word"])
         defer { hook.stop() }
         let provider = try await HookTest.provider([
             "endpoint": .string(hook.base + "/hooks/acme/"),
@@ -31,9 +31,9 @@ struct HTTPProviderTests {
 
     @Test("HTTPS with a custom CA, inline or from a Secret, and a bearer token")
     func customCA() async throws {
-        let pki = try PKI()
+        let pki = try await PKI()
         defer { pki.remove() }
-        let hook = try HookPeer(["--bearer", "t0ken-abcdef"], tls: pki)
+        let hook = try await HookPeer(["--bearer", "t0ken-abcdef"], tls: pki)
         defer { hook.stop() }
         let inline = try await HookTest.provider([
             "endpoint": .string(hook.base), "bearerTokenSecretRef": ["name": "hook", "key": "token"], "caBundle": .string(try pki.pem(pki.caCert)),
@@ -55,9 +55,9 @@ struct HTTPProviderTests {
 
     @Test("a server whose certificate the configured CA did not sign is refused, and nothing is posted")
     func untrustedServer() async throws {
-        let pki = try PKI()
+        let pki = try await PKI()
         defer { pki.remove() }
-        let hook = try HookPeer(tls: pki)
+        let hook = try await HookPeer(tls: pki)
         defer { hook.stop() }
         // AsyncHTTPClient keeps retrying a failed handshake until the request's deadline: keep it short.
         let provider = try await HookTest.provider(["endpoint": .string(hook.base), "caBundle": .string(try pki.pem(pki.wrongCACert)), "timeout": "2s"])
@@ -69,7 +69,7 @@ struct HTTPProviderTests {
 
     @Test("a refusal fails at once with the status and body, the echoed token redacted")
     func refusalRedacted() async throws {
-        let hook = try HookPeer()
+        let hook = try await HookPeer()
         defer { hook.stop() }
         let provider = try await HookTest.provider(["endpoint": .string(hook.base + "/reject"), "bearerTokenSecretRef": ["name": "hook", "key": "token"]])
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(HookTest.challenge(.present, "key-A")) }
@@ -80,7 +80,7 @@ struct HTTPProviderTests {
 
     @Test("redirects are not followed")
     func noRedirects() async throws {
-        let hook = try HookPeer()
+        let hook = try await HookPeer()
         defer { hook.stop() }
         let provider = try await HookTest.provider(["endpoint": .string(hook.base + "/redirect")])
         await #expect(throws: DNS01Error(.providerRejected, "http: POST \(hook.base)/redirect/present answered 302 (redirects are not followed): {}")) {
@@ -91,7 +91,7 @@ struct HTTPProviderTests {
 
     @Test("503s are retried, within a bound", arguments: [(2, true), (10, false)])
     func retries(failures: Int, succeeds: Bool) async throws {
-        let hook = try HookPeer(["--fail-first", "\(failures)"])
+        let hook = try await HookPeer(["--fail-first", "\(failures)"])
         defer { hook.stop() }
         let provider = try await HookTest.provider(["endpoint": .string(hook.base)])
         if succeeds {

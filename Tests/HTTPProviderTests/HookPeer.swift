@@ -24,11 +24,11 @@ final class HookPeer: Sendable {
         let posts: [Post]
     }
 
-    init(_ arguments: [String] = [], tls: PKI? = nil) throws {
+    init(_ arguments: [String] = [], tls: PKI? = nil) async throws {
         var arguments = arguments
         if let tls { arguments += ["--cert", tls.servingCert, "--key", tls.servingKey] }
         scheme = tls == nil ? "http" : "https"
-        peer = try PeerProcess(python, ["\(repositoryRoot)/Tests/Peers/http_hook_peer.py"] + arguments)
+        peer = try await PeerProcess.start(python, ["\(repositoryRoot)/Tests/Peers/http_hook_peer.py"] + arguments)
     }
 
     var base: String { "\(scheme)://127.0.0.1:\(peer.port)" }
@@ -55,9 +55,9 @@ struct PKI {
     let caCert: String
     let wrongCACert: String
 
-    init() throws {
+    init() async throws {
         directory = try makeTemporaryDirectory("hook-pki")
-        let result = try runCommand(python, ["\(repositoryRoot)/Tests/Peers/pki.py", directory])
+        let result = try await runCommand(python, ["\(repositoryRoot)/Tests/Peers/pki.py", directory])
         guard result.status == 0, let paths = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String],
             let cert = paths["servingACert"], let key = paths["servingAKey"], let ca = paths["servingCACert"], let wrong = paths["wrongCACert"]
         else { throw PeerError("pki.py failed: \(result.stderr)") }

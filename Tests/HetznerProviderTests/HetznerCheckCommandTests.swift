@@ -6,7 +6,7 @@ import Testing
 /// config (plus its `hcloudEndpoint`, pointed at the emulator).
 @Suite("dns01-webhook check with hetzner", .serialized)
 struct HetznerCheckCommandTests {
-    func check(_ emulator: EmulatorPeer, token: String, arguments: [String] = []) throws -> CommandResult {
+    func check(_ emulator: EmulatorPeer, token: String, arguments: [String] = []) async throws -> CommandResult {
         let directory = try makeTemporaryDirectory("hetzner-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -23,7 +23,7 @@ struct HetznerCheckCommandTests {
         type: Opaque
         stringData: {token: \(token)}
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(
+        return try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",
@@ -33,8 +33,8 @@ struct HetznerCheckCommandTests {
 
     @Test("check passes Basic and Extended against the emulator and leaves nothing behind")
     func checkPasses() async throws {
-        let emulator = try EmulatorPeer("hetzner_emulator.py")
-        let result = try check(emulator, token: HetznerFixture.token)
+        let emulator = try await EmulatorPeer("hetzner_emulator.py")
+        let result = try await check(emulator, token: HetznerFixture.token)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13 && steps.allSatisfy { $0.hasPrefix("PASS") }, "\(result.stdout)")
@@ -47,8 +47,8 @@ struct HetznerCheckCommandTests {
 
     @Test("check fails clearly with a token Hetzner refuses")
     func checkFailsOnWrongToken() async throws {
-        let emulator = try EmulatorPeer("hetzner_emulator.py")
-        let result = try check(emulator, token: "wrong-token-value", arguments: ["--solver", "hetzner", "--basic-only", "--timeout", "2"])
+        let emulator = try await EmulatorPeer("hetzner_emulator.py")
+        let result = try await check(emulator, token: "wrong-token-value", arguments: ["--solver", "hetzner", "--basic-only", "--timeout", "2"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: present key A"), "\(result.stdout)")
         #expect(result.stdout.contains("Hetzner Cloud refused the API token from secret default/hetzner key \"token\" (unauthorized)"), "\(result.stdout)")

@@ -35,7 +35,7 @@ struct HetznerContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try HetznerFixture.emulator()
+        let emulator = try await HetznerFixture.emulator()
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "hetzner") {
             print("hetzner: a warm Present costs \(calls.present) API calls, a warm CleanUp \(calls.cleanUp)")

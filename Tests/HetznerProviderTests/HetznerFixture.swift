@@ -14,8 +14,8 @@ enum HetznerFixture {
     static let otherProjectToken = "hetzner-other-token"
     static let logger = Logger(label: "hetzner-tests")
 
-    static func emulator(config: [String: Any]? = nil) throws -> EmulatorPeer {
-        try EmulatorPeer("hetzner_emulator.py", config: config)
+    static func emulator(config: [String: Any]? = nil) async throws -> EmulatorPeer {
+        try await EmulatorPeer("hetzner_emulator.py", config: config)
     }
 
     /// Retries and action polls that barely wait, so tests run fast.

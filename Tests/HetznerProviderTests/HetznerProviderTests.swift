@@ -11,7 +11,7 @@ struct HetznerProviderTests {
 
     @Test("Present returns only once its add_records action has finished, and CleanUp once remove_records has")
     func waitsForActions() async throws {
-        let emulator = try HetznerFixture.emulator(config: [
+        let emulator = try await HetznerFixture.emulator(config: [
             "projects": [["name": "default", "tokens": [HetznerFixture.token], "zones": ["example.com"]]],
             "actionPolls": 2,
         ])
@@ -31,7 +31,7 @@ struct HetznerProviderTests {
 
     @Test("the older webhook's secretName (key api-key) and zoneName work without listing zones")
     func olderWebhookFields() async throws {
-        let emulator = try HetznerFixture.emulator()
+        let emulator = try await HetznerFixture.emulator()
         let provider = try await HetznerFixture.provider(config: [
             "secretName": "hetzner-secret", "zoneName": "example.com", "endpoint": .string(emulator.baseURL + "/v1"),
         ])
@@ -43,7 +43,7 @@ struct HetznerProviderTests {
 
     @Test("a failed action is reported with its error")
     func actionFailure() async throws {
-        let emulator = try HetznerFixture.emulator()
+        let emulator = try await HetznerFixture.emulator()
         let provider = try await HetznerFixture.provider(config: HetznerFixture.config(emulator))
         try await emulator.admin("POST", "/__admin/action-failures", ["count": 1, "code": "action_failed", "message": "zone is locked"])
         let error = await dns01Failure { try await provider.present(HetznerFixture.challenge(.present, fqdn, "k")) }
@@ -53,7 +53,7 @@ struct HetznerProviderTests {
 
     @Test("a read-only token, a token of another project and a name outside zoneName fail saying what to fix")
     func clearFailures() async throws {
-        let emulator = try HetznerFixture.emulator()
+        let emulator = try await HetznerFixture.emulator()
         let readOnly = try await HetznerFixture.provider(config: HetznerFixture.config(emulator, secret: "readonly"))
         let error = await dns01Failure { try await readOnly.present(HetznerFixture.challenge(.present, fqdn, "k")) }
         #expect(error?.message == "the Hetzner Cloud API token from secret cert-manager/readonly key \"token\" is read-only (token_readonly): create a token with Read & Write permission")
@@ -78,7 +78,7 @@ struct HetznerProviderTests {
 
     @Test("throttling that outlasts the retries fails as unavailable, with a stable message")
     func throttlingExhausted() async throws {
-        let emulator = try HetznerFixture.emulator()
+        let emulator = try await HetznerFixture.emulator()
         let provider = try await HetznerFixture.provider(config: HetznerFixture.config(emulator, extra: ["zoneName": "example.com"]))
         try await emulator.admin("POST", "/__admin/faults", ["throttle": 50])
         let error = await dns01Failure { try await provider.present(HetznerFixture.challenge(.present, fqdn, "k")) }
@@ -98,7 +98,7 @@ struct HetznerProviderTests {
 
     @Test("tokenFilePath: the operator's config reads it; an Issuer's only with ambient credentials allowed")
     func tokenFile() async throws {
-        let emulator = try HetznerFixture.emulator()
+        let emulator = try await HetznerFixture.emulator()
         let plugin = HetznerFixture.plugin(readFile: { path in path == "/run/hetzner/token" ? Data((HetznerFixture.token + "\n").utf8) : nil })
         let block: ConfigValue = ["tokenFilePath": "/run/hetzner/token", "hcloudEndpoint": .string(emulator.baseURL + "/v1")]
         let configuration = try plugin.decodeConfiguration(block, at: .root.appending("hetzner"), source: .operatorConfig)

@@ -7,7 +7,7 @@ import Testing
 /// would run it.
 @Suite("dns01-webhook check with huaweicloud", .serialized)
 struct HuaweiCloudCheckCommandTests {
-    func check(_ emulator: EmulatorPeer, secretData: String, extraArguments: [String]) throws -> CommandResult {
+    func check(_ emulator: EmulatorPeer, secretData: String, extraArguments: [String]) async throws -> CommandResult {
         let directory = try makeTemporaryDirectory("huaweicloud-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // The README's block, with the emulator as the endpoint.
@@ -30,7 +30,7 @@ struct HuaweiCloudCheckCommandTests {
         type: Opaque
         \(secretData)
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        return try runCommand(
+        return try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/huaweicloud.yaml", "--secrets", "\(directory)/secrets.yaml",
@@ -40,8 +40,8 @@ struct HuaweiCloudCheckCommandTests {
 
     @Test("check passes Basic and Extended against the emulator and leaves no record set behind")
     func checkPasses() async throws {
-        let emulator = try HuaweiFixture.emulator()
-        let result = try check(emulator, secretData: "stringData: {accessKey: HWAKDNSTEST, secretKey: huawei-test-secret}", extraArguments: ["--timeout", "10"])
+        let emulator = try await HuaweiFixture.emulator()
+        let result = try await check(emulator, secretData: "stringData: {accessKey: HWAKDNSTEST, secretKey: huawei-test-secret}", extraArguments: ["--timeout", "10"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }
         #expect(steps.count == 13, "\(result.stdout)")
@@ -55,8 +55,8 @@ struct HuaweiCloudCheckCommandTests {
 
     @Test("check under the plugin's own solver name fails with the signature message when the Secret holds a wrong SK")
     func checkFailsOnWrongSecret() async throws {
-        let emulator = try HuaweiFixture.emulator()
-        let result = try check(emulator, secretData: "stringData: {accessKey: HWAKDNSTEST, secretKey: wrong}", extraArguments: ["--solver", "huaweicloud", "--basic-only", "--timeout", "2"])
+        let emulator = try await HuaweiFixture.emulator()
+        let result = try await check(emulator, secretData: "stringData: {accessKey: HWAKDNSTEST, secretKey: wrong}", extraArguments: ["--solver", "huaweicloud", "--basic-only", "--timeout", "2"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  basic: present key A"), "\(result.stdout)")
         #expect(result.stdout.contains("Huawei Cloud rejected the request signature (APIGW.0301): the secret access key (SK) from secret cert-manager/huaweicloud-secret does not belong to its access key (AK)"), "\(result.stdout)")

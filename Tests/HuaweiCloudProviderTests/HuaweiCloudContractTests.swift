@@ -52,7 +52,7 @@ struct HuaweiCloudContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "huaweicloud") {
             print("huaweicloud: a warm Present cost \(calls.present) API call(s), a warm CleanUp \(calls.cleanUp)")

@@ -9,7 +9,7 @@ import Testing
 struct HuaweiCloudCredentialTests {
     @Test("a temporary key from Secrets carries its security token; without it the message says so")
     func temporaryKeyFromSecrets() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let secrets = HuaweiFixture.secrets(accessKey: HuaweiFixture.temporaryAccessKey, secretKey: HuaweiFixture.temporarySecretKey, token: HuaweiFixture.securityToken)
         let config = HuaweiFixture.config(emulator, extra: ["securityTokenRef": ["name": "huaweicloud-secret", "key": "securityToken"]])
         try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: config, context: HuaweiFixture.context(secrets: secrets)).present("_acme-challenge.example.com", "k")
@@ -22,7 +22,7 @@ struct HuaweiCloudCredentialTests {
 
     @Test("innoai's inline appKey and appSecret sign like keys from a Secret, and the secret never shows")
     func inlineKeys() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let config: ConfigValue = ["endpoint": .string(emulator.baseURL), "appKey": .string(HuaweiFixture.accessKey), "appSecret": .string(HuaweiFixture.secretKey)]
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: config)
         try await provider.present("_acme-challenge.example.com", "inline")
@@ -36,7 +36,7 @@ struct HuaweiCloudCredentialTests {
 
     @Test("a missing Secret key is named, and nothing is sent")
     func missingSecretKey() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let secrets = StaticSecretSource([.init(namespace: HuaweiFixture.namespace, name: "huaweicloud-secret"): ["accessKey": SecretValue(HuaweiFixture.accessKey)]])
         let text = await failureMessage { _ = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator), context: HuaweiFixture.context(secrets: secrets)) }
         #expect(text == "secret cert-manager/huaweicloud-secret has no key \"secretKey\" (it has: accessKey)")
@@ -45,7 +45,7 @@ struct HuaweiCloudCredentialTests {
 
     @Test("ambient credentials are refused when the challenge does not allow them, even if the environment has keys")
     func ambientDenied() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let environment = ["HUAWEICLOUD_SDK_AK": HuaweiFixture.accessKey, "HUAWEICLOUD_SDK_SK": HuaweiFixture.secretKey]
         let text = await failureMessage {
             _ = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: ["endpoint": .string(emulator.baseURL)], context: HuaweiFixture.context(allowAmbient: false, environment: environment))
@@ -56,7 +56,7 @@ struct HuaweiCloudCredentialTests {
 
     @Test("environment keys, with a security token and a project, are used when ambient credentials are allowed")
     func environmentKeys() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let plugin = HuaweiFixture.plugin()
         let config: ConfigValue = ["endpoint": .string(emulator.baseURL)]
         let permanent = ["HUAWEICLOUD_SDK_AK": HuaweiFixture.accessKey, "HUAWEICLOUD_SDK_SK": HuaweiFixture.secretKey, "HUAWEICLOUD_SDK_PROJECT_ID": HuaweiFixture.projectId]
@@ -73,7 +73,7 @@ struct HuaweiCloudCredentialTests {
 
     @Test("a half-set environment names the missing variable; an empty one asks for credentials")
     func incompleteEnvironment() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let config: ConfigValue = ["endpoint": .string(emulator.baseURL)]
         let half = await failureMessage {
             _ = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: config, context: HuaweiFixture.context(allowAmbient: true, environment: ["HUAWEICLOUD_SDK_AK": "x"]))
@@ -87,7 +87,7 @@ struct HuaweiCloudCredentialTests {
 
     @Test("challenges with different credentials share no cached state, not even a zone list")
     func noSharedStateBetweenCredentials() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let plugin = HuaweiFixture.plugin()
         let alice = try await HuaweiFixture.provider(plugin, config: HuaweiFixture.config(emulator))
         let bob = try await HuaweiFixture.provider(plugin, config: HuaweiFixture.config(emulator), context: HuaweiFixture.context(secrets: HuaweiFixture.secrets(accessKey: HuaweiFixture.otherAccessKey, secretKey: HuaweiFixture.otherSecretKey)))

@@ -10,7 +10,7 @@ struct HuaweiCloudFailureTests {
 
     @Test("an IAM policy without the action names the action that was denied and the ones to allow")
     func iamDenied() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         try await emulator.admin("POST", "/__admin/faults", ["errors": [["status": 403, "code": "DNS.1802", "message": "Policy doesn't allow dns:recordset:create to be performed."]], "actions": ["CreateRecordSet"]])
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
         let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
@@ -24,7 +24,7 @@ struct HuaweiCloudFailureTests {
 
     @Test("an unknown access key is named as such")
     func unknownAccessKey() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator), context: HuaweiFixture.context(secrets: HuaweiFixture.secrets(accessKey: "HPUANOSUCHKEY")))
         let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .credentialsUnavailable)
@@ -33,7 +33,7 @@ struct HuaweiCloudFailureTests {
 
     @Test("a clock more than fifteen minutes off is reported as such, not as bad credentials")
     func clockSkew() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 1200])
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
         let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
@@ -42,7 +42,7 @@ struct HuaweiCloudFailureTests {
 
     @Test("throttling and 5xx are retried with backoff, and reported when they outlast the retries")
     func throttlingAndServerErrors() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let plugin = HuaweiFixture.plugin(retryPolicy: RetryPolicy(maximumAttempts: 3, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5)))
         try await emulator.admin("POST", "/__admin/faults", ["throttle": 1, "error5xx": 1])
         let provider = try await HuaweiFixture.provider(plugin, config: HuaweiFixture.config(emulator))
@@ -61,7 +61,7 @@ struct HuaweiCloudFailureTests {
 
     @Test("a CNAME at the name is reported as the conflict it is")
     func cnameConflict() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         try await emulator.seed(["records": [["zone": "example.com", "name": "_acme-challenge.example.com.", "type": "CNAME", "records": ["elsewhere.example.net."]]]])
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
         let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
@@ -70,7 +70,7 @@ struct HuaweiCloudFailureTests {
 
     @Test("a name in no zone of the account says which account and how many zones it holds")
     func zoneNotFound() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
         let error = await dns01Failure { try await provider.present("_acme-challenge.www.example.org", "k") }
         #expect(error?.code == .zoneNotFound)
@@ -82,7 +82,7 @@ struct HuaweiCloudFailureTests {
 
     @Test("a zoneId of another account is reported as not in this account")
     func foreignZoneId() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator, extra: ["zoneId": "ff80808200000000000000000000dead"]))
         let error = await dns01Failure { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(error?.code == .zoneNotFound)

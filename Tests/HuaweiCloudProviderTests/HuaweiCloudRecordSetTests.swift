@@ -13,7 +13,7 @@ import Testing
 struct HuaweiCloudRecordSetTests {
     @Test("Present adds to the set or creates it; CleanUp removes only its value and deletes the set when it is empty")
     func addAndRemove() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
         try await provider.present("_acme-challenge.example.com", "apex")
         try await provider.present("_acme-challenge.example.com", "wildcard")
@@ -30,7 +30,7 @@ struct HuaweiCloudRecordSetTests {
 
     @Test("other values keep the form they were stored in, and the set keeps its TTL")
     func foreignValuesKeptAsStored() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         try await emulator.seed([
             "records": [
                 [
@@ -50,7 +50,7 @@ struct HuaweiCloudRecordSetTests {
 
     @Test("a value another writer removed right after the write is written again")
     func repairsALostValue() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let interference = ForeignWriter(emulator: emulator, times: 1)
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(transport: interference), config: HuaweiFixture.config(emulator))
         try await provider.present("_acme-challenge.example.com", "mine")
@@ -64,7 +64,7 @@ struct HuaweiCloudRecordSetTests {
 
     @Test("a writer that undoes the change in every round is reported, naming the replicas")
     func reportsALastingRace() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(transport: ForeignWriter(emulator: emulator, times: 100)), config: HuaweiFixture.config(emulator))
         let text = await failureMessage { try await provider.present("_acme-challenge.example.com", "mine") }
         #expect(
@@ -75,7 +75,7 @@ struct HuaweiCloudRecordSetTests {
 
     @Test("16 concurrent Presents in one process are batched into a few writes and none is lost")
     func concurrentPresentsAreBatched() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator))
         let keys = (0..<16).map { "key-\($0)" }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -95,7 +95,7 @@ struct HuaweiCloudRecordSetTests {
 
     @Test("a set the API is still deleting counts as gone, so a Present right after creates a new one")
     func pendingDeleteIsGone() async throws {
-        let emulator = try HuaweiFixture.emulator(config: [
+        let emulator = try await HuaweiFixture.emulator(config: [
             "accounts": [["ak": HuaweiFixture.accessKey, "sk": HuaweiFixture.secretKey, "zones": ["example.com"]]],
             "pendingMs": 3000,
         ])
@@ -108,7 +108,7 @@ struct HuaweiCloudRecordSetTests {
 
     @Test("the longest zone of the account holds the record; zoneId and zoneName pin the zone")
     func zones() async throws {
-        let emulator = try HuaweiFixture.emulator(config: [
+        let emulator = try await HuaweiFixture.emulator(config: [
             "accounts": [["ak": HuaweiFixture.accessKey, "sk": HuaweiFixture.secretKey, "zones": ["example.com", "sub.example.com"]]]
         ])
         let plugin = HuaweiFixture.plugin()
@@ -131,7 +131,7 @@ struct HuaweiCloudRecordSetTests {
 
     @Test("private zones are searched only when zoneType says so")
     func privateZones() async throws {
-        let emulator = try HuaweiFixture.emulator()
+        let emulator = try await HuaweiFixture.emulator()
         let provider = try await HuaweiFixture.provider(HuaweiFixture.plugin(), config: HuaweiFixture.config(emulator, extra: ["zoneType": "private"]))
         let text = await failureMessage { try await provider.present("_acme-challenge.example.com", "k") }
         #expect(

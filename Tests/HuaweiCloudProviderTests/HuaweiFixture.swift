@@ -21,8 +21,8 @@ enum HuaweiFixture {
     static let temporarySecretKey = "temp-huawei-secret"
     static let securityToken = "huawei-test-security-token"
 
-    static func emulator(config: [String: Any]? = nil) throws -> EmulatorPeer {
-        try EmulatorPeer("huaweicloud_emulator.py", config: config)
+    static func emulator(config: [String: Any]? = nil) async throws -> EmulatorPeer {
+        try await EmulatorPeer("huaweicloud_emulator.py", config: config)
     }
 
     /// A retry policy that barely sleeps, so retry tests run quickly.

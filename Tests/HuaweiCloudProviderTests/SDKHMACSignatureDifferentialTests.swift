@@ -66,7 +66,7 @@ struct SDKHMACSignatureDifferentialTests {
     }
 
     @Test("agrees with huaweicloudsdkcore on 500 generated requests: canonical request, string to sign and Authorization")
-    func agreesWithOfficialSDK() throws {
+    func agreesWithOfficialSDK() async throws {
         let cases = Self.cases(count: 500)
         var signatures: [SDKHMACSigner.Signature] = []
         var lines: [String] = []
@@ -85,7 +85,7 @@ struct SDKHMACSignatureDifferentialTests {
             object["projectId"] = item.projectId
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
         }
-        let answers = try Self.runOracle(lines)
+        let answers = try await Self.runOracle(lines)
         try #require(answers.count == cases.count)
         for ((item, ours), answer) in zip(zip(cases, signatures), answers) {
             try #require(answer["error"] == nil, "oracle error: \(answer["error"] ?? "")")
@@ -95,12 +95,12 @@ struct SDKHMACSignatureDifferentialTests {
         }
     }
 
-    static func runOracle(_ lines: [String]) throws -> [[String: Any]] {
+    static func runOracle(_ lines: [String]) async throws -> [[String: Any]] {
         let directory = try makeTemporaryDirectory("huawei-oracle")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let input = "\(directory)/in.jsonl"
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-        let result = try runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/huaweicloud_signature_oracle.py < \"$1\"", python, input])
+        let result = try await runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/huaweicloud_signature_oracle.py < \"$1\"", python, input])
         guard result.status == 0 else { throw PeerError("oracle failed: \(result.stderr)") }
         return try result.stdout.split(separator: "\n").map { line in
             try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]

@@ -8,7 +8,7 @@ import Testing
 struct OVHCheckCommandTests {
     @Test("check passes Basic and Extended against the emulator, publishing every change, and leaves nothing behind")
     func checkPasses() async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         let directory = try makeTemporaryDirectory("ovh-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -35,7 +35,7 @@ struct OVHCheckCommandTests {
           applicationSecret: \(OVHFixture.applicationSecret)
           applicationConsumerKey: \(OVHFixture.consumerKey)
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(
+        let result = try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",

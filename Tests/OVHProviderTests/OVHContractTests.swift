@@ -39,7 +39,7 @@ struct OVHContractTests {
 
     @Test("with application keys ($1$ signatures)", arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         try await contract.verifyOrSkip(Self.subject(emulator))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "ovh") {
             print("ovh: a warm Present costs \(calls.present) API calls, a warm CleanUp \(calls.cleanUp)")
@@ -48,7 +48,7 @@ struct OVHContractTests {
 
     @Test("with an OAuth2 client", arguments: ProviderContract.allCases)
     func contractOAuth2(_ contract: ProviderContract) async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         try await contract.verifyOrSkip(Self.subject(emulator, oauth2: true))
     }
 }

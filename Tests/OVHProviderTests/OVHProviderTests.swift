@@ -13,7 +13,7 @@ struct OVHProviderTests {
 
     @Test("Present and CleanUp publish their change with the zone's refresh")
     func publishes() async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         let provider = try await OVHFixture.provider(config: OVHFixture.config(emulator))
         try await provider.present(OVHFixture.challenge(.present, fqdn, "k1"))
         #expect(try await OVHFixture.values(emulator, subDomain: subDomain) == ["k1"])
@@ -26,7 +26,7 @@ struct OVHProviderTests {
 
     @Test("signatures use the server's clock, learned once from /auth/time, even an hour away from ours")
     func serverClock() async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 3600])
         let provider = try await OVHFixture.provider(config: OVHFixture.config(emulator))
         try await provider.present(OVHFixture.challenge(.present, fqdn, "k"))
@@ -36,7 +36,7 @@ struct OVHProviderTests {
 
     @Test("a QUERY_TIME_OUT makes the provider read the server's clock again and retry")
     func clockDrift() async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         let provider = try await OVHFixture.provider(config: OVHFixture.config(emulator))
         try await provider.present(OVHFixture.challenge(.present, fqdn, "before"))
         try await emulator.admin("POST", "/__admin/clock", ["offsetSeconds": 1000])
@@ -49,7 +49,7 @@ struct OVHProviderTests {
 
     @Test("the older webhook's inline applicationKey and consumerKey work")
     func olderWebhookConfig() async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         let provider = try await OVHFixture.provider(config: [
             "endpoint": .string(emulator.baseURL + "/1.0"),
             "applicationKey": .string(OVHFixture.applicationKey),
@@ -62,7 +62,7 @@ struct OVHProviderTests {
 
     @Test("an OAuth2 token is fetched once, reused, and fetched again when the API stops accepting it")
     func oauth2Tokens() async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         let plugin = OVHFixture.plugin()
         let provider = try await OVHFixture.provider(plugin, config: OVHFixture.oauth2Config(emulator))
         try await provider.present(OVHFixture.challenge(.present, fqdn, "a"))
@@ -79,7 +79,7 @@ struct OVHProviderTests {
 
     @Test("a consumer key without the rights, and a zone of another account, fail saying what to fix")
     func clearFailures() async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         let readOnly = try await OVHFixture.provider(config: OVHFixture.config(emulator, secret: "readonly"))
         let denied = await dns01Failure { try await readOnly.present(OVHFixture.challenge(.present, fqdn, "k")) }
         #expect(denied?.code == .credentialsUnavailable)
@@ -99,7 +99,7 @@ struct OVHProviderTests {
 
     @Test("a consumer key with the rights the OVH webhooks' READMEs ask for (/domain/zone/* only) finds the zone by asking for the name's ancestors")
     func consumerKeyWithoutZoneList() async throws {
-        let emulator = try EmulatorPeer(
+        let emulator = try await EmulatorPeer(
             "ovh_emulator.py",
             config: [
                 "applications": [["applicationKey": OVHFixture.applicationKey, "applicationSecret": OVHFixture.applicationSecret]],
@@ -125,7 +125,7 @@ struct OVHProviderTests {
 
     @Test("the apex is sub-domain \"\" and a quoted target is matched")
     func apexAndQuotes() async throws {
-        let emulator = try EmulatorPeer("ovh_emulator.py")
+        let emulator = try await EmulatorPeer("ovh_emulator.py")
         try await emulator.seed(["records": [["zone": "example.com", "subDomain": "", "fieldType": "TXT", "target": "\"quoted\"", "ttl": 60]]])
         let provider = try await OVHFixture.provider(config: OVHFixture.config(emulator))
         #expect(try await provider.txtValues(at: DomainName("example.com"), zone: nil) == ["quoted"])

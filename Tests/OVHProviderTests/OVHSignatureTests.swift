@@ -61,7 +61,7 @@ struct OVHSignatureDifferentialTests {
     }
 
     @Test("agrees with python-ovh on 400 generated requests: URL, body and signature")
-    func agreesWithOfficialSDK() throws {
+    func agreesWithOfficialSDK() async throws {
         var random = SplitMix64(seed: 20_231_114)
         let endpoints = Array(OVHEndpoint.named.values.map(\.api)).sorted() + ["http://127.0.0.1:8080/1.0", "https://api.example.test/1.0"]
         let safe = (Array("abcdefghijklmnopqrstuvwxyz0123456789-_.").map(String.init))
@@ -95,7 +95,7 @@ struct OVHSignatureDifferentialTests {
         let input = "\(directory)/in.jsonl"
         try (inputs.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n") + "\n")
             .write(toFile: input, atomically: true, encoding: .utf8)
-        let result = try runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/ovh_signature_oracle.py < \"$1\"", python, input])
+        let result = try await runCommand("/bin/sh", ["-c", "exec \"$0\" Tests/Peers/ovh_signature_oracle.py < \"$1\"", python, input])
         try #require(result.status == 0, "oracle failed: \(result.stderr)")
         let answers = result.stdout.split(separator: "\n")
         try #require(answers.count == inputs.count)

@@ -8,7 +8,7 @@ import Testing
 struct PDNSCheckCommandTests {
     @Test("check passes Basic and Extended, verified through the API and DNS, and leaves nothing behind")
     func checkPasses() async throws {
-        let server = try PowerDNSServer(zones: ["example.com"], apiKey: PDNSFixture.apiKey)
+        let server = try await PowerDNSServer.start(zones: ["example.com"], apiKey: PDNSFixture.apiKey)
         defer { server.stop() }
         let directory = try makeTemporaryDirectory("pdns-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -36,7 +36,7 @@ struct PDNSCheckCommandTests {
         data:
           key: \(Data(PDNSFixture.apiKey.utf8).base64EncodedString())
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(
+        let result = try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml", "--namespace", "cert-manager",

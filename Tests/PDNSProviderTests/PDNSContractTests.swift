@@ -29,7 +29,7 @@ struct PDNSContractTests {
             injectFaults: { count in transport.injectFaults(count) },
             // Another tool writing the zone directly (pdnsutil, not the API).
             seedForeignValue: { name, value in
-                try fixture.server.addRecord(zone: "example.com", name: name.relativeName(in: DomainName("example.com")) ?? "@", type: "TXT", content: TXTRecord.quoted(value))
+                try await fixture.server.addRecord(zone: "example.com", name: name.relativeName(in: DomainName("example.com")) ?? "@", type: "TXT", content: TXTRecord.quoted(value))
             },
             // Debian's 4.7 has only REPLACE: read, replace, read again to verify.
             maximumCallsPerPresent: 3,
@@ -39,7 +39,7 @@ struct PDNSContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let fixture = try PDNSFixture()
+        let fixture = try await PDNSFixture()
         defer { fixture.server.stop() }
         try await contract.verifyOrSkip(Self.subject(fixture))
         if contract == .apiCallsPerChallenge, let calls = ContractMeasurements.shared.calls(for: "pdns") {

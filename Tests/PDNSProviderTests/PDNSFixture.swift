@@ -45,8 +45,8 @@ final class PDNSFixture: Sendable {
     let server: PowerDNSServer
     let transport = CountingTransport()
 
-    init() throws {
-        server = try PowerDNSServer(zones: ["example.com", "sub.example.com", "example.net"], apiKey: Self.apiKey)
+    init() async throws {
+        server = try await PowerDNSServer.start(zones: ["example.com", "sub.example.com", "example.net"], apiKey: Self.apiKey)
     }
 
     func plugin() -> PDNSPlugin {

@@ -10,7 +10,7 @@ struct PDNSProviderTests {
 
     @Test("on Debian's pdns_server (no EXTEND/PRUNE) the version is read once and changes use REPLACE, then a verifying read")
     func replaceOnOldServers() async throws {
-        let fixture = try PDNSFixture()
+        let fixture = try await PDNSFixture()
         defer { fixture.server.stop() }
         #expect(PDNSVersion(fixture.server.version)?.hasSingleValueChanges == false, "this test expects an older pdns_server, found \(fixture.server.version)")
         let provider = try await fixture.provider()
@@ -23,7 +23,7 @@ struct PDNSProviderTests {
 
     @Test("a rewrite keeps other records' disabled flag and the rrset's TTL")
     func keepsForeignRecords() async throws {
-        let fixture = try PDNSFixture()
+        let fixture = try await PDNSFixture()
         defer { fixture.server.stop() }
         let body = #"{"rrsets":[{"name":"_acme-challenge.example.com.","type":"TXT","ttl":3600,"changetype":"REPLACE","records":[{"content":"\"parked\"","disabled":true},{"content":"\"live\"","disabled":false}]}]}"#
         let response = try await AsyncHTTPClientTransport().send(
@@ -52,7 +52,7 @@ struct PDNSProviderTests {
 
     @Test("the record goes into the longest zone of the server; allowed-zones refuses others")
     func zones() async throws {
-        let fixture = try PDNSFixture()
+        let fixture = try await PDNSFixture()
         defer { fixture.server.stop() }
         let provider = try await fixture.provider()
         try await provider.present(PDNSFixture.challenge(.present, "_acme-challenge.www.sub.example.com", "nested"))
@@ -73,7 +73,7 @@ struct PDNSProviderTests {
 
     @Test("a wrong API key, a wrong serverID and a refused connection fail saying what to fix")
     func clearFailures() async throws {
-        let fixture = try PDNSFixture()
+        let fixture = try await PDNSFixture()
         defer { fixture.server.stop() }
         let wrongKey = try await fixture.provider(config: fixture.config(secret: "wrong"))
         let refused = await dns01Failure { try await wrongKey.present(PDNSFixture.challenge(.present, "_acme-challenge.example.com", "k")) }
@@ -94,10 +94,10 @@ struct PDNSProviderTests {
     func privateCA() async throws {
         let directory = try makeTemporaryDirectory("pdns-pki")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let made = try runCommand(python, ["\(repositoryRoot)/Tests/Peers/pki.py", directory])
+        let made = try await runCommand(python, ["\(repositoryRoot)/Tests/Peers/pki.py", directory])
         let paths = try #require(try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: String])
         // Any HTTPS server with the test PKI's certificate will do: the hook peer answers 404 to the API's paths.
-        let peer = try PeerProcess(python, ["\(repositoryRoot)/Tests/Peers/http_hook_peer.py", "--cert", try #require(paths["servingACert"]), "--key", try #require(paths["servingAKey"])])
+        let peer = try await PeerProcess.start(python, ["\(repositoryRoot)/Tests/Peers/http_hook_peer.py", "--cert", try #require(paths["servingACert"]), "--key", try #require(paths["servingAKey"])])
         defer { peer.stop() }
         let ca = try String(contentsOfFile: try #require(paths["servingCACert"]), encoding: .utf8)
         let block: ConfigValue = ["host": .string("https://127.0.0.1:\(peer.port)"), "apiKeySecretRef": ["name": "pdns-api-key", "key": "key"], "timeout": 5]

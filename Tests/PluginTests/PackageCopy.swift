@@ -20,7 +20,7 @@ struct PackageCopy {
     /// `swift SUBCOMMAND --package-path COPY ARGS…` (the path before the arguments, which a
     /// command plugin would otherwise receive as its own).
     func swift(_ subcommand: String, _ arguments: [String]) async throws -> CommandResult {
-        try await runOffThePool("swift", [subcommand, "--package-path", root] + arguments)
+        try await runCommand("swift", [subcommand, "--package-path", root] + arguments)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
@@ -55,24 +55,13 @@ struct ModuleChecker {
 
     /// Compiles `files` into module `name` in `output`; returns the compiler's result.
     func emitModule(_ name: String, files: [String], into output: String, searchPaths: [String] = []) async throws -> CommandResult {
-        try await runOffThePool(
+        try await runCommand(
             "swiftc",
             ["-emit-module", "-module-name", name, "-parse-as-library", "-emit-module-path", "\(output)/\(name).swiftmodule"]
                 + settings + (searchPaths + [modules]).flatMap { ["-I", $0] } + moduleMapFlags + files)
     }
 
     func typecheck(_ files: [String], searchPaths: [String] = []) async throws -> CommandResult {
-        try await runOffThePool("swiftc", ["-typecheck", "-parse-as-library"] + settings + (searchPaths + [modules]).flatMap { ["-I", $0] } + moduleMapFlags + files)
-    }
-}
-
-/// `runCommand` on a Dispatch thread. These commands run for tens of seconds; blocking a thread
-/// of Swift's cooperative pool (two on two cores) that long starves the other suites running
-/// in parallel, whose deadlines then fire before their answers are processed.
-func runOffThePool(_ executable: String, _ arguments: [String]) async throws -> CommandResult {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try runCommand(executable, arguments) })
-        }
+        try await runCommand("swiftc", ["-typecheck", "-parse-as-library"] + settings + (searchPaths + [modules]).flatMap { ["-I", $0] } + moduleMapFlags + files)
     }
 }

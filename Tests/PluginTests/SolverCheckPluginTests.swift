@@ -7,7 +7,7 @@ struct SolverCheckPluginTests {
     /// In this package itself, whose build is up to date when tests run (so the plugin's build
     /// step has nothing to do); `--ignore-lock` because `swift test` holds the build lock.
     func solverCheck(_ arguments: [String]) async throws -> CommandResult {
-        try await runOffThePool("swift", ["package", "--package-path", repositoryRoot, "--ignore-lock", "solver-check"] + arguments)
+        try await runCommand("swift", ["package", "--package-path", repositoryRoot, "--ignore-lock", "solver-check"] + arguments)
     }
 
     @Test("passes check's output and exit status 0 through, against the memory provider")

@@ -15,9 +15,9 @@ struct KnotFixture {
     let knot: KnotServer
     let key: KnotServer.TSIGKey
 
-    init(algorithm: String = "hmac-sha256") throws {
+    init(algorithm: String = "hmac-sha256") async throws {
         key = KnotServer.TSIGKey(name: "acme-update", algorithm: algorithm, secretBase64: Self.secret)
-        knot = try KnotServer(
+        knot = try await KnotServer.start(
             zones: [
                 "example.com": "_acme-challenge.www IN TXT \"unrelated\"\nwww IN A 127.0.0.1",
                 "sub.example.com": "www IN A 127.0.0.1",

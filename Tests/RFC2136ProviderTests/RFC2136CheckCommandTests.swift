@@ -8,7 +8,7 @@ import Testing
 struct RFC2136CheckCommandTests {
     @Test("check passes Basic and Extended, verified through the provider and DNS, leaving only the unrelated value")
     func checkPasses() async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         let directory = try makeTemporaryDirectory("rfc2136-check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -25,7 +25,7 @@ struct RFC2136CheckCommandTests {
         metadata: {name: tsig, namespace: cert-manager}
         stringData: {secret: "\(KnotFixture.secret)"}
         """.write(toFile: "\(directory)/secrets.yaml", atomically: true, encoding: .utf8)
-        let result = try runCommand(
+        let result = try await runCommand(
             webhookBinary,
             [
                 "check", "--config", "\(directory)/config.yaml", "--secrets", "\(directory)/secrets.yaml",

@@ -31,7 +31,7 @@ struct RFC2136ContractTests {
 
     @Test(arguments: ProviderContract.allCases)
     func contract(_ contract: ProviderContract) async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         try await contract.verifyOrSkip(Self.subject(fixture))
     }

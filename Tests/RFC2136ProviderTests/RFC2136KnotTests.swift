@@ -15,7 +15,7 @@ struct RFC2136KnotTests {
             ("hmacsha384", "hmac-sha384"), ("HMACSHA512", "hmac-sha512"),
         ])
     func presentAndCleanUp(configName: String, knotName: String) async throws {
-        let fixture = try KnotFixture(algorithm: knotName)
+        let fixture = try await KnotFixture(algorithm: knotName)
         defer { fixture.stop() }
         let provider = try await fixture.provider(fixture.config(algorithm: configName))
         try await provider.present(KnotFixture.challenge(.present, "key-A"))
@@ -26,7 +26,7 @@ struct RFC2136KnotTests {
 
     @Test("two keys on one name, each present and cleanup idempotent, over UDP and over TCP", arguments: ["UDP", "TCP"])
     func twoKeysOnOneName(transport: String) async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         let provider = try await fixture.provider(fixture.config(transport: transport))
         try await provider.present(KnotFixture.challenge(.present, "key-A"))
@@ -44,7 +44,7 @@ struct RFC2136KnotTests {
 
     @Test("a value longer than 255 bytes is split into character-strings and deleted exactly")
     func longValue() async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         let provider = try await fixture.provider(fixture.config())
         let long = String(repeating: "x", count: 300) + "-end"
@@ -56,7 +56,7 @@ struct RFC2136KnotTests {
 
     @Test("the zone comes from the server's SOA, so a name in a sub-zone updates that zone, whatever the hint")
     func zoneFromServer() async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         let provider = try await fixture.provider(fixture.config())
         // cert-manager's public SOA lookup may name a parent zone; the server knows better.
@@ -68,7 +68,7 @@ struct RFC2136KnotTests {
 
     @Test("a wrong TSIG secret is refused with BADSIG, and nothing changes")
     func wrongSecret() async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         let provider = try await fixture.provider(fixture.config(secretKey: "other"))
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(KnotFixture.challenge(.present, "key-A")) }
@@ -79,7 +79,7 @@ struct RFC2136KnotTests {
 
     @Test("an unknown key name is refused with BADKEY, a wrong algorithm too")
     func wrongKeyName() async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         for config in [fixture.config(keyName: "nobody"), fixture.config(algorithm: "HMACSHA512")] {
             let provider = try await fixture.provider(config)
@@ -91,7 +91,7 @@ struct RFC2136KnotTests {
 
     @Test("an unsigned update to a server that requires a key is refused, with a hint about the key")
     func unsigned() async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         let provider = try await fixture.provider(["nameserver": .string(fixture.knot.address)])
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(KnotFixture.challenge(.present, "key-A")) }
@@ -101,7 +101,7 @@ struct RFC2136KnotTests {
 
     @Test("a name in no zone of the server is a clear zoneNotFound")
     func noZone() async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         let provider = try await fixture.provider(fixture.config())
         let error = await #expect(throws: DNS01Error.self) { try await provider.present(KnotFixture.challenge(.present, "k", domain: "www.example.org")) }

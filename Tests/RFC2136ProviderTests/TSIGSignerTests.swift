@@ -38,7 +38,7 @@ struct TSIGSignerTests {
 
     @Test("Knot's signed answer verifies; a flipped byte, another secret or a skewed clock do not")
     func verifiesKnot() async throws {
-        let fixture = try KnotFixture()
+        let fixture = try await KnotFixture()
         defer { fixture.stop() }
         let (answer, requestMAC, time) = try await signedExchange(fixture.knot)
         let signer = TSIGSigner(key: Self.key)

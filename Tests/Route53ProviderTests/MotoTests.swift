@@ -15,10 +15,10 @@ final class MotoServer: @unchecked Sendable {
     let endpoint: String
     let zoneIDs: [String: String]
 
-    init(zones: [String] = ["example.com", "sub.example.com"], privateZones: [String] = ["internal.example"]) throws {
-        peer = try PeerProcess(python, ["\(repositoryRoot)/Tests/Peers/route53_peer.py", "serve"])
+    init(zones: [String] = ["example.com", "sub.example.com"], privateZones: [String] = ["internal.example"]) async throws {
+        peer = try await PeerProcess.start(python, ["\(repositoryRoot)/Tests/Peers/route53_peer.py", "serve"])
         endpoint = try #require(peer.announcement["endpoint"] as? String)
-        let seeded = try runCommand(
+        let seeded = try await runCommand(
             python,
             [
                 "\(repositoryRoot)/Tests/Peers/route53_peer.py", "seed", "--endpoint", endpoint,
@@ -42,7 +42,7 @@ final class MotoServer: @unchecked Sendable {
 @Suite("Route53 against moto (real HTTP, Route53 + STS)", .serialized)
 struct MotoTests {
     let moto: MotoServer
-    init() throws { moto = try MotoServer() }
+    init() async throws { moto = try await MotoServer() }
 
     func provider(_ config: ConfigValue? = nil, context: ProviderContext = R53.context()) async throws -> any DNSProvider {
         try await R53.provider(moto.plugin(), config ?? moto.staticConfig, context: context)
@@ -175,7 +175,7 @@ struct MotoTests {
           waitForInSync: true
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let environment = ["AWS_ACCESS_KEY_ID": "AKIDCLI", "AWS_SECRET_ACCESS_KEY": "cli-secret-value"]
-        let result = try runCommand(
+        let result = try await runCommand(
             webhookBinary,
             [
                 "check", "--config", config, "--allow-ambient-credentials", "--domain", "www.example.com",
@@ -190,7 +190,7 @@ struct MotoTests {
         let provider = try await provider()
         #expect(try await provider.txtValues(at: DomainName("_acme-challenge.www.example.com"), zone: nil) == [])
 
-        let denied = try runCommand(
+        let denied = try await runCommand(
             webhookBinary,
             [
                 "check", "--config", config, "--domain", "www.example.com", "--basic-only",

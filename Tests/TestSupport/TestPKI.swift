@@ -10,10 +10,12 @@ public struct TestPKI: Sendable {
         return path
     }
 
+    // Made once, blocking its first user (and any test that asks meanwhile) for the second
+    // pki.py takes: cheaper than making every use of a certificate path `async`.
     public static let shared: TestPKI = {
         do {
             let directory = try makeTemporaryDirectory("webhook-pki")
-            let result = try runCommand(python, ["Tests/Peers/pki.py", directory])
+            let result = try runCommandBlocking(python, ["Tests/Peers/pki.py", directory])
             guard result.status == 0, let data = result.stdout.data(using: .utf8),
                 let files = try JSONSerialization.jsonObject(with: data) as? [String: String]
             else { fatalError("pki.py failed: \(result.stderr)") }

@@ -197,7 +197,7 @@ enum Templates {
                 guard FileManager.default.fileExists(atPath: "\(repositoryRoot)/Tests/Peers/\(Self.emulatorScript)") else {
                     throw ProviderContract.Violation("the __KEY__ provider is a scaffold: write Tests/Peers/\(Self.emulatorScript) (a model of the __NAME__ API, see docs/providers.md), then __NAME__Client")
                 }
-                let emulator = try EmulatorPeer(Self.emulatorScript)
+                let emulator = try await EmulatorPeer(Self.emulatorScript)
                 var registry = ProviderRegistry()
                 registry.register(__NAME__Plugin(retryPolicy: RetryPolicy(baseDelay: .milliseconds(5), maximumDelay: .milliseconds(50))))
                 let secrets = StaticSecretSource([

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -27,14 +28,11 @@ public final class FailingEndpoints: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let blackHole: any Channel
     private let unauthorized: any Channel
-    private let refusedPort: Int
+    private let refused: ReservedPort
 
     public static func start() async throws -> FailingEndpoints {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        // A port that was just free: bound, then closed.
-        let probe = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
-        let refusedPort = probe.localAddress?.port ?? 1
-        try await probe.close()
+        let refused = try ReservedPort()
         let blackHole = try await ServerBootstrap(group: group)
             .childChannelInitializer { _ in group.next().makeSucceededVoidFuture() }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -46,20 +44,20 @@ public final class FailingEndpoints: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return FailingEndpoints(group: group, blackHole: blackHole, unauthorized: unauthorized, refusedPort: refusedPort)
+        return FailingEndpoints(group: group, blackHole: blackHole, unauthorized: unauthorized, refused: refused)
     }
 
-    private init(group: MultiThreadedEventLoopGroup, blackHole: any Channel, unauthorized: any Channel, refusedPort: Int) {
+    private init(group: MultiThreadedEventLoopGroup, blackHole: any Channel, unauthorized: any Channel, refused: ReservedPort) {
         self.group = group
         self.blackHole = blackHole
         self.unauthorized = unauthorized
-        self.refusedPort = refusedPort
+        self.refused = refused
     }
 
     /// The base URL (scheme, host and port, no path) that fails as `failure` does.
     public func baseURL(_ failure: EndpointFailure) -> String {
         switch failure {
-        case .refused: "http://127.0.0.1:\(refusedPort)"
+        case .refused: "http://127.0.0.1:\(refused.port)"
         case .unknownHost: "http://dns01-no-such-host.invalid"
         case .blackHole: "http://127.0.0.1:\(blackHole.localAddress?.port ?? 0)"
         case .tlsMismatch: "https://127.0.0.1:\(unauthorized.localAddress?.port ?? 0)"
@@ -70,8 +68,41 @@ public final class FailingEndpoints: Sendable {
     public func stop() async throws {
         try await blackHole.close()
         try await unauthorized.close()
+        refused.release()
         try await group.shutdownGracefully()
     }
+}
+
+/// A loopback TCP port held by a socket that is bound but never listens: a connection to it is
+/// refused, and no other server (another test's emulator, started meanwhile) can take the port,
+/// as it could one that was only found free and closed again.
+private final class ReservedPort: Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else {
+            let code = errno
+            close(descriptor)
+            throw IOError(errnoCode: code, reason: "bind")
+        }
+        self.descriptor = descriptor
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func release() { close(descriptor) }
 }
 
 /// Answers every request with 401 and a small JSON body, as most APIs do for a bad token.

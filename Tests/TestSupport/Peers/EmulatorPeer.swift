@@ -14,14 +14,14 @@ public final class EmulatorPeer: Sendable {
 
     /// Starts `Tests/Peers/<script>` with `arguments`; `config` (if any) is written to a file
     /// and passed as `--config`.
-    public init(_ script: String, config: [String: Any]? = nil, arguments: [String] = []) throws {
+    public init(_ script: String, config: [String: Any]? = nil, arguments: [String] = []) async throws {
         var all = ["\(repositoryRoot)/Tests/Peers/\(script)", "--port", "0"] + arguments
         if let config {
             let file = try makeTemporaryDirectory("emulator") + "/config.json"
             try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: file))
             all += ["--config", file]
         }
-        peer = try PeerProcess(python, all)
+        peer = try await PeerProcess.start(python, all)
         baseURL = "http://127.0.0.1:\(peer.port)"
     }
 

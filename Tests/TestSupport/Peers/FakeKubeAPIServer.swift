@@ -43,20 +43,20 @@ public final class FakeKubeAPIServer: Sendable {
     /// Replaces the given top-level keys of the state (`rules`, `secrets`, `configmap`, …).
     public func update(_ state: [String: Any]) async throws {
         let body = try JSONSerialization.data(withJSONObject: state)
-        let result = try await run("curl", ["-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self), "\(adminURL)/__admin/state"])
+        let result = try await runCommand("curl", ["-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self), "\(adminURL)/__admin/state"])
         guard result.status == 0 else { throw PeerError("fake apiserver state update failed: \(result.stderr)") }
     }
 
     /// The requests the fake apiserver received (method, path, user, body…).
     public func requests() async throws -> [[String: Any]] {
-        let result = try await run("curl", ["-sf", "\(adminURL)/__admin/requests"])
+        let result = try await runCommand("curl", ["-sf", "\(adminURL)/__admin/requests"])
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         return object?["requests"] as? [[String: Any]] ?? []
     }
 
     /// The Leases it holds now (every namespace).
     public func leases() async throws -> [[String: Any]] {
-        let result = try await run("curl", ["-sf", "\(adminURL)/__admin/leases"])
+        let result = try await runCommand("curl", ["-sf", "\(adminURL)/__admin/leases"])
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         return object?["items"] as? [[String: Any]] ?? []
     }
@@ -64,7 +64,7 @@ public final class FakeKubeAPIServer: Sendable {
     /// Plants a Lease as given (one a replica left behind), with a fresh resourceVersion.
     public func plantLease(_ lease: [String: Any]) async throws {
         let body = try JSONSerialization.data(withJSONObject: lease)
-        let result = try await run("curl", ["-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self), "\(adminURL)/__admin/leases"])
+        let result = try await runCommand("curl", ["-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self), "\(adminURL)/__admin/leases"])
         guard result.status == 0 else { throw PeerError("planting a Lease failed: \(result.stderr)") }
     }
 

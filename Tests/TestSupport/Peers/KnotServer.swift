@@ -21,7 +21,11 @@ public final class KnotServer: @unchecked Sendable {
 
     /// `zones` maps a zone name (`example.com`) to the records of its zone file body (after
     /// the SOA and NS, which are added).
-    public init(zones: [String: String], updateKey: TSIGKey? = nil) throws {
+    public static func start(zones: [String: String], updateKey: TSIGKey? = nil) async throws -> KnotServer {
+        try await offloaded { try KnotServer(zones: zones, updateKey: updateKey) }
+    }
+
+    private init(zones: [String: String], updateKey: TSIGKey? = nil) throws {
         let knotd = try PeerProcess.which("knotd")
         directory = try makeTemporaryDirectory("knot")
         var lastError = ""
@@ -93,7 +97,7 @@ public final class KnotServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if !peer.process.isRunning { return false }
-            let result = try runCommand("kdig", ["@127.0.0.1", "-p", "\(port)", "+tcp", "+timeout=1", "+retry=0", "SOA", "."])
+            let result = try runCommandBlocking("kdig", ["@127.0.0.1", "-p", "\(port)", "+tcp", "+timeout=1", "+retry=0", "SOA", "."])
             if result.stdout.contains("status:") { return true }
             usleep(100_000)
         }

@@ -12,8 +12,25 @@ public final class PeerProcess: @unchecked Sendable {
     private let stdoutPipe = Pipe()
     private let stderrFile: URL
 
-    /// Launches `executable arguments…` and, if `expectJSONLine`, waits for its first stdout line.
-    public init(
+    /// Launches `executable arguments…` and, if `expectJSONLine`, waits for its first stdout
+    /// line, off Swift's cooperative pool (see `offloaded`): a peer can take seconds to start.
+    public static func start(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        workingDirectory: String = repositoryRoot,
+        expectJSONLine: Bool = true,
+        startTimeout: Duration = .seconds(60)
+    ) async throws -> PeerProcess {
+        try await offloaded {
+            try PeerProcess(
+                executable, arguments, environment: environment, workingDirectory: workingDirectory, expectJSONLine: expectJSONLine,
+                startTimeout: startTimeout)
+        }
+    }
+
+    /// The blocking start, for code already off the cooperative pool.
+    init(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String]? = nil,
@@ -147,8 +164,14 @@ public struct CommandResult: Sendable {
     public let stderr: String
 }
 
-/// Runs a command to completion with stdin closed (or reading `input`) and returns its output.
-public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> CommandResult {
+/// Runs a command to completion with stdin closed (or reading `input`) and returns its output,
+/// off Swift's cooperative pool (see `offloaded`).
+public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) async throws -> CommandResult {
+    try await offloaded { try runCommandBlocking(executable, arguments, environment: environment, input: input) }
+}
+
+/// `runCommand` blocking its thread, for code already off the cooperative pool.
+func runCommandBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try PeerProcess.which(executable))
     process.arguments = arguments

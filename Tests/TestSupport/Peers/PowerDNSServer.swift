@@ -19,14 +19,18 @@ public final class PowerDNSServer: @unchecked Sendable {
     private let peer: PeerProcess
 
     /// Starts a server holding `zones` (`example.com`), each with its SOA and an NS record.
-    public init(zones: [String], apiKey: String = "pdns-test-api-key") throws {
+    public static func start(zones: [String], apiKey: String = "pdns-test-api-key") async throws -> PowerDNSServer {
+        try await offloaded { try PowerDNSServer(zones: zones, apiKey: apiKey) }
+    }
+
+    private init(zones: [String], apiKey: String) throws {
         let pdnsServer = try PeerProcess.which("pdns_server")
         let pdnsutil = try PeerProcess.which("pdnsutil")
         let schema = try Self.schemaFile()
         directory = try makeTemporaryDirectory("pdns")
         self.apiKey = apiKey
         let database = "\(directory)/pdns.sqlite3"
-        let created = try runCommand("/bin/sh", ["-c", "sqlite3 \"$0\" < \"$1\"", database, schema])
+        let created = try runCommandBlocking("/bin/sh", ["-c", "sqlite3 \"$0\" < \"$1\"", database, schema])
         guard created.status == 0 else { throw PeerError("sqlite3 could not create the PowerDNS schema: \(created.stderr)") }
 
         var lastError = ""
@@ -54,7 +58,7 @@ public final class PowerDNSServer: @unchecked Sendable {
             """.write(toFile: "\(directory)/pdns.conf", atomically: true, encoding: .utf8)
             for zone in zones {
                 // Idempotent across attempts: an existing zone makes pdnsutil fail, which is fine.
-                _ = try runCommand(pdnsutil, ["--config-dir=\(directory)", "create-zone", zone, "ns1.\(zone)"])
+                _ = try runCommandBlocking(pdnsutil, ["--config-dir=\(directory)", "create-zone", zone, "ns1.\(zone)"])
             }
             let candidate = try PeerProcess(
                 pdnsServer,
@@ -81,8 +85,8 @@ public final class PowerDNSServer: @unchecked Sendable {
     public var dnsAddress: String { "127.0.0.1:\(dnsPort)" }
 
     /// Adds a record with `pdnsutil`, as another tool would, bypassing the API.
-    public func addRecord(zone: String, name: String, type: String, ttl: Int = 60, content: String) throws {
-        let result = try runCommand(try PeerProcess.which("pdnsutil"), ["--config-dir=\(directory)", "add-record", zone, name, type, String(ttl), content])
+    public func addRecord(zone: String, name: String, type: String, ttl: Int = 60, content: String) async throws {
+        let result = try await runCommand(try PeerProcess.which("pdnsutil"), ["--config-dir=\(directory)", "add-record", zone, name, type, String(ttl), content])
         guard result.status == 0 else { throw PeerError("pdnsutil add-record failed: \(result.stderr)\(result.stdout)") }
     }
 
@@ -108,7 +112,7 @@ public final class PowerDNSServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if !peer.process.isRunning { return nil }
-            let result = try runCommand("curl", ["-s", "--max-time", "1", "-H", "X-API-Key: \(apiKey)", "http://127.0.0.1:\(apiPort)/api/v1/servers/localhost"])
+            let result = try runCommandBlocking("curl", ["-s", "--max-time", "1", "-H", "X-API-Key: \(apiKey)", "http://127.0.0.1:\(apiPort)/api/v1/servers/localhost"])
             if let data = result.stdout.data(using: .utf8),
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                 let version = object["version"] as? String
