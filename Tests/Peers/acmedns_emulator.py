@@ -92,8 +92,8 @@ import sys
 import uuid
 from typing import Any, Dict, List, Optional
 
-import emulator_common as common
-from emulator_common import Request, Response
+import emulator_base as base
+from emulator_base import Request, Response
 
 DEFAULT_CONFIG: Dict[str, Any] = {
     "domain": "auth.example.org",
@@ -174,17 +174,19 @@ def go_json_field(obj: Dict[str, Any], name: str) -> Any:
 def text_response(status: int, text: str, headers: Optional[Dict[str, str]] = None) -> Response:
     out = {"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"}
     out.update(headers or {})
-    return status, out, text.encode()
+    return Response(status, headers=out, raw=text.encode())
 
 
 def acme_error(status: int, code: str) -> Response:
-    return status, {"Content-Type": "application/json"}, ('{"error": "%s"}' % code).encode()
+    return Response(status, raw=('{"error": "%s"}' % code).encode())
 
 
-class AcmeDnsEmulator(common.EmulatorBase):
+class AcmeDnsEmulator(base.BaseEmulator):
     name = "acmedns-emulator"
+    default_config = DEFAULT_CONFIG
+    fault_error_fields = ()  # entries are {"status", "error"}, both optional
 
-    def reset_state(self) -> None:
+    def reset_records(self) -> None:
         self.domain = self.config.get("domain", "auth.example.org")
         self.accounts: Dict[str, Dict[str, Any]] = {}
         self.txt: Dict[str, List[Dict[str, Any]]] = {}
@@ -209,7 +211,7 @@ class AcmeDnsEmulator(common.EmulatorBase):
         self.updates.append({"subdomain": subdomain, "value": value, "replaced": replaced, "row": index,
                              "lastUpdate": rows[index]["lastUpdate"], "via": via})
 
-    def admin_seed(self, data: Dict[str, Any]) -> Any:
+    def seed(self, data: Dict[str, Any]) -> Any:
         sub = data["subdomain"]
         if sub not in self.txt:
             raise ValueError(f"no subdomain {sub!r}")
@@ -217,7 +219,7 @@ class AcmeDnsEmulator(common.EmulatorBase):
             self._update(sub, str(value), "seed")
         return self.txt[sub]
 
-    def admin_records(self) -> Dict[str, Any]:
+    def state_extra(self) -> Dict[str, Any]:
         return {
             "domain": self.domain,
             "accounts": [{"username": a["username"], "subdomain": a["subdomain"],
@@ -228,17 +230,18 @@ class AcmeDnsEmulator(common.EmulatorBase):
             "updates": list(self.updates),
         }
 
-    def fault_response(self, req: Request, fault: common.Fault) -> Response:
+    def fault_response(self, req: Request, fault: base.Fault) -> Response:
         if fault.kind == "throttle":
             req.outcome = "429"
             wait = int(max(1, round(float(fault.extra.get("retryAfter", 1)))))
             return text_response(429, "Too Many Requests\n", {"Retry-After": str(wait)})
         if fault.kind == "error5xx":
-            if fault.status == 500:
+            status = fault.status or 503
+            if status == 500:
                 req.outcome = "db_error"
                 return acme_error(500, "db_error")
-            req.outcome = str(fault.status)
-            return text_response(fault.status, "Service Unavailable\n")
+            req.outcome = str(status)
+            return text_response(status, "Service Unavailable\n")
         req.outcome = str(fault.extra.get("error", "error"))
         return acme_error(fault.status, str(fault.extra.get("error", "error")))
 
@@ -264,8 +267,7 @@ class AcmeDnsEmulator(common.EmulatorBase):
             return handler(req)
 
     def _health(self, req: Request) -> Response:
-        req.outcome = "ok"
-        return 200, {}, b""
+        return Response(200)
 
     def _web_register(self, req: Request) -> Response:
         allow: List[Any] = []
@@ -290,10 +292,10 @@ class AcmeDnsEmulator(common.EmulatorBase):
         password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(40))
         subdomain = str(uuid.uuid4())
         self._register(username, password, subdomain, [c for c in cleaned if c])
-        req.outcome, req.principal = "created", username
+        req.principal = username
         body = {"username": username, "password": password, "fulldomain": f"{subdomain}.{self.domain}",
                 "subdomain": subdomain, "allowfrom": [c for c in cleaned if c]}
-        return 201, {"Content-Type": "application/json"}, json.dumps(body, separators=(",", ":")).encode()
+        return Response(201, raw=json.dumps(body, separators=(",", ":")).encode())
 
     def _source_ips(self, req: Request) -> List[str]:
         if self.config.get("useHeader", False):
@@ -320,18 +322,18 @@ class AcmeDnsEmulator(common.EmulatorBase):
         username = go_uuid_parse(req.header("x-api-user") or "")
         key = req.header("x-api-key") or ""
         if username is None:
-            req.outcome, req.note = "forbidden", "invalid username"
+            req.outcome, req.note["note"] = "forbidden", "invalid username"
             return forbidden
         if not valid_key(key):
-            req.outcome, req.note = "forbidden", "invalid key"
+            req.outcome, req.note["note"] = "forbidden", "invalid key"
             return forbidden
         account = self.accounts.get(username)
         if account is None or not hmac.compare_digest(key.encode(), account["password"].encode()):
-            req.outcome, req.note = "forbidden", "unknown user or wrong password"
+            req.outcome, req.note["note"] = "forbidden", "unknown user or wrong password"
             return forbidden
         req.principal = username
         if not self._allowed_from(account, self._source_ips(req)):
-            req.outcome, req.note = "forbidden", "ip_unauthorized"
+            req.outcome, req.note["note"] = "forbidden", "ip_unauthorized"
             return forbidden
         try:
             data = json.loads(req.body.decode("utf-8"))
@@ -343,7 +345,7 @@ class AcmeDnsEmulator(common.EmulatorBase):
             subdomain = raw_sub if isinstance(raw_sub, str) else ""
             value = raw_txt if isinstance(raw_txt, str) else ""
         if subdomain != account["subdomain"]:
-            req.outcome, req.note = "forbidden", "subdomain_mismatch"
+            req.outcome, req.note["note"] = "forbidden", "subdomain_mismatch"
             return forbidden
         if not SUBDOMAIN_RE.match(subdomain):
             req.outcome = "bad_subdomain"
@@ -352,12 +354,11 @@ class AcmeDnsEmulator(common.EmulatorBase):
             req.outcome = "bad_txt"
             return acme_error(400, "bad_txt")
         self._update(subdomain, value, "api")
-        req.outcome = "ok"
-        return 200, {"Content-Type": "application/json"}, ('{"txt": "%s"}' % value).encode()
+        return Response(200, raw=('{"txt": "%s"}' % value).encode())
 
 
 def main(argv=None) -> int:
-    return common.main(argv, "joohoi/acme-dns HTTP API emulator for tests.", DEFAULT_CONFIG, AcmeDnsEmulator)
+    return base.run(AcmeDnsEmulator, DEFAULT_CONFIG, "joohoi/acme-dns HTTP API emulator for tests.", argv)
 
 
 if __name__ == "__main__":

@@ -121,8 +121,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-import emulator_common as common
-from emulator_common import Request, Response
+import emulator_base as base
+from emulator_base import Request, Response, json_response
 
 PREFIX = "/config-dns/v2"
 PROBLEMS = "https://problems.luna.akamaiapis.net"
@@ -267,8 +267,9 @@ def iso_z(epoch: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + ".%03dZ" % int((epoch % 1) * 1000)
 
 
-class AkamaiEmulator(common.EmulatorBase):
+class AkamaiEmulator(base.BaseEmulator):
     name = "akamai-emulator"
+    fault_error_fields = ()  # entries are {"status", "title", "detail", "type"}, all optional
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self.host = config.get("host", DEFAULT_CONFIG["host"]).lower()
@@ -283,7 +284,7 @@ class AkamaiEmulator(common.EmulatorBase):
 
     # -- state ---------------------------------------------------------------------
 
-    def reset_state(self) -> None:
+    def reset_records(self) -> None:
         self.sets: Dict[Tuple[str, str, str], RecordSet] = {}
         self.nonces: Dict[Tuple[str, str], float] = {}
         # (client, zone, name, type) -> versions read and not yet used by a write of that client
@@ -304,10 +305,10 @@ class AkamaiEmulator(common.EmulatorBase):
         return self._store(zone, item["name"].lower().rstrip("."), rtype, int(item.get("ttl", 300)), rdata,
                            "SEED", "admin", False)
 
-    def admin_seed(self, data: Dict[str, Any]) -> Any:
+    def seed(self, data: Dict[str, Any]) -> Any:
         return [self._seed_one(item).to_api() for item in data.get("recordsets", [])]
 
-    def admin_records(self) -> Dict[str, Any]:
+    def state_extra(self) -> Dict[str, Any]:
         return {"host": self.host, "zones": [dict(zone=z, **self.zone_versions[z]) for z in self.zones],
                 "recordsets": [dict(s.to_api(), zone=s.zone, version=s.version)
                                for s in sorted(self.sets.values(), key=lambda s: (s.zone, s.name, s.type))],
@@ -345,34 +346,35 @@ class AkamaiEmulator(common.EmulatorBase):
     def _problem(self, req: Request, error: Problem) -> Response:
         body: Dict[str, Any] = {"type": error.ptype, "title": error.title, "status": error.status,
                                 "detail": error.detail}
-        body["instance"] = f"https://{self.host}{req.raw_path}"
+        body["instance"] = f"https://{self.host}{req.target}"
         if error.ptype.startswith(PROBLEMS + "/-/pep-authn"):
             body.update({"method": req.method, "serverIp": "127.0.0.1", "clientIp": req.client_ip,
                          "requestId": uuid.uuid4().hex[:8], "requestTime": time.strftime(
                              "%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.clock.now()))})
         body.update(error.extra)
-        return common.json_response(error.status, body, content_type="application/problem+json")
+        return json_response(error.status, body, content_type="application/problem+json")
 
-    def fault_response(self, req: Request, fault: common.Fault) -> Response:
+    def fault_response(self, req: Request, fault: base.Fault) -> Response:
         if fault.kind == "throttle":
             wait = float(fault.extra.get("retryAfter", 1))
             req.outcome = "429"
-            status, headers, body = self._problem(req, Problem(
+            resp = self._problem(req, Problem(
                 429, f"{PROBLEMS}/-/rate-limit/too-many-requests", "Too Many Requests",
                 "Rate limit exceeded; retry after the time in X-RateLimit-Next."))
-            headers.update({"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0",
-                            "X-RateLimit-Next": iso_z(self.clock.now() + wait),
-                            "Retry-After": str(max(1, int(round(wait))))})
-            return status, headers, body
+            resp.headers.update({"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0",
+                                 "X-RateLimit-Next": iso_z(self.clock.now() + wait),
+                                 "Retry-After": str(max(1, int(round(wait))))})
+            return resp
         if fault.kind == "error5xx":
-            req.outcome = str(fault.status)
-            title = "Internal Server Error" if fault.status == 500 else "Service Unavailable"
-            return common.json_response(fault.status, {"type": "internal_error", "title": title,
-                                                       "detail": "Error fetching authorities", "status": fault.status},
-                                        content_type="application/problem+json")
+            status = fault.status or 503
+            req.outcome = str(status)
+            title = "Internal Server Error" if status == 500 else "Service Unavailable"
+            return json_response(status, {"type": "internal_error", "title": title,
+                                           "detail": "Error fetching authorities", "status": status},
+                                 content_type="application/problem+json")
         entry = fault.extra
         req.outcome = str(fault.status)
-        return common.json_response(fault.status, {
+        return json_response(fault.status, {
             "type": entry.get("type", f"{PROBLEMS}/authoritative-dns/injected"),
             "title": entry.get("title", "Injected"), "detail": entry.get("detail", "Injected error."),
             "status": fault.status}, content_type="application/problem+json")
@@ -405,7 +407,7 @@ class AkamaiEmulator(common.EmulatorBase):
         good = None
         for scheme in self.schemes:
             if verify_authorization(req.header("authorization") or "", method=req.method, scheme=scheme,
-                                    host=req.header("host") or "", target=req.raw_path, headers=headers,
+                                    host=req.header("host") or "", target=req.target, headers=headers,
                                     body=req.body, client_secret=client["clientSecret"],
                                     headers_to_sign=self.headers_to_sign,
                                     max_body=int(client.get("maxBody", self.max_body))):
@@ -456,10 +458,9 @@ class AkamaiEmulator(common.EmulatorBase):
         except Problem as error:
             req.outcome = str(error.status)
             return self._problem(req, error)
-        req.outcome = req.outcome or "ok"
         if status == 204:
-            return 204, {}, b""
-        return common.json_response(status, body)
+            return Response(204)
+        return json_response(status, body)
 
     def _route(self, path: str):
         if not path.startswith(PREFIX + "/"):
@@ -560,11 +561,11 @@ class AkamaiEmulator(common.EmulatorBase):
             reads.remove(version)
         if req.method == "DELETE":
             self._store(zone, name, rtype, current.ttl, [], "DELETE", client["clientToken"], stale)
-            req.note = "deleted"
+            req.note["note"] = "deleted"
             return 204, None
         stored = self._store(zone, name, rtype, body["ttl"], body["rdata"], req.method, client["clientToken"],
                              stale if req.method == "PUT" else False)
-        req.note = f"{req.method} rdata={stored.rdata}"
+        req.note["note"] = f"{req.method} rdata={stored.rdata}"
         return (201 if req.method == "POST" else 200), stored.to_api()
 
     def _parse_body(self, req: Request, name: str, rtype: str) -> Dict[str, Any]:
@@ -594,8 +595,8 @@ class AkamaiEmulator(common.EmulatorBase):
 
 
 def main(argv=None) -> int:
-    return common.main(argv, "Akamai Edge DNS (config-dns v2) + EdgeGrid emulator for tests.", DEFAULT_CONFIG,
-                       AkamaiEmulator)
+    return base.run(AkamaiEmulator, DEFAULT_CONFIG, "Akamai Edge DNS (config-dns v2) + EdgeGrid emulator for tests.",
+                    argv)
 
 
 if __name__ == "__main__":

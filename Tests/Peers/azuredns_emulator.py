@@ -594,10 +594,11 @@ class SchemeTagged:
         self.scheme = scheme
         self.name = emulator.name
 
-    def handle(self, method: str, target: str, headers: Dict[str, str], body: bytes) -> Response:
+    def handle(self, method: str, target: str, headers: Dict[str, str], body: bytes,
+               client_ip: str = "127.0.0.1") -> Response:
         headers = {k: v for k, v in headers.items() if k != "x-emulator-scheme"}
         headers["x-emulator-scheme"] = self.scheme
-        return self.emulator.handle(method, target, headers, body)
+        return self.emulator.handle(method, target, headers, body, client_ip)
 
 
 class TLSServer(ThreadingHTTPServer):
@@ -634,7 +635,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.error("the emulator is a test peer: bind it to a loopback address only")
     emulator = AzureDNSEmulator(load_config(args.config, DEFAULT_CONFIG))
     servers = [ThreadingHTTPServer((args.host, args.port), make_handler(SchemeTagged(emulator, "http"), args.verbose))]  # type: ignore[arg-type]
-    announcement: Dict[str, Any] = {"port": servers[0].server_address[1], "host": args.host}
+    emulator.port = servers[0].server_address[1]
+    announcement: Dict[str, Any] = {"port": emulator.port, "host": args.host}
     if args.tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2

@@ -19,7 +19,7 @@ Command line::
 
 It prints one JSON line ``{"port": N, "host": "127.0.0.1"}`` and serves until
 SIGTERM/SIGINT or EOF on a piped stdin (exit status 0).  Admin endpoints are in
-``emulator_common``; ``POST /__admin/seed`` takes ``{"records": [{"zone":
+``emulator_base``; ``POST /__admin/seed`` takes ``{"records": [{"zone":
 "example.com", "name": "x.example.com", "type": "TXT", "content": "v",
 "ttl": 1}]}`` or ``{"zone": "example.com", "count": 250, "name":
 "_acme-challenge.example.com", "type": "TXT", "content": "v{i}"}`` and adds
@@ -118,8 +118,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-import emulator_common as common
-from emulator_common import Request, Response
+import emulator_base as base
+from emulator_base import Request, Response
 
 PREFIX = "/client/v4"
 
@@ -157,7 +157,7 @@ def envelope_error(status: int, errors: List[Dict[str, Any]], headers: Optional[
     if full:
         body["messages"] = []
         body["result"] = None
-    return common.json_response(status, body, headers)
+    return base.json_response(status, body, headers)
 
 
 def err(code: int, message: str, chain: Optional[List[Tuple[int, str]]] = None) -> Dict[str, Any]:
@@ -241,8 +241,9 @@ class Principal:
         return f"{self.kind}:{self.ident}"
 
 
-class CloudflareEmulator(common.EmulatorBase):
+class CloudflareEmulator(base.BaseEmulator):
     name = "cloudflare-emulator"
+    fault_error_fields = ()  # entries are {"status", "code", "message"}, all optional
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self.account_id = hashlib.md5(b"dns01-account").hexdigest()
@@ -262,7 +263,7 @@ class CloudflareEmulator(common.EmulatorBase):
                 raise ValueError(f"configured key {user['apiKey']!r} does not have Cloudflare's key format")
             self.users[(user["email"].lower(), user["apiKey"])] = user
         rate = config.get("rateLimit") or {}
-        self.limiter = common.SlidingWindowLimiter(
+        self.limiter = base.SlidingWindowLimiter(
             [(int(rate.get("requests", 1200)), float(rate.get("windowSeconds", 300)))] if rate else [])
         self.rate_policy = (int(rate.get("requests", 1200)), int(rate.get("windowSeconds", 300))) if rate else None
         self.duplicate_code = int(config.get("duplicateCode", 81058))
@@ -271,7 +272,7 @@ class CloudflareEmulator(common.EmulatorBase):
 
     # -- state ----------------------------------------------------------------
 
-    def reset_state(self) -> None:
+    def reset_records(self) -> None:
         self.records: Dict[str, Record] = {}
         self.seq = 0
         self.limiter.reset()
@@ -308,7 +309,7 @@ class CloudflareEmulator(common.EmulatorBase):
             return name
         return name + "." + zone
 
-    def admin_seed(self, data: Dict[str, Any]) -> Any:
+    def seed(self, data: Dict[str, Any]) -> Any:
         created = [self._seed_one(item) for item in data.get("records", [])]
         for i in range(int(data.get("count", 0))):
             created.append(self._seed_one({
@@ -317,11 +318,11 @@ class CloudflareEmulator(common.EmulatorBase):
                 "ttl": data.get("ttl", 1)}))
         return [r.id for r in created]
 
-    def admin_records(self) -> Dict[str, Any]:
-        return {
-            "zones": [{"id": z.id, "name": z.name} for z in self.zones.values()],
-            "records": [dict(r.to_api(), zone=r.zone) for r in sorted(self.records.values(), key=lambda r: r.seq)],
-        }
+    def state_records(self) -> Any:
+        return [dict(r.to_api(), zone=r.zone) for r in sorted(self.records.values(), key=lambda r: r.seq)]
+
+    def state_extra(self) -> Dict[str, Any]:
+        return {"zones": [{"id": z.id, "name": z.name} for z in self.zones.values()]}
 
     # -- responses --------------------------------------------------------------
 
@@ -337,7 +338,7 @@ class CloudflareEmulator(common.EmulatorBase):
                 "Ratelimit-Policy": f'"default";q={limit};w={window}',
                 "X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining)}
 
-    def fault_response(self, req: Request, fault: common.Fault) -> Response:
+    def fault_response(self, req: Request, fault: base.Fault) -> Response:
         if fault.kind == "throttle":
             wait = fault.extra.get("retryAfter", 1)
             req.outcome = "971"
@@ -345,7 +346,7 @@ class CloudflareEmulator(common.EmulatorBase):
                                   {"Retry-After": str(int(math.ceil(wait)))})
         if fault.kind == "error5xx":
             req.outcome = "10001"
-            return envelope_error(fault.status, [err(10001, "service temporarily unavailable")])
+            return envelope_error(fault.status or 503, [err(10001, "service temporarily unavailable")])
         entry = fault.extra
         req.outcome = str(entry.get("code", 0))
         return envelope_error(fault.status, [err(int(entry.get("code", 10000)),
@@ -427,18 +428,15 @@ class CloudflareEmulator(common.EmulatorBase):
         headers = self._rate_headers(principal, rate_info)
         faulted = self.apply_faults(req, action)
         if faulted is not None:
-            status, fh, payload = faulted
-            merged = dict(headers)
-            merged.update(fh)
-            return status, merged, payload
+            faulted.headers = {**headers, **faulted.headers}
+            return faulted
         try:
             with self.lock:
                 status, body = handler(req, principal, parts)
         except ApiError as error:
             req.outcome = str(error.code)
             return error.response(headers)
-        req.outcome = req.outcome or "ok"
-        return common.json_response(status, body, headers)
+        return base.json_response(status, body, headers)
 
     def _route(self, method: str, parts: List[str]):
         if parts == ["zones"]:
@@ -577,7 +575,7 @@ class CloudflareEmulator(common.EmulatorBase):
                 raise ApiError(400, self.duplicate_code,
                                DUPLICATE_MESSAGES.get(self.duplicate_code, "The record already exists."))
         rec = self._add(zone, name, rtype, content, ttl, data.get("comment"), data.get("tags"))
-        req.note = f"created {rec.id}"
+        req.note["note"] = f"created {rec.id}"
         return 200, {"result": rec.to_api(), "success": True, "errors": [], "messages": []}
 
     def _records_delete(self, req: Request, principal: Principal, parts: List[str]):
@@ -588,7 +586,7 @@ class CloudflareEmulator(common.EmulatorBase):
         if rec is None or rec.zone != zone.name:
             raise ApiError(404, 81044, "Record does not exist.")
         del self.records[rec.id]
-        req.note = f"deleted {rec.id}"
+        req.note["note"] = f"deleted {rec.id}"
         return 200, {"result": {"id": rec.id}, "success": True, "errors": [], "messages": []}
 
     def _verify(self, req: Request, principal: Principal, parts: List[str]):
@@ -599,8 +597,8 @@ class CloudflareEmulator(common.EmulatorBase):
 
 
 def main(argv=None) -> int:
-    return common.main(argv, "Cloudflare API v4 (zones + dns_records) emulator for tests.",
-                       DEFAULT_CONFIG, CloudflareEmulator)
+    return base.run(CloudflareEmulator, DEFAULT_CONFIG, "Cloudflare API v4 (zones + dns_records) emulator for tests.",
+                    argv)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ Command line::
 
 Prints one JSON line ``{"port": N, "host": "127.0.0.1"}``; exits 0 on
 SIGTERM/SIGINT or EOF on a piped stdin.  Admin endpoints: see
-``emulator_common``; ``POST /__admin/seed`` takes ``{"records": [{"domain":
+``emulator_base``; ``POST /__admin/seed`` takes ``{"records": [{"domain":
 "example.com", "name": "_acme-challenge", "type": "TXT", "data": "v", "ttl":
 30}]}`` or ``{"domain": "example.com", "count": 250, "name": "_acme-challenge",
 "data": "v{i}"}`` (names relative, as stored).
@@ -83,8 +83,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlencode
 
-import emulator_common as common
-from emulator_common import Request, Response
+import emulator_base as base
+from emulator_base import Request, Response, json_response
 
 DEFAULT_CONFIG: Dict[str, Any] = {
     "domains": ["example.com", "example.org"],
@@ -137,8 +137,9 @@ class Record:
                 "flags": self.flags, "tag": self.tag}
 
 
-class DigitalOceanEmulator(common.EmulatorBase):
+class DigitalOceanEmulator(base.BaseEmulator):
     name = "digitalocean-emulator"
+    fault_error_fields = ()  # entries are {"status", "id", "message"}, all optional
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self.domains = [d.lower().rstrip(".") for d in config.get("domains", [])]
@@ -150,13 +151,13 @@ class DigitalOceanEmulator(common.EmulatorBase):
         if rate.get("perMinute"):
             limits.append((int(rate["perMinute"]), 60.0))
         self.hourly = int(rate.get("perHour") or 0)
-        self.limiter = common.SlidingWindowLimiter(limits)
+        self.limiter = base.SlidingWindowLimiter(limits)
         self.reject_duplicates = bool(config.get("rejectDuplicates", False))
         super().__init__(config)
 
     # -- state ----------------------------------------------------------------
 
-    def reset_state(self) -> None:
+    def reset_records(self) -> None:
         self.records: Dict[int, Record] = {}
         self.next_id = 3352890
         self.limiter.reset()
@@ -180,7 +181,7 @@ class DigitalOceanEmulator(common.EmulatorBase):
         return self._add(domain, str(item.get("name", "@")).lower(), item.get("type", "TXT").upper(),
                          str(item["data"]), int(item.get("ttl", 1800)))
 
-    def admin_seed(self, data: Dict[str, Any]) -> Any:
+    def seed(self, data: Dict[str, Any]) -> Any:
         created = [self._seed_one(item) for item in data.get("records", [])]
         for i in range(int(data.get("count", 0))):
             created.append(self._seed_one({"domain": data["domain"], "name": str(data.get("name", "seed-{i}")).format(i=i),
@@ -189,10 +190,11 @@ class DigitalOceanEmulator(common.EmulatorBase):
                                            "ttl": data.get("ttl", 1800)}))
         return [r.id for r in created]
 
-    def admin_records(self) -> Dict[str, Any]:
-        return {"domains": list(self.domains),
-                "records": [dict(r.to_api(), domain=r.domain, fqdn=r.fqdn())
-                            for r in sorted(self.records.values(), key=lambda r: r.id)]}
+    def state_records(self) -> Any:
+        return [dict(r.to_api(), domain=r.domain, fqdn=r.fqdn()) for r in sorted(self.records.values(), key=lambda r: r.id)]
+
+    def state_extra(self) -> Dict[str, Any]:
+        return {"domains": list(self.domains)}
 
     # -- responses ---------------------------------------------------------------
 
@@ -200,19 +202,19 @@ class DigitalOceanEmulator(common.EmulatorBase):
         return {"ratelimit-limit": str(limit), "ratelimit-remaining": str(max(0, remaining)),
                 "ratelimit-reset": str(int(math.ceil(reset)))}
 
-    def fault_response(self, req: Request, fault: common.Fault) -> Response:
+    def fault_response(self, req: Request, fault: base.Fault) -> Response:
         if fault.kind == "throttle":
             req.outcome = "too_many_requests"
             reset = self.clock.now() + float(fault.extra.get("retryAfter", 1))
-            return common.json_response(429, error_body("too_many_requests", "API Rate limit exceeded."),
-                                        self._limit_headers(self.hourly or 5000, 0, reset))
+            return json_response(429, error_body("too_many_requests", "API Rate limit exceeded."),
+                                 self._limit_headers(self.hourly or 5000, 0, reset))
         if fault.kind == "error5xx":
             req.outcome = "server_error"
-            return common.json_response(fault.status, error_body("server_error", "Unexpected server-side error"))
+            return json_response(fault.status or 503, error_body("server_error", "Unexpected server-side error"))
         entry = fault.extra
         req.outcome = str(entry.get("id", "error"))
-        return common.json_response(fault.status, error_body(str(entry.get("id", "error")),
-                                                            str(entry.get("message", "Injected error."))))
+        return json_response(fault.status, error_body(str(entry.get("id", "error")),
+                                                     str(entry.get("message", "Injected error."))))
 
     # -- routing --------------------------------------------------------------------
 
@@ -225,7 +227,7 @@ class DigitalOceanEmulator(common.EmulatorBase):
         token = self.tokens.get(match.group(1)) if match else None
         if token is None:
             req.outcome = "unauthorized"
-            return common.json_response(401, error_body("unauthorized", "Unable to authenticate you"))
+            return json_response(401, error_body("unauthorized", "Unable to authenticate you"))
         req.principal = "token:" + token["token"][-8:]
         headers: Dict[str, str] = {}
         if self.limiter.limits:
@@ -238,34 +240,31 @@ class DigitalOceanEmulator(common.EmulatorBase):
             headers = self._limit_headers(limit, remaining if allowed else 0, reset)
             if not allowed:
                 req.outcome, req.fault = "too_many_requests", "rate-limit"
-                return common.json_response(429, error_body("too_many_requests", "API Rate limit exceeded."), headers)
+                return json_response(429, error_body("too_many_requests", "API Rate limit exceeded."), headers)
         if route is None:
             req.outcome = "not_found"
-            return common.json_response(404, error_body(*NOT_FOUND), headers)
+            return json_response(404, error_body(*NOT_FOUND), headers)
         action, methods, handler = route
         if req.method not in methods:
             req.outcome = "method_not_allowed"
-            return common.json_response(405, error_body("method_not_allowed", "Method Not Allowed"), headers)
+            return json_response(405, error_body("method_not_allowed", "Method Not Allowed"), headers)
         if req.method != "GET" and "write" not in token.get("scopes", ["read", "write"]):
             req.outcome = "forbidden"
-            return common.json_response(403, error_body("forbidden", "You do not have access for the attempted action."),
-                                        headers)
+            return json_response(403, error_body("forbidden", "You do not have access for the attempted action."),
+                                 headers)
         faulted = self.apply_faults(req, action)
         if faulted is not None:
-            status, fh, payload = faulted
-            merged = dict(headers)
-            merged.update(fh)
-            return status, merged, payload
+            faulted.headers = {**headers, **faulted.headers}
+            return faulted
         try:
             with self.lock:
                 status, body = handler(req, parts)
         except ApiError as error:
             req.outcome = error.ident
-            return common.json_response(error.status, error_body(error.ident, error.message), headers)
-        req.outcome = req.outcome or "ok"
+            return json_response(error.status, error_body(error.ident, error.message), headers)
         if status == 204:
-            return 204, headers, b""
-        return common.json_response(status, body, headers)
+            return Response(204, headers=headers)
+        return json_response(status, body, headers)
 
     def _route(self, method: str, parts: List[str]):
         if parts == ["v2", "domains"]:
@@ -392,7 +391,7 @@ class DigitalOceanEmulator(common.EmulatorBase):
             raise ApiError(422, "unprocessable_entity", "Record already exists")
         rec = self._add(domain, name, rtype, value, ttl, priority=data.get("priority"), port=data.get("port"),
                         weight=data.get("weight"), flags=data.get("flags"), tag=data.get("tag"))
-        req.note = f"created {rec.id}"
+        req.note["note"] = f"created {rec.id}"
         return 201, {"domain_record": rec.to_api()}
 
     def _records_delete(self, req: Request, parts: List[str]):
@@ -401,13 +400,12 @@ class DigitalOceanEmulator(common.EmulatorBase):
         if rec is None or rec.domain != domain:
             raise ApiError(404, *NOT_FOUND)
         del self.records[rec.id]
-        req.note = f"deleted {rec.id}"
+        req.note["note"] = f"deleted {rec.id}"
         return 204, None
 
 
 def main(argv=None) -> int:
-    return common.main(argv, "DigitalOcean API v2 domains/records emulator for tests.", DEFAULT_CONFIG,
-                       DigitalOceanEmulator)
+    return base.run(DigitalOceanEmulator, DEFAULT_CONFIG, "DigitalOcean API v2 domains/records emulator for tests.", argv)
 
 
 if __name__ == "__main__":

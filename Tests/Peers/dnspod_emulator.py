@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import secrets
 import sys
@@ -228,6 +227,7 @@ class TencentError(Exception):
 class DnspodEmulator(BaseEmulator):
     name = "dnspod-emulator"
     default_config = DEFAULT_CONFIG
+    secret_query_params = ("WebIdentityToken",)  # AssumeRoleWithWebIdentity sent as a GET
 
     def configure(self) -> None:
         self.window = int(self.config.get("timestampWindowSeconds", 300))

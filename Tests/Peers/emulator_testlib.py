@@ -49,19 +49,26 @@ class Running:
     def state(self, log: bool = True) -> Dict[str, Any]:
         return self.admin("GET", "state" if log else "state?log=0")
 
+    def faults(self, **plan: Any) -> None:
+        self.admin("POST", "faults", plan)
+
     def reset(self) -> None:
         self.admin("POST", "reset")
 
 
-def start(script: str, tmp_path: Path, config: Optional[Dict[str, Any]] = None, *args: str) -> Running:
+def start(script: str, tmp_path: Optional[Path] = None, config: Optional[Dict[str, Any]] = None,
+          *args: str) -> Running:
+    """Starts ``Tests/Peers/<script>``; ``config`` (written under ``tmp_path``) replaces its default."""
     cmd = [sys.executable, str(HERE / script), "--port", "0", *args]
     if config is not None:
+        assert tmp_path is not None, "a config needs a tmp_path to be written to"
         cfg = tmp_path / f"config-{uuid.uuid4().hex[:8]}.json"
         cfg.write_text(json.dumps(config))
         cmd += ["--config", str(cfg)]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     if not line:
+        proc.wait(timeout=10)
         raise AssertionError(f"{script} printed nothing; stderr: {proc.stderr.read()}")
     info = json.loads(line)
     assert set(info) == {"port", "host"} and info["host"] == "127.0.0.1", info
@@ -69,8 +76,12 @@ def start(script: str, tmp_path: Path, config: Optional[Dict[str, Any]] = None, 
 
 
 def stop(running: Running, how: str = "sigterm") -> int:
+    """Stops the peer by ``sigterm``, ``sigint`` or ``stdin`` (closing its pipe); any
+    other ``how`` just waits for it.  Returns the exit status."""
     if how == "sigterm":
         running.proc.send_signal(signal.SIGTERM)
+    elif how == "sigint":
+        running.proc.send_signal(signal.SIGINT)
     elif how == "stdin":
         running.proc.stdin.close()
     code = running.proc.wait(timeout=10)
@@ -78,3 +89,19 @@ def stop(running: Running, how: str = "sigterm") -> int:
         if stream and not stream.closed:
             stream.close()
     return code
+
+
+def check_process_rules(script: str) -> None:
+    """The emulator prints only the port line and exits 0 on SIGTERM, SIGINT and stdin EOF."""
+    for how in ("sigterm", "sigint", "stdin"):
+        running = start(script)
+        status, _, _ = running.http("GET", "/__admin/state")
+        assert status == 200
+        assert stop(running, how) == 0, how
+    extra = start(script)
+    try:
+        extra.proc.send_signal(signal.SIGTERM)
+        assert extra.proc.wait(timeout=10) == 0
+        assert extra.proc.stdout.read() == ""  # nothing after the port line
+    finally:
+        stop(extra, "none")

@@ -23,7 +23,7 @@ from pyacmedns import Client  # noqa: E402
 from pyacmedns.exceptions import AcmeDnsClientException  # noqa: E402
 
 import acmedns_emulator as emu  # noqa: E402
-import builtin_testlib as lib  # noqa: E402
+import emulator_testlib as lib  # noqa: E402
 
 SCRIPT = "acmedns_emulator.py"
 ACCOUNT = {"username": "11111111-2222-4333-8444-555555555555",

@@ -30,7 +30,7 @@ from akamai.edgegrid import EdgeGridAuth  # noqa: E402
 from akamai.edgegrid.edgegrid import EdgeGridAuthHeaders  # noqa: E402
 
 import akamai_emulator as emu  # noqa: E402
-import builtin_testlib as lib  # noqa: E402
+import emulator_testlib as lib  # noqa: E402
 
 SCRIPT = "akamai_emulator.py"
 HOST = "akab-emulator00000000-0000000000000000.luna.akamaiapis.net"

@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -27,11 +26,11 @@ sys.path.insert(0, str(HERE))
 import google.auth.transport.requests  # noqa: E402
 from google.api_core import exceptions as api_exceptions  # noqa: E402
 from google.api_core.client_options import ClientOptions  # noqa: E402
-from google.auth import compute_engine, exceptions as auth_exceptions, identity_pool, impersonated_credentials  # noqa: E402
+from google.auth import compute_engine, exceptions as auth_exceptions, identity_pool  # noqa: E402
 from google.cloud import dns  # noqa: E402
 from google.oauth2 import service_account  # noqa: E402
 
-import builtin_testlib as lib  # noqa: E402
+import emulator_testlib as lib  # noqa: E402
 
 SCRIPT = "clouddns_emulator.py"
 SA = "dns01-solver@test-project.iam.gserviceaccount.com"

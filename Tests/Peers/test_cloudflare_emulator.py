@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 import cloudflare  # noqa: E402
 from cloudflare import Cloudflare  # noqa: E402
 
-import builtin_testlib as lib  # noqa: E402
+import emulator_testlib as lib  # noqa: E402
 
 SCRIPT = "cloudflare_emulator.py"
 TOKEN = "cf-test-token-all-zones-dns-edit-0000000"

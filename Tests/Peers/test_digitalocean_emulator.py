@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 import pydo  # noqa: E402
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError  # noqa: E402
 
-import builtin_testlib as lib  # noqa: E402
+import emulator_testlib as lib  # noqa: E402
 
 SCRIPT = "digitalocean_emulator.py"
 TOKEN = "dop_v1_" + "0" * 64

@@ -14,7 +14,6 @@ Run: python3 -m pytest -q Tests/Peers/test_dnspod_emulator.py
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import string
@@ -22,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional
+from urllib.parse import urlencode
 
 import pytest
 
@@ -391,6 +391,19 @@ def test_signed_assume_role(server, monkeypatch):
     with pytest.raises(TencentCloudSDKException) as info:
         bad.get_credential_info()
     assert info.value.code == "AuthFailure.SignatureFailure"
+
+
+def test_a_web_identity_token_sent_in_a_query_stays_out_of_the_log(server):
+    """AssumeRoleWithWebIdentity may come as a GET: the log keeps the query with the token hidden."""
+    query = urlencode({"ProviderId": "tke-oidc", "WebIdentityToken": "tke-test-oidc-token", "RoleArn": ROLE,
+                       "RoleSessionName": "s", "DurationSeconds": 900})
+    status, _, data = server.http("GET", "/?" + query, None, {
+        "X-TC-Action": "AssumeRoleWithWebIdentity", "X-TC-Version": "2018-08-13", "X-TC-Region": "ap-guangzhou",
+        "X-TC-Timestamp": str(int(time.time())), "Authorization": "SKIP"})
+    assert status == 200 and "Credentials" in json.loads(data)["Response"], data
+    entry = server.state()["requests"][-1]
+    assert entry["action"] == "AssumeRoleWithWebIdentity" and "WebIdentityToken=%28hidden%29" in entry["query"]
+    assert "tke-test-oidc-token" not in json.dumps(server.state())
 
 
 # ---------------------------------------------------------------------------
