@@ -14,7 +14,7 @@ import yaml
 
 from chart_pss import restricted_violations
 from chart_render import (CHART_DIR, GROUP, NAMESPACE, OPENSHIFT_VALUES, VALUE_SETS, Rendered,
-                          bindings_to, example_values, rbac_rules, render)
+                          example_values, render)
 
 APP_VERSION = yaml.safe_load((CHART_DIR / "Chart.yaml").read_text())["appVersion"]
 DEFAULTS = yaml.safe_load((CHART_DIR / "values.yaml").read_text())

@@ -5,6 +5,7 @@ mismatches, flowcontrol RBAC, Secret access in the wrong namespaces, ...)."""
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 
 import pytest
 import yaml

@@ -108,7 +108,6 @@ import hashlib
 import json
 import secrets
 import sys
-import time
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl, unquote
 

@@ -767,8 +767,8 @@ class Handler(BaseHTTPRequestHandler):
     @staticmethod
     def only(method, allowed):
         if method != allowed:
-            raise ApiError(405, "MethodNotAllowed", f"the server does not allow this method on the requested "
-                           f"resource", {})
+            raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested "
+                           "resource", {})
 
     # -- endpoints ----------------------------------------------------------------
     def get_secret(self, who, ns, name):

@@ -172,7 +172,7 @@ def test_credential_errors(server):
 def test_signature_covers_url_body_and_query(server):
     assert raw(server, "GET", "/domain/zone/example.com/record?fieldType=TXT")[0] == 200
     signed_elsewhere = raw(server, "GET", "/domain/zone/example.com/record?fieldType=TXT",
-                           sign_url=f"https://eu.api.ovh.com/1.0/domain/zone/example.com/record?fieldType=TXT")
+                           sign_url="https://eu.api.ovh.com/1.0/domain/zone/example.com/record?fieldType=TXT")
     assert signed_elsewhere[2]["errorCode"] == "INVALID_SIGNATURE"
     body = '{"fieldType":"TXT","subDomain":"_acme-challenge","target":"raw","ttl":60}'
     assert raw(server, "POST", "/domain/zone/example.com/record", body)[0] == 200
