@@ -1,3 +1,4 @@
+import FailureScenarios
 import Foundation
 
 /// A server process the serve benchmark starts: it prints `{"port": N}` when listening.
@@ -54,20 +55,11 @@ final class ChildProcess {
         process.waitUntilExit()
     }
 
-    /// A port nothing listens on right now (bind to 0, read it, close).
+    /// A port nothing listens on right now (bound, read, released again).
     static func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw BenchError("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        let reserved = try ReservedPort()
+        defer { reserved.release() }
+        return reserved.port
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -71,38 +70,6 @@ public final class FailingEndpoints: Sendable {
         refused.release()
         try await group.shutdownGracefully()
     }
-}
-
-/// A loopback TCP port held by a socket that is bound but never listens: a connection to it is
-/// refused, and no other server (another test's emulator, started meanwhile) can take the port,
-/// as it could one that was only found free and closed again.
-private final class ReservedPort: Sendable {
-    let port: Int
-    private let descriptor: Int32
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard bound else {
-            let code = errno
-            close(descriptor)
-            throw IOError(errnoCode: code, reason: "bind")
-        }
-        self.descriptor = descriptor
-        self.port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func release() { close(descriptor) }
 }
 
 /// Answers every request with 401 and a small JSON body, as most APIs do for a bad token.
