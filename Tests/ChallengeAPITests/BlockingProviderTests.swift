@@ -12,9 +12,6 @@ import Testing
 /// synchronous file read, a blocking DNS lookup) holds up its own answer and nothing else.
 @Suite("A blocking provider")
 struct BlockingProviderTests {
-    /// Set in the test process `saturatedPool` starts for itself.
-    static let inOwnProcess = "DNS01_TEST_SATURATE_POOL_HERE"
-
     @Test("a Present that blocks its thread holds up only its own answer: health, discovery and metrics on other connections of the server's one event loop are answered meanwhile")
     func blockingPresent() async throws {
         let provider = BlockingState()
@@ -51,18 +48,9 @@ struct BlockingProviderTests {
 
     @Test("with more blocking Presents than the global pool has threads, every one is answered at the request deadline while they still block, and those that never got a thread never call the provider")
     func saturatedPool() async throws {
-        guard ProcessInfo.processInfo.environment[Self.inOwnProcess] == "1" else {
-            // Blocking every thread of the process's pool on purpose stalls every test running
-            // beside this one (their deadlines fire seconds late), so the scenario runs alone, in
-            // a test process of its own.
-            let result = try await runCommand(
-                "/proc/self/exe", ["--testing-library", "swift-testing", "--filter", "BlockingProviderTests/saturatedPool"],
-                environment: [Self.inOwnProcess: "1"])
-            let output = result.stdout + result.stderr
-            #expect(result.status == 0, "\(output)")
-            #expect(output.contains("Test run with 1 test") && output.contains("passed"), "the scenario did not run in its own process: \(output)")
-            return
-        }
+        // Blocking every thread of the process's pool on purpose stalls every test running
+        // beside this one (their deadlines fire seconds late).
+        guard try await ownTestProcess("BlockingProviderTests/saturatedPool") else { return }
         let provider = BlockingState()
         var options = ServerOptions.flagsOnly
         options.requestTimeout = .milliseconds(500)
@@ -89,6 +77,16 @@ struct BlockingProviderTests {
             }
             #expect(drained)
             #expect(provider.startedCount < requests, "every request got a thread, so the pool was not saturated and this proved nothing")
+        }
+    }
+}
+
+@Suite("A test in its own test process")
+struct OwnTestProcessTests {
+    @Test("naming a test that does not exist is an issue, not a silent pass")
+    func missingTestIsAnIssue() async throws {
+        await withKnownIssue("no test matches, so the started process runs none") {
+            _ = try await ownTestProcess("OwnTestProcessTests/noSuchTest")
         }
     }
 }

@@ -232,6 +232,12 @@ struct NameLockProcessTests {
         let lockFile = "\(state)/locks/_acme-challenge.example.com.lock"
         let held = await eventually(timeout: .seconds(10)) { Self.isLocked(lockFile) }
         try #require(held, "the doomed process never took the lock: \(doomed.stderrText)")
+        // And its call is the one the emulator holds (the delay is taken), not the next process's.
+        let callHeld = await eventually(timeout: .seconds(10)) {
+            let faults = (try? await emulator.admin("GET", "/__admin/faults"))?["faults"] as? [String: Any]
+            return faults?["delayCount"] as? Int == 0
+        }
+        try #require(callHeld, "the doomed process's Gandi call never reached the emulator: \(doomed.stderrText)")
         kill(doomed.process.processIdentifier, SIGKILL)
         let result = try await runCommand(webhookBinary, cli("present", key: "after", stateDirectory: state) + ["--lock-timeout", "5s"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -83,15 +83,21 @@ public final class PeerProcess: @unchecked Sendable {
 
     public var stderrText: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
-    /// Stops the peer (SIGTERM, then SIGKILL after two seconds) and waits for it.
+    /// Stops the peer: SIGTERM now, SIGKILL after two seconds if it is still running. Returns at
+    /// once; the waiting happens on a Dispatch thread, since this runs in `defer` blocks and
+    /// deinits on Swift's cooperative pool, where two seconds of waiting stall the other tests.
     public func stop() {
         guard process.isRunning else { return }
         try? stdinPipe.fileHandleForWriting.close()
         process.terminate()
-        let deadline = Date().addingTimeInterval(2)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        // The process only, never self: this also runs from deinit.
+        let process = self.process
+        DispatchQueue.global().async {
+            let deadline = Date().addingTimeInterval(2)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
     }
 
     deinit {
