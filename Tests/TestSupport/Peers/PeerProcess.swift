@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A helper server (moto, the AliDNS emulator, knotd, the built CLI…) started by a test on
 /// 127.0.0.1 and stopped after it. Peers that print a JSON line on start have it parsed into
@@ -11,6 +12,7 @@ public final class PeerProcess: @unchecked Sendable {
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
     private let stderrFile: URL
+    private let stopping = Atomic(false)
 
     /// Launches `executable arguments…` and, if `expectJSONLine`, waits for its first stdout
     /// line, off Swift's cooperative pool (see `offloaded`): a peer can take seconds to start.
@@ -87,7 +89,9 @@ public final class PeerProcess: @unchecked Sendable {
     /// once; the waiting happens on a Dispatch thread, since this runs in `defer` blocks and
     /// deinits on Swift's cooperative pool, where two seconds of waiting stall the other tests.
     public func stop() {
-        guard process.isRunning else { return }
+        // Once: a second call (a deinit after an explicit stop) must not touch the Process while
+        // the first one's thread waits for it; Foundation's Process is not safe for that.
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing), process.isRunning else { return }
         try? stdinPipe.fileHandleForWriting.close()
         process.terminate()
         // The process only, never self: this also runs from deinit.
