@@ -497,7 +497,7 @@ class AkamaiEmulator(base.BaseEmulator):
 
     @staticmethod
     def _page(req: Request, default: int = 25) -> Tuple[int, int]:
-        params = dict(req.params())
+        params = dict(req.query)
         try:
             return max(1, int(params.get("page") or 1)), max(1, int(params.get("pageSize") or default))
         except ValueError:
@@ -505,7 +505,7 @@ class AkamaiEmulator(base.BaseEmulator):
                           "page and pageSize must be integers") from None
 
     def _zones_list(self, req: Request, client: Dict[str, Any]):
-        search = dict(req.params()).get("search", "").lower()
+        search = dict(req.query).get("search", "").lower()
         grants = client.get("zones", "*")
         zones = [z for z in self.zones if (grants == "*" or z in grants) and search in z]
         page, size = self._page(req)
@@ -518,7 +518,7 @@ class AkamaiEmulator(base.BaseEmulator):
 
     def _recordsets_list(self, req: Request, client: Dict[str, Any], zone: str):
         zone = self._zone(client, zone)
-        wanted = {t.upper() for t in dict(req.params()).get("types", "").split(",") if t}
+        wanted = {t.upper() for t in dict(req.query).get("types", "").split(",") if t}
         sets = [s for s in sorted(self.sets.values(), key=lambda s: (s.name, s.type))
                 if s.zone == zone and (not wanted or s.type in wanted)]
         page, size = self._page(req, 25)

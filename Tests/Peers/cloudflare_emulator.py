@@ -459,7 +459,7 @@ class CloudflareEmulator(base.BaseEmulator):
 
     @staticmethod
     def _page_args(req: Request, default: int, low: int, high: int) -> Tuple[int, int]:
-        params = dict(req.params())
+        params = dict(req.query)
         try:
             page = max(1, int(float(params.get("page") or 1)))
             per_page = int(float(params.get("per_page") or default))
@@ -483,7 +483,7 @@ class CloudflareEmulator(base.BaseEmulator):
         return zone
 
     def _zones_list(self, req: Request, principal: Principal, parts: List[str]):
-        params = dict(req.params())
+        params = dict(req.query)
         page, per_page = self._page_args(req, 20, 5, 50)
         zones = [z for z in self.zones.values() if principal.sees(z.name)]
         if params.get("name"):
@@ -504,7 +504,7 @@ class CloudflareEmulator(base.BaseEmulator):
         zone = self._zone_for(principal, parts[1])
         if "dns:read" not in principal.permissions:
             raise ApiError(403, 10000, "Authentication error")
-        params = req.params()
+        params = req.query
         page, per_page = self._page_args(req, 100, 5, 5000000)
         match_any = dict(params).get("match", "all") == "any"
         tests = []

@@ -290,7 +290,7 @@ class DigitalOceanEmulator(base.BaseEmulator):
         return name
 
     def _paginate(self, req: Request, items: List[Any]) -> Tuple[List[Any], Dict[str, Any], Dict[str, Any]]:
-        params = req.params()
+        params = req.query
         given = dict(params)
         try:
             page = max(1, int(given.get("page") or 1))
@@ -337,7 +337,7 @@ class DigitalOceanEmulator(base.BaseEmulator):
 
     def _records_list(self, req: Request, parts: List[str]):
         domain = self._domain(parts[2])
-        given = dict(req.params())
+        given = dict(req.query)
         items = [r for r in sorted(self.records.values(), key=lambda r: r.id) if r.domain == domain]
         if given.get("type"):
             items = [r for r in items if r.type == given["type"].upper()]

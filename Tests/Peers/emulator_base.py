@@ -270,9 +270,6 @@ class Request:
     def q_all(self, name: str) -> List[str]:
         return [v for k, v in self.query if k == name]
 
-    def params(self) -> List[Tuple[str, str]]:
-        return list(self.query)
-
     def header(self, name: str, default: Optional[str] = None) -> Optional[str]:
         return self.headers.get(name.lower(), default)
 

@@ -1,12 +1,14 @@
 import Foundation
 import NIOCore
+import Synchronization
 
 /// A loopback TCP port held by a socket that is bound but never listens: a connection to it is
 /// refused, and no other server (another test's emulator, started meanwhile) can take the port,
 /// as it could one that was only found free and closed again.
 public final class ReservedPort: Sendable {
     public let port: Int
-    private let descriptor: Int32
+    /// -1 once released.
+    private let descriptor: Atomic<Int32>
 
     public init() throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -26,10 +28,16 @@ public final class ReservedPort: Sendable {
             close(descriptor)
             throw IOError(errnoCode: code, reason: "bind")
         }
-        self.descriptor = descriptor
+        self.descriptor = Atomic(descriptor)
         self.port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Frees the port (once).
-    public func release() { close(descriptor) }
+    /// Frees the port. Only the first call closes the socket: a second must not close a
+    /// descriptor number the process has since given to another file.
+    public func release() {
+        let descriptor = descriptor.exchange(-1, ordering: .acquiringAndReleasing)
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    deinit { release() }
 }
